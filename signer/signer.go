@@ -1,0 +1,338 @@
+package signer
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Algorithm is the value that opens the Authorization header.
+const Algorithm = "JDCLOUD2-HMAC-SHA256"
+
+// Header names set or read by the signer (canonical MIME form).
+const (
+	HeaderAuthorization = "Authorization"
+	HeaderDate          = "X-Jdcloud-Date"
+	HeaderNonce         = "X-Jdcloud-Nonce"
+	HeaderSecurityToken = "X-Jdcloud-Security-Token"
+	HeaderRequestID     = "X-Jdcloud-Request-Id"
+)
+
+// TimeFormat is the layout of x-jdcloud-date.
+const TimeFormat = "20060102T150405Z"
+
+const (
+	dateFormat  = "20060102"
+	terminator  = "jdcloud2_request"
+	keyPrefix   = "JDCLOUD2"
+	emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+
+// Credentials are a JD Cloud access key pair and an optional security (MFA) token.
+// Printing them with fmt shows the access key only.
+type Credentials struct {
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+}
+
+// String redacts the secret parts.
+func (c Credentials) String() string {
+	tok := ""
+	if c.SecurityToken != "" {
+		tok = ", SecurityToken: REDACTED"
+	}
+	return fmt.Sprintf("{AccessKey: %s, SecretKey: REDACTED%s}", c.AccessKey, tok)
+}
+
+// GoString redacts the secret parts for %#v too.
+func (c Credentials) GoString() string { return "signer.Credentials" + c.String() }
+
+// Validate reports whether the credentials can sign: both keys set, no surrounding
+// white space. The error never contains the secret.
+func (c Credentials) Validate() error {
+	switch {
+	case c.AccessKey == "" && c.SecretKey == "":
+		return errors.New("signer: credentials: access key and secret key are empty")
+	case c.AccessKey == "":
+		return errors.New("signer: credentials: access key is empty (secret key is set)")
+	case c.SecretKey == "":
+		return errors.New("signer: credentials: secret key is empty (access key is set)")
+	case strings.TrimSpace(c.AccessKey) != c.AccessKey || strings.ContainsAny(c.AccessKey, " \t\r\n/,"):
+		return errors.New("signer: credentials: access key contains white space, '/' or ','")
+	case strings.TrimSpace(c.SecretKey) != c.SecretKey:
+		return errors.New("signer: credentials: secret key has leading or trailing white space")
+	}
+	return nil
+}
+
+// Signer signs requests for one service with one set of credentials. It is safe for
+// concurrent use.
+type Signer struct {
+	creds   Credentials
+	service string
+	token   string // base64 of the security token, "" when none
+	now     func() time.Time
+
+	mu   sync.Mutex
+	keys map[keyID][]byte // derived signing keys, per day and region
+}
+
+type keyID struct{ day, region string }
+
+// New returns a Signer for service ("vm" for this API).
+func New(c Credentials, service string) *Signer {
+	s := &Signer{creds: c, service: service, now: time.Now, keys: make(map[keyID][]byte)}
+	if c.SecurityToken != "" {
+		s.token = base64.StdEncoding.EncodeToString([]byte(c.SecurityToken))
+	}
+	return s
+}
+
+// AccessKey returns the access key the signer signs with.
+func (s *Signer) AccessKey() string { return s.creds.AccessKey }
+
+// Sign sets x-jdcloud-date (now, UTC) and a fresh UUIDv4 x-jdcloud-nonce, then
+// Authorization. body is the exact request body (nil for none).
+func (s *Signer) Sign(req *http.Request, body []byte, region string) error {
+	nonce, err := NewNonce()
+	if err != nil {
+		return err
+	}
+	return s.SignAt(req, body, region, s.now(), nonce)
+}
+
+// SignAt is Sign with the time and nonce given: deterministic, for tests and test
+// vectors.
+func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.Time, nonce string) error {
+	if req == nil || req.URL == nil {
+		return errors.New("signer: nil request or URL")
+	}
+	if err := s.creds.Validate(); err != nil {
+		return err
+	}
+	if err := checkRegion(region); err != nil {
+		return err
+	}
+	if s.service == "" {
+		return errors.New("signer: service is empty")
+	}
+	if nonce == "" {
+		return errors.New("signer: nonce is empty")
+	}
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	at = at.UTC()
+	date := at.Format(TimeFormat)
+	req.Header.Del(HeaderAuthorization)
+	req.Header.Set(HeaderDate, date)
+	req.Header.Set(HeaderNonce, nonce)
+	if s.token != "" {
+		req.Header.Set(HeaderSecurityToken, s.token)
+	}
+	names := signableHeaders(req.Header)
+	canonical := canonicalRequest(req.Method, escapedPath(req), req.URL.RawQuery, hostOf(req), req.Header, names, bodyHash(body))
+	day := date[:8]
+	scope := day + "/" + region + "/" + s.service + "/" + terminator
+	sig := hex.EncodeToString(hmacSum(s.signingKey(day, region), stringToSign(date, scope, canonical)))
+	req.Header.Set(HeaderAuthorization, Algorithm+" Credential="+s.creds.AccessKey+"/"+scope+
+		", SignedHeaders="+strings.Join(names, ";")+", Signature="+sig)
+	return nil
+}
+
+func (s *Signer) signingKey(day, region string) []byte {
+	id := keyID{day, region}
+	s.mu.Lock()
+	k, ok := s.keys[id]
+	s.mu.Unlock()
+	if ok {
+		return k
+	}
+	k = deriveKey(s.creds.SecretKey, day, region, s.service)
+	s.mu.Lock()
+	if len(s.keys) > 64 { // a day change or many regions: start afresh
+		clear(s.keys)
+	}
+	s.keys[id] = k
+	s.mu.Unlock()
+	return k
+}
+
+// NewNonce returns a random lowercase UUIDv4.
+func NewNonce() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("signer: nonce: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:]), nil
+}
+
+func deriveKey(secret, day, region, service string) []byte {
+	k := hmacSum([]byte(keyPrefix+secret), day)
+	k = hmacSum(k, region)
+	k = hmacSum(k, service)
+	return hmacSum(k, terminator)
+}
+
+func hmacSum(key []byte, data string) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(data))
+	return h.Sum(nil)
+}
+
+func bodyHash(body []byte) string {
+	if len(body) == 0 {
+		return emptySHA256
+	}
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
+}
+
+func stringToSign(date, scope, canonical string) string {
+	sum := sha256.Sum256([]byte(canonical))
+	return Algorithm + "\n" + date + "\n" + scope + "\n" + hex.EncodeToString(sum[:])
+}
+
+// unsigned lists the headers never signed, lowercased.
+func unsigned(name string) bool {
+	switch name {
+	case "authorization", "user-agent", "x-jdcloud-request-id":
+		return true
+	}
+	return false
+}
+
+// signableHeaders returns host plus every signable header present, lowercased and sorted.
+func signableHeaders(h http.Header) []string {
+	names := make([]string, 0, len(h)+1)
+	names = append(names, "host")
+	for k := range h {
+		lk := strings.ToLower(k)
+		if unsigned(lk) || lk == "host" {
+			continue
+		}
+		names = append(names, lk)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+func hostOf(req *http.Request) string {
+	if req.Host != "" {
+		return req.Host
+	}
+	return req.URL.Host
+}
+
+func escapedPath(req *http.Request) string {
+	p := req.URL.EscapedPath()
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// canonicalRequest builds the canonical request; names are lowercased and sorted.
+func canonicalRequest(method, path, query, host string, h http.Header, names []string, payloadHash string) string {
+	var b strings.Builder
+	b.Grow(256)
+	b.WriteString(method)
+	b.WriteByte('\n')
+	b.WriteString(path)
+	b.WriteByte('\n')
+	b.WriteString(query)
+	b.WriteByte('\n')
+	for _, name := range names {
+		b.WriteString(name)
+		b.WriteByte(':')
+		if name == "host" {
+			writeValue(&b, host)
+		} else {
+			for i, v := range headerValues(h, name) {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				writeValue(&b, v)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteByte('\n')
+	for i, name := range names {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(name)
+	}
+	b.WriteByte('\n')
+	b.WriteString(payloadHash)
+	return b.String()
+}
+
+// headerValues finds a header's values by its lowercased name, whatever the case it
+// was stored under.
+func headerValues(h http.Header, lower string) []string {
+	if v, ok := h[http.CanonicalHeaderKey(lower)]; ok {
+		return v
+	}
+	for k, v := range h {
+		if strings.EqualFold(k, lower) {
+			return v
+		}
+	}
+	return nil
+}
+
+// writeValue writes v trimmed, with inner runs of spaces collapsed to one.
+func writeValue(b *strings.Builder, v string) {
+	v = strings.TrimSpace(v)
+	space := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == ' ' || c == '\t' {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteByte(c)
+	}
+}
+
+// checkRegion refuses a region that cannot stand in a credential scope.
+func checkRegion(region string) error {
+	if region == "" {
+		return errors.New("signer: region is empty")
+	}
+	for i := 0; i < len(region); i++ {
+		c := region[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return fmt.Errorf("signer: region %q has a character other than letters, digits, '-', '_' or '.'", region)
+		}
+	}
+	return nil
+}
