@@ -1,0 +1,69 @@
+// Package client is a production-grade client for JD Cloud's Virtual Machines
+// DescribeImage call ("Query image details"), built over the code oapi-codegen
+// generates from the project's openapi.yaml (package client/api).
+//
+//	c, err := client.New() // credentials from the environment or ~/.jdc/config
+//	if err != nil { ... }
+//	img, requestID, err := c.DescribeImage(ctx, "cn-north-1", "img-m5s0ab1c29")
+//	switch {
+//	case errors.Is(err, client.ErrNotFound): // no such image
+//	case err != nil: // see "Errors" below
+//	}
+//
+// # Credentials
+//
+// New takes credentials from, in order: WithCredentials; the environment
+// (JDCLOUD_ACCESS_KEY and JDCLOUD_SECRET_KEY, optionally JDCLOUD_SECURITY_TOKEN and
+// JDCLOUD_REGION); the jdc CLI's profile file ~/.jdc/config (profile from
+// WithProfile, $JDCLOUD_PROFILE, ~/.jdc/current, else "default"). Half-set
+// credentials are an error; when none are found the error lists every place looked
+// at. See package credentials.
+//
+// # Requests
+//
+// Every attempt is signed afresh with JDCLOUD2-HMAC-SHA256 (a new date and nonce),
+// carries Content-Type: application/json, and is bounded by the per-attempt timeout
+// (DefaultAttemptTimeout). Identifiers are checked before anything is sent and
+// percent-encoded as one path segment each. Bodies over DefaultMaxResponseBytes fail
+// with ErrResponseTooLarge without being buffered whole. Redirects are never
+// followed. The default transport requires TLS 1.2 or later. A client-side rate limit
+// (DefaultRateLimit attempts a second, burst DefaultRateBurst) keeps a client inside
+// the gateway's per-key limit.
+//
+// # Retries
+//
+// DefaultRetryPolicy makes up to 3 attempts. Connection errors, attempt timeouts and
+// the statuses 429, 500, 502, 503 and 504 are retried; other 4xx, the caller's
+// cancellation or deadline, TLS verification failures and unknown hosts are not. The
+// wait is full-jitter exponential backoff (base 200 ms, cap 20 s); a Retry-After
+// header (seconds or an HTTP date) replaces it, capped at 20 s. A client-wide retry
+// budget (DefaultRetryBudget, a token bucket) stops retries when a service keeps
+// failing. Sleeps end at once when the context ends, and a wait that would pass the
+// context's deadline is not started. WithClock and WithRandom make all of this
+// deterministic in tests.
+//
+// # Errors
+//
+// Every error carries the operation, region and image id, and reads like
+//
+//	vmimage: describe image img-x in cn-north-1: 404 NOT_FOUND: Image 'img-x' not found (request id ...)
+//
+// The types, all usable with errors.As:
+//   - *InvalidParameterError: an argument refused before sending;
+//   - *APIError: the service's JSON error (status, symbol, message, details,
+//     Retry-After, request id); errors.Is matches ErrNotFound, ErrUnauthorized,
+//     ErrForbidden, ErrThrottled;
+//   - *UnexpectedResponseError: not JSON, empty, malformed, a success without
+//     result.image, a redirect or a body too large (ErrResponseTooLarge), with a
+//     sanitised excerpt of the body;
+//   - *RequestError: no usable response (connection error, ErrAttemptTimeout, the
+//     context ending; it unwraps to context.Canceled or DeadlineExceeded);
+//   - *MaxAttemptsError: retries exhausted (or ErrRetryBudgetExhausted); it unwraps
+//     to the last attempt's error.
+//
+// # Logging
+//
+// With WithLogger, one debug record per attempt: method, path, status, attempt,
+// latency and request id. No credential, token or signature is ever logged or put in
+// an error.
+package client

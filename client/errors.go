@@ -1,0 +1,250 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Sentinel errors, matched with errors.Is against the typed errors of this package.
+var (
+	// ErrNotFound matches an *APIError for a missing image (404 or NOT_FOUND).
+	ErrNotFound = errors.New("not found")
+	// ErrUnauthorized matches an *APIError for failed authentication (401,
+	// ACCESS_ERROR or UNAUTHENTICATED).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden matches an *APIError for a refused request (403), including a
+	// replayed nonce.
+	ErrForbidden = errors.New("forbidden")
+	// ErrThrottled matches an *APIError for a throttled request (429, or a
+	// RATE_LIMIT / QUOTA symbol).
+	ErrThrottled = errors.New("throttled")
+	// ErrResponseTooLarge matches an *UnexpectedResponseError for a body over the
+	// client's maximum response size.
+	ErrResponseTooLarge = errors.New("response too large")
+	// ErrRetryBudgetExhausted matches a *MaxAttemptsError raised because the
+	// client-wide retry budget ran dry before the attempts did.
+	ErrRetryBudgetExhausted = errors.New("retry budget exhausted")
+)
+
+// Operation identifies the call an error belongs to.
+type Operation struct {
+	// Name is the operation, "describe image".
+	Name string
+	// Region and ImageID are the call's arguments (as given, possibly invalid).
+	Region  string
+	ImageID string
+}
+
+func (o Operation) prefix() string {
+	var b strings.Builder
+	b.WriteString("vmimage: ")
+	b.WriteString(o.Name)
+	if o.ImageID != "" {
+		b.WriteString(" ")
+		b.WriteString(sanitize(o.ImageID, 64))
+	}
+	if o.Region != "" {
+		b.WriteString(" in ")
+		b.WriteString(sanitize(o.Region, 64))
+	}
+	return b.String()
+}
+
+// detailer is implemented by every error type here: its message without the
+// operation prefix, so wrappers do not repeat it.
+type detailer interface{ detail() string }
+
+func detailOf(err error) string {
+	if d, ok := err.(detailer); ok {
+		return d.detail()
+	}
+	return err.Error()
+}
+
+// InvalidParameterError reports an argument refused before any request was sent.
+type InvalidParameterError struct {
+	Op Operation
+	// Param is the parameter's name as the API spells it: "regionId" or "imageId".
+	Param string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+func (e *InvalidParameterError) Error() string { return e.Op.prefix() + ": " + e.detail() }
+func (e *InvalidParameterError) detail() string {
+	return "invalid " + e.Param + ": " + e.Reason
+}
+
+// APIError is an error answered by the service or its gateway in the documented JSON
+// envelope. errors.Is matches it against ErrNotFound, ErrUnauthorized, ErrForbidden
+// and ErrThrottled.
+type APIError struct {
+	Op Operation
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Code is the body's error.code (normally equal to StatusCode).
+	Code int
+	// Status is the error symbol, e.g. "NOT_FOUND".
+	Status string
+	// Message is the service's message.
+	Message string
+	// Details is the body's error.details, of any shape (nil when absent).
+	Details any
+	// RequestID is the x-jdcloud-request-id (or the body's requestId).
+	RequestID string
+	// RetryAfter is the Retry-After the service asked for (0 when none).
+	RetryAfter time.Duration
+}
+
+func (e *APIError) Error() string { return e.Op.prefix() + ": " + e.detail() }
+func (e *APIError) detail() string {
+	s := fmt.Sprintf("%d %s: %s", e.StatusCode, sanitize(e.Status, 64), sanitize(e.Message, 300))
+	if e.RequestID != "" {
+		s += " (request id " + sanitize(e.RequestID, 64) + ")"
+	}
+	return s
+}
+
+// Is matches the sentinels of this package.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == 404 || e.Status == "NOT_FOUND"
+	case ErrUnauthorized:
+		return e.StatusCode == 401 || e.Status == "ACCESS_ERROR" || e.Status == "UNAUTHENTICATED"
+	case ErrForbidden:
+		return e.StatusCode == 403
+	case ErrThrottled:
+		return e.StatusCode == 429 || strings.Contains(e.Status, "RATE_LIMIT") || e.Status == "QUOTA_EXCEEDED"
+	}
+	return false
+}
+
+// UnexpectedResponseError reports a response that is not what the spec promises: not
+// JSON, empty, a wrong content type, malformed JSON, a success without result.image,
+// a redirect, or a body over the size limit.
+type UnexpectedResponseError struct {
+	Op          Operation
+	StatusCode  int
+	ContentType string
+	RequestID   string
+	// Reason says what was wrong.
+	Reason string
+	// Excerpt is the start of the body, sanitised (control characters removed,
+	// at most 200 characters).
+	Excerpt string
+	// Err is the underlying cause, if any (a JSON error, ErrResponseTooLarge).
+	Err error
+}
+
+func (e *UnexpectedResponseError) Error() string { return e.Op.prefix() + ": " + e.detail() }
+func (e *UnexpectedResponseError) detail() string {
+	s := fmt.Sprintf("unexpected response: status %d, content type %q: %s", e.StatusCode, sanitize(e.ContentType, 80), e.Reason)
+	if e.Excerpt != "" {
+		s += fmt.Sprintf(" (body starts %q)", e.Excerpt)
+	}
+	if e.RequestID != "" {
+		s += " (request id " + sanitize(e.RequestID, 64) + ")"
+	}
+	return s
+}
+
+// Unwrap returns the underlying cause.
+func (e *UnexpectedResponseError) Unwrap() error { return e.Err }
+
+// RequestError reports a request that got no usable response: a connection error, an
+// attempt that timed out, or the caller's context ending. It unwraps to the cause (so
+// errors.Is(err, context.Canceled) works) and to the last error of an earlier attempt.
+type RequestError struct {
+	Op Operation
+	// Attempts is the number of attempts sent (0 when none was).
+	Attempts int
+	// Err is the cause.
+	Err error
+	// Last is the error of the previous attempt when the call stopped between
+	// attempts (nil otherwise).
+	Last error
+}
+
+func (e *RequestError) Error() string { return e.Op.prefix() + ": " + e.detail() }
+func (e *RequestError) detail() string {
+	s := "request failed: " + e.Err.Error()
+	if e.Last != nil {
+		s += fmt.Sprintf(" (after %d attempt(s); last: %s)", e.Attempts, detailOf(e.Last))
+	}
+	return s
+}
+
+// Unwrap returns the cause and the last attempt's error.
+func (e *RequestError) Unwrap() []error {
+	if e.Last == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Last}
+}
+
+// MaxAttemptsError reports that retrying stopped: every allowed attempt failed, or the
+// client-wide retry budget ran dry. It unwraps to the last attempt's error.
+type MaxAttemptsError struct {
+	Op Operation
+	// Attempts is the number of attempts made.
+	Attempts int
+	// BudgetExhausted is true when the retry budget, not the attempt limit, stopped it.
+	BudgetExhausted bool
+	// Err is the last attempt's error.
+	Err error
+}
+
+func (e *MaxAttemptsError) Error() string { return e.Op.prefix() + ": " + e.detail() }
+func (e *MaxAttemptsError) detail() string {
+	why := "gave up after"
+	if e.BudgetExhausted {
+		why = "retry budget exhausted after"
+	}
+	return fmt.Sprintf("%s %d attempt(s): %s", why, e.Attempts, detailOf(e.Err))
+}
+
+// Unwrap returns the last attempt's error.
+func (e *MaxAttemptsError) Unwrap() error { return e.Err }
+
+// Is matches ErrRetryBudgetExhausted when the budget stopped the retries.
+func (e *MaxAttemptsError) Is(target error) bool {
+	return target == ErrRetryBudgetExhausted && e.BudgetExhausted
+}
+
+// sanitize makes untrusted text safe for one log line or error string: invalid UTF-8
+// and control characters are replaced, runs of white space collapsed, and the result
+// cut at max runes.
+func sanitize(s string, max int) string {
+	var b strings.Builder
+	n, space := 0, false
+	for len(s) > 0 && n < max {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			r = '?'
+		case unicode.IsSpace(r):
+			if space {
+				continue
+			}
+			space = true
+			b.WriteByte(' ')
+			n++
+			continue
+		case unicode.IsControl(r) || !unicode.IsPrint(r):
+			r = '?'
+		}
+		space = false
+		b.WriteRune(r)
+		n++
+	}
+	if len(s) > 0 {
+		b.WriteString("...")
+	}
+	return b.String()
+}

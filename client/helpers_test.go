@@ -1,0 +1,194 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/signer"
+	"github.com/vmimage/vmimage/validate"
+)
+
+// Test credentials: distinctive so that a leak is easy to find.
+const (
+	testAK    = "AKTEST0001"
+	testSK    = "SK-very-secret-value-0001"
+	testToken = "MFA-secret-token-0001"
+)
+
+// fakeClock advances instantly and records every sleep.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+	return nil
+}
+
+func (c *fakeClock) Sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.sleeps...)
+}
+
+// blockingClock's Sleep returns only when the context ends; started is closed when
+// the first sleep begins.
+type blockingClock struct {
+	once    sync.Once
+	started chan struct{}
+}
+
+func (c *blockingClock) Now() time.Time { return time.Now() }
+func (c *blockingClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.once.Do(func() { close(c.started) })
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// seen is one request as the server saw it.
+type seen struct {
+	Path, RawURI, Nonce string
+	Header              http.Header
+	VerifyErr           error
+}
+
+// server is an httptest server that answers with a script of handlers (the last one
+// repeats), verifies every signature and records what it saw.
+type server struct {
+	*httptest.Server
+	mu    sync.Mutex
+	steps []http.HandlerFunc
+	seen  []seen
+	conns int
+}
+
+func newServer(t *testing.T, steps ...http.HandlerFunc) *server {
+	t.Helper()
+	s := &server{steps: steps}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
+	s.Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *server) serve(w http.ResponseWriter, r *http.Request) {
+	_, verr := signer.Verify(r, nil, func(ak string) (string, bool) { return testSK, ak == testAK }, signer.VerifyOptions{Service: "vm"})
+	s.mu.Lock()
+	n := len(s.seen)
+	s.seen = append(s.seen, seen{Path: r.URL.Path, RawURI: r.RequestURI, Nonce: r.Header.Get(signer.HeaderNonce), Header: r.Header.Clone(), VerifyErr: verr})
+	step := s.steps[min(n, len(s.steps)-1)]
+	s.mu.Unlock()
+	if verr != nil {
+		writeJSON(w, 401, `{"requestId":"rq-auth","error":{"code":401,"status":"ACCESS_ERROR","message":"sign result is not same [gw]"}}`)
+		return
+	}
+	step(w, r)
+}
+
+func (s *server) requests() []seen {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]seen(nil), s.seen...)
+}
+
+func (s *server) connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	var env struct {
+		RequestID string `json:"requestId"`
+	}
+	_ = json.Unmarshal([]byte(body), &env)
+	w.Header().Set("Content-Type", "application/json")
+	if env.RequestID != "" {
+		w.Header().Set("X-Jdcloud-Request-Id", env.RequestID)
+	}
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+func respond(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { writeJSON(w, status, body) }
+}
+
+const okBody = `{"requestId":"rq-ok","result":{"image":{"imageId":"img-abc12345","name":"CentOS 8.2 64位","status":"ready","sizeMB":2494,"progress":"100","systemDisk":{"deviceName":"vda","diskCategory":"cloud","cloudDisk":{"diskSizeGB":40}}}}}`
+
+func ok() http.HandlerFunc { return respond(200, okBody) }
+
+func apiErr(status int, symbol, msg string) http.HandlerFunc {
+	body, _ := json.Marshal(map[string]any{"requestId": "rq-" + symbol, "error": map[string]any{"code": status, "status": symbol, "message": msg}})
+	return respond(status, string(body))
+}
+
+// testClient builds a client for s with instant time and a validating transport.
+type testClient struct {
+	*client.Client
+	clock *fakeClock
+	vt    *validate.Transport
+}
+
+func newClient(t *testing.T, s *server, opts ...client.Option) *testClient {
+	t.Helper()
+	v, err := validate.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vt := v.Transport(s.Client().Transport)
+	clock := newFakeClock()
+	base := []client.Option{
+		client.WithCredentials(signer.Credentials{AccessKey: testAK, SecretKey: testSK}),
+		client.WithEndpoint(s.URL),
+		client.WithHTTPClient(&http.Client{Transport: vt}),
+		client.WithClock(clock),
+		client.WithRandom(func() float64 { return 0.5 }),
+	}
+	c, err := client.New(append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testClient{Client: c, clock: clock, vt: vt}
+}
+
+// assertValid fails the test if any exchange the client made departed from the spec.
+func (tc *testClient) assertValid(t *testing.T) {
+	t.Helper()
+	if err := tc.vt.Err(); err != nil {
+		t.Errorf("exchange violates the spec: %v", err)
+	}
+}

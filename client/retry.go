@@ -1,0 +1,158 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// RetryPolicy says when and how long to wait before trying again.
+//
+// An attempt is retried when it failed with a connection error, timed out (the
+// per-attempt timeout, not the caller's context), or was answered 429, 500, 502, 503
+// or 504. It is never retried on another 4xx, on the caller's cancellation or
+// deadline, on a TLS verification failure or on an unknown host.
+//
+// The wait before attempt n+1 is "full jitter": a uniformly random duration in
+// [0, min(MaxDelay, BaseDelay*2^(n-1))). A Retry-After header (seconds or an HTTP
+// date) replaces it, capped at MaxRetryAfter. A wait that would end after the
+// caller's deadline is not started: the call returns at once.
+type RetryPolicy struct {
+	// MaxAttempts is the number of attempts, the first included (1 disables retries).
+	MaxAttempts int
+	// BaseDelay is the backoff's scale.
+	BaseDelay time.Duration
+	// MaxDelay caps the backoff.
+	MaxDelay time.Duration
+	// MaxRetryAfter caps a server-given Retry-After.
+	MaxRetryAfter time.Duration
+	// Budget is the client-wide retry budget; a zero Budget disables it.
+	Budget RetryBudget
+}
+
+// RetryBudget is a client-wide token bucket that stops a client from hammering a
+// failing service: every retry takes RetryCost tokens (TimeoutCost after a timeout or
+// connection error), every success puts SuccessRefund back, up to Capacity. When the
+// bucket cannot pay for a retry, the call fails with a *MaxAttemptsError matching
+// ErrRetryBudgetExhausted.
+type RetryBudget struct {
+	Capacity      int
+	RetryCost     int
+	TimeoutCost   int
+	SuccessRefund int
+}
+
+// Defaults, exported so callers can start from them.
+var (
+	// DefaultRetryBudget mirrors the AWS SDKs' standard retry quota.
+	DefaultRetryBudget = RetryBudget{Capacity: 500, RetryCost: 5, TimeoutCost: 10, SuccessRefund: 1}
+	// DefaultRetryPolicy: 3 attempts, full-jitter backoff from 200 ms capped at 20 s,
+	// Retry-After honoured up to 20 s.
+	DefaultRetryPolicy = RetryPolicy{
+		MaxAttempts:   3,
+		BaseDelay:     200 * time.Millisecond,
+		MaxDelay:      20 * time.Second,
+		MaxRetryAfter: 20 * time.Second,
+		Budget:        DefaultRetryBudget,
+	}
+	// NoRetries makes exactly one attempt.
+	NoRetries = RetryPolicy{MaxAttempts: 1}
+)
+
+func (p RetryPolicy) validate() error {
+	switch {
+	case p.MaxAttempts < 1:
+		return fmt.Errorf("MaxAttempts %d must be at least 1", p.MaxAttempts)
+	case p.MaxAttempts > 1 && p.BaseDelay <= 0:
+		return fmt.Errorf("BaseDelay %s must be positive", p.BaseDelay)
+	case p.MaxDelay < p.BaseDelay:
+		return fmt.Errorf("MaxDelay %s is below BaseDelay %s", p.MaxDelay, p.BaseDelay)
+	case p.MaxRetryAfter < 0:
+		return fmt.Errorf("MaxRetryAfter %s is negative", p.MaxRetryAfter)
+	case p.Budget.Capacity < 0 || p.Budget.RetryCost < 0 || p.Budget.TimeoutCost < 0 || p.Budget.SuccessRefund < 0:
+		return errors.New("RetryBudget fields must not be negative")
+	}
+	return nil
+}
+
+// backoff returns the full-jitter delay before attempt+1; r is uniform in [0,1).
+func (p RetryPolicy) backoff(attempt int, r float64) time.Duration {
+	d := p.BaseDelay
+	for i := 1; i < attempt && d < p.MaxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, p.MaxDelay)
+	return time.Duration(r * float64(d))
+}
+
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(time.Duration(1<<62)/time.Second) {
+			secs = int64(time.Duration(1<<62) / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// budget is the shared token bucket.
+type budget struct {
+	cfg    RetryBudget
+	mu     sync.Mutex
+	tokens int
+}
+
+func newBudget(cfg RetryBudget) *budget { return &budget{cfg: cfg, tokens: cfg.Capacity} }
+
+// take pays for a retry; it reports false when the bucket cannot pay.
+func (b *budget) take(timeout bool) (cost int, ok bool) {
+	if b.cfg.Capacity == 0 {
+		return 0, true
+	}
+	cost = b.cfg.RetryCost
+	if timeout {
+		cost = b.cfg.TimeoutCost
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.tokens < cost {
+		return 0, false
+	}
+	b.tokens -= cost
+	return cost, true
+}
+
+// success refunds a successful call: the cost of its retries, or SuccessRefund.
+func (b *budget) success(paid int) {
+	if b.cfg.Capacity == 0 {
+		return
+	}
+	if paid == 0 {
+		paid = b.cfg.SuccessRefund
+	}
+	b.mu.Lock()
+	b.tokens = min(b.tokens+paid, b.cfg.Capacity)
+	b.mu.Unlock()
+}

@@ -1,0 +1,134 @@
+package credentials
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vmimage/vmimage/signer"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func home(t *testing.T, config, current string) string {
+	t.Helper()
+	h := t.TempDir()
+	if config == "" && current == "" {
+		return h
+	}
+	if err := os.MkdirAll(filepath.Join(h, ".jdc"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if config != "" {
+		os.WriteFile(filepath.Join(h, ".jdc", "config"), []byte(config), 0o600)
+	}
+	if current != "" {
+		os.WriteFile(filepath.Join(h, ".jdc", "current"), []byte(current), 0o600)
+	}
+	return h
+}
+
+const profiles = `
+# jdc config
+[default]
+access_key = AKDEFAULT
+secret_key = secret-default-value
+region_id = cn-north-1
+endpoint = vm.jdcloud-api.com
+scheme = https
+
+[work]
+access_key = AKWORK
+secret_key = secret-work-value
+region_id = cn-east-2
+
+[half]
+access_key = AKHALF
+`
+
+func TestChainOrder(t *testing.T) {
+	full := map[string]string{EnvAccessKey: "AKENV", EnvSecretKey: "secret-env-value", EnvRegion: "cn-south-1", EnvSecurityToken: "tok"}
+	cases := []struct {
+		name       string
+		cfg        Config
+		wantAK     string
+		wantRegion string
+		wantSource string
+	}{
+		{"explicit wins", Config{Explicit: &signer.Credentials{AccessKey: "AKX", SecretKey: "sx"}, Getenv: env(full), HomeDir: home(t, profiles, "")}, "AKX", "cn-south-1", "explicit"},
+		{"env before profile", Config{Getenv: env(full), HomeDir: home(t, profiles, "")}, "AKENV", "cn-south-1", "environment"},
+		{"default profile", Config{Getenv: env(nil), HomeDir: home(t, profiles, "")}, "AKDEFAULT", "cn-north-1", `profile "default"`},
+		{"current file", Config{Getenv: env(nil), HomeDir: home(t, profiles, "work\n")}, "AKWORK", "cn-east-2", `profile "work"`},
+		{"env profile beats current", Config{Getenv: env(map[string]string{EnvProfile: "default"}), HomeDir: home(t, profiles, "work")}, "AKDEFAULT", "cn-north-1", `profile "default"`},
+		{"explicit profile beats env", Config{Profile: "work", Getenv: env(map[string]string{EnvProfile: "default"}), HomeDir: home(t, profiles, "")}, "AKWORK", "cn-east-2", `profile "work"`},
+		{"env region beats profile", Config{Getenv: env(map[string]string{EnvRegion: "cn-east-1"}), HomeDir: home(t, profiles, "")}, "AKDEFAULT", "cn-east-1", `profile "default"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Resolve(c.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.AccessKey != c.wantAK || r.Region != c.wantRegion || !strings.HasPrefix(r.Source, c.wantSource) {
+				t.Fatalf("got %v region %q source %q", r.Credentials, r.Region, r.Source)
+			}
+		})
+	}
+	r, _ := Resolve(Config{Getenv: env(nil), HomeDir: home(t, profiles, "")})
+	if r.Endpoint != "https://vm.jdcloud-api.com" {
+		t.Errorf("endpoint = %q", r.Endpoint)
+	}
+	r, _ = Resolve(Config{Getenv: env(full)})
+	if r.SecurityToken != "tok" {
+		t.Errorf("token not read from env")
+	}
+}
+
+func TestHalfSetIsAnError(t *testing.T) {
+	cases := map[string]struct {
+		cfg     Config
+		missing string
+	}{
+		"env key only":    {Config{Getenv: env(map[string]string{EnvAccessKey: "AK"}), HomeDir: home(t, profiles, "")}, EnvSecretKey},
+		"env secret only": {Config{Getenv: env(map[string]string{EnvSecretKey: "secret-value"}), HomeDir: home(t, profiles, "")}, EnvAccessKey},
+		"profile half":    {Config{Profile: "half", Getenv: env(nil), HomeDir: home(t, profiles, "")}, "secret_key"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Resolve(c.cfg)
+			var ie *IncompleteError
+			if !errors.As(err, &ie) || ie.Missing != c.missing {
+				t.Fatalf("got %v, want IncompleteError missing %s", err, c.missing)
+			}
+			if strings.Contains(err.Error(), "secret-value") {
+				t.Fatal("secret in error")
+			}
+		})
+	}
+}
+
+func TestNotFoundListsEveryPlace(t *testing.T) {
+	for name, h := range map[string]string{"no file": home(t, "", ""), "no section": home(t, profiles, "missing")} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Resolve(Config{Getenv: env(nil), HomeDir: h})
+			var nf *NotFoundError
+			if !errors.As(err, &nf) || len(nf.Looked) != 3 {
+				t.Fatalf("got %v", err)
+			}
+			for _, want := range []string{"explicit", EnvAccessKey, filepath.Join(h, ".jdc", "config")} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error does not mention %q: %v", want, err)
+				}
+			}
+		})
+	}
+}
+
+func TestMalformedProfileFile(t *testing.T) {
+	_, err := Resolve(Config{Getenv: env(nil), HomeDir: home(t, "secret_key = s3cr3t\n[default]\n", "")})
+	if err == nil || !strings.Contains(err.Error(), "outside any [profile] section") || strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("got %v", err)
+	}
+}
