@@ -14,3 +14,4 @@ import _ "embed"
 var Spec []byte
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config client/api/oapi-codegen.yaml openapi.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config fake/oapi-codegen.yaml openapi.yaml

@@ -30,9 +30,9 @@ type fakeClock struct {
 	sleeps []time.Duration
 }
 
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
-}
+// newFakeClock starts at the real time (the test server checks signature dates
+// against it), truncated to the second for exact HTTP-date arithmetic.
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Now().Truncate(time.Second)} }
 
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()

@@ -1,0 +1,241 @@
+package fake
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FaultKind is what a fault does to the response.
+type FaultKind int
+
+// The kinds of fault.
+const (
+	// FaultNone answers normally; use it with Latency or RetryAfter alone.
+	FaultNone FaultKind = iota
+	// FaultStatus answers Status with the JSON error envelope.
+	FaultStatus
+	// FaultHTML answers Status with an HTML body, as a proxy would.
+	FaultHTML
+	// FaultCloseConnection sends the status line and part of the headers, then closes
+	// the connection.
+	FaultCloseConnection
+	// FaultTruncatedBody announces the full body's length, sends half, then closes.
+	FaultTruncatedBody
+	// FaultOversizedBody answers 200 with a JSON body of OversizeBytes bytes, chunked.
+	FaultOversizedBody
+	// FaultWrongContentType answers the normal JSON body labelled text/plain.
+	FaultWrongContentType
+)
+
+var faultNames = map[FaultKind]string{
+	FaultNone: "none", FaultStatus: "status", FaultHTML: "html", FaultCloseConnection: "close-connection",
+	FaultTruncatedBody: "truncated-body", FaultOversizedBody: "oversized-body", FaultWrongContentType: "wrong-content-type",
+}
+
+func (k FaultKind) String() string {
+	if s, ok := faultNames[k]; ok {
+		return s
+	}
+	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// DefaultOversizeBytes is the body size of FaultOversizedBody: over the client's
+// default 10 MiB limit.
+const DefaultOversizeBytes = 11 << 20
+
+// Fault scripts a misbehaviour for the next Times matching requests.
+type Fault struct {
+	Kind FaultKind
+	// Status for FaultStatus and FaultHTML (default 503).
+	Status int
+	// Code is the error symbol for FaultStatus (default from the status, e.g.
+	// HTTP_SERVICE_UNAVAILABLE for 503).
+	Code string
+	// Path restricts the fault to one escaped request path, e.g.
+	// "/v1/regions/cn-north-1/images/img-x"; "" matches every request.
+	Path string
+	// Times is how many matching requests the fault applies to; 0 or less means
+	// every one until ClearFaults.
+	Times int
+	// Latency delays the response by this much (on the fake's clock).
+	Latency time.Duration
+	// RetryAfter, when set, is sent as the Retry-After header.
+	RetryAfter string
+	// OversizeBytes is the body size for FaultOversizedBody (default DefaultOversizeBytes).
+	OversizeBytes int64
+}
+
+func (f Fault) validate() error {
+	switch {
+	case f.Kind < FaultNone || f.Kind > FaultWrongContentType:
+		return fmt.Errorf("fake: unknown fault kind %d", f.Kind)
+	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
+		return fmt.Errorf("fake: fault status %d is not an HTTP status", f.Status)
+	case f.Latency < 0 || f.OversizeBytes < 0:
+		return errors.New("fake: negative fault latency or size")
+	case f.Path != "" && !strings.HasPrefix(f.Path, "/"):
+		return fmt.Errorf("fake: fault path %q must start with /", f.Path)
+	}
+	return nil
+}
+
+// faults is the thread-safe script of pending faults.
+type faults struct {
+	mu   sync.Mutex
+	list []*pendingFault
+}
+
+type pendingFault struct {
+	Fault
+	left int // -1: forever
+}
+
+func (fs *faults) add(f Fault) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	if f.Status == 0 {
+		f.Status = http.StatusServiceUnavailable
+	}
+	if f.OversizeBytes == 0 {
+		f.OversizeBytes = DefaultOversizeBytes
+	}
+	left := f.Times
+	if left <= 0 {
+		left = -1
+	}
+	fs.mu.Lock()
+	fs.list = append(fs.list, &pendingFault{Fault: f, left: left})
+	fs.mu.Unlock()
+	return nil
+}
+
+// take returns the first fault matching path, consuming one use of it.
+func (fs *faults) take(path string) (Fault, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for i, pf := range fs.list {
+		if pf.Path != "" && pf.Path != path {
+			continue
+		}
+		if pf.left > 0 {
+			pf.left--
+			if pf.left == 0 {
+				fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
+			}
+		}
+		return pf.Fault, true
+	}
+	return Fault{}, false
+}
+
+func (fs *faults) clear() {
+	fs.mu.Lock()
+	fs.list = nil
+	fs.mu.Unlock()
+}
+
+// symbolFor is the gateway's symbol for a status.
+func symbolFor(status int) string {
+	switch status {
+	case 400:
+		return "HTTP_BAD_REQUEST"
+	case 401:
+		return "ACCESS_ERROR"
+	case 403:
+		return "HTTP_FORBIDDEN"
+	case 404:
+		return "NOT_FOUND"
+	case 429:
+		return "HTTP_RATE_LIMIT_EXCEEDED"
+	case 500:
+		return "INTERNAL"
+	case 502:
+		return "HTTP_BAD_GATEWAY"
+	case 503:
+		return "HTTP_SERVICE_UNAVAILABLE"
+	case 504:
+		return "HTTP_SERVER_TIMING_OUT"
+	}
+	return "UNKNOWN"
+}
+
+// serveFault writes the faulty response. normal writes the response the service
+// would have given (used by the faults that damage a normal answer).
+func (s *Service) serveFault(ctx context.Context, w http.ResponseWriter, f Fault, reqID string, normal func(http.ResponseWriter)) error {
+	if f.Latency > 0 {
+		if err := s.clock.Sleep(ctx, f.Latency); err != nil {
+			return err
+		}
+	}
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	switch f.Kind {
+	case FaultNone:
+		normal(w)
+	case FaultStatus:
+		code := f.Code
+		if code == "" {
+			code = symbolFor(f.Status)
+		}
+		writeError(w, f.Status, code, "injected fault: "+http.StatusText(f.Status), reqID)
+	case FaultHTML:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(f.Status)
+		fmt.Fprintf(w, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+			f.Status, http.StatusText(f.Status), f.Status, http.StatusText(f.Status))
+	case FaultCloseConnection:
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Len")
+		return buf.Flush()
+	case FaultTruncatedBody:
+		rec := &bufferWriter{header: http.Header{}}
+		normal(rec)
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		body := rec.buf.String()
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.status)
+		io.WriteString(w, body[:len(body)/2])
+		// Returning with fewer bytes than announced makes net/http close the connection.
+	case FaultOversizedBody:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set(headerRequestID, reqID)
+		w.WriteHeader(http.StatusOK)
+		bw := bufio.NewWriterSize(w, 64<<10)
+		prefix := `{"requestId":"` + reqID + `","result":{"image":{"desc":"`
+		bw.WriteString(prefix)
+		pad := strings.Repeat("x", 32<<10)
+		for n := int64(len(prefix)); n < f.OversizeBytes-8; n += int64(len(pad)) {
+			if _, err := bw.WriteString(pad[:min(int64(len(pad)), f.OversizeBytes-8-n)]); err != nil {
+				return nil // the client hung up: expected
+			}
+		}
+		bw.WriteString(`"}}}`)
+		bw.Flush()
+	case FaultWrongContentType:
+		rec := &bufferWriter{header: http.Header{}}
+		normal(rec)
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(rec.status)
+		w.Write(rec.buf.Bytes())
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package fake
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/vmimage/vmimage/client/api"
+)
+
+// The shapes of valid identifiers: the patterns of openapi.yaml's path parameters
+// (a test keeps them equal).
+var (
+	RegionIDPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+	ImageIDPattern  = regexp.MustCompile(`^img-[a-z0-9]+$`)
+)
+
+// Store is the fake's image store, safe for concurrent use. Images are copied in and
+// out: callers never share memory with it.
+type Store struct {
+	now func() time.Time
+
+	mu     sync.RWMutex
+	images map[key]*entry
+}
+
+type key struct{ region, id string }
+
+type entry struct {
+	image api.Image
+	// A lifecycle in progress: status pending from start, reaching final after d.
+	transition *transition
+}
+
+type transition struct {
+	start time.Time
+	d     time.Duration
+	final api.ImageStatus
+}
+
+func newStore(now func() time.Time) *Store {
+	return &Store{now: now, images: make(map[key]*entry)}
+}
+
+// Put adds an image to a region, or replaces the one with the same imageId. The
+// image must have an imageId of the documented shape.
+func (s *Store) Put(region string, img api.Image) error {
+	if !RegionIDPattern.MatchString(region) {
+		return fmt.Errorf("fake: region %q does not match %s", region, RegionIDPattern)
+	}
+	if img.ImageId == nil || !ImageIDPattern.MatchString(*img.ImageId) {
+		return fmt.Errorf("fake: image needs an imageId matching %s", ImageIDPattern)
+	}
+	cp, err := clone(img)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.images[key{region, *img.ImageId}] = &entry{image: cp}
+	s.mu.Unlock()
+	return nil
+}
+
+// Get returns the image as the service would describe it now (with any lifecycle
+// applied).
+func (s *Store) Get(region, imageID string) (api.Image, bool) {
+	s.mu.RLock()
+	e, ok := s.images[key{region, imageID}]
+	var img api.Image
+	var tr *transition
+	if ok {
+		img, tr = e.image, e.transition
+	}
+	s.mu.RUnlock()
+	if !ok {
+		return api.Image{}, false
+	}
+	cp, err := clone(img)
+	if err != nil {
+		return api.Image{}, false
+	}
+	if tr != nil {
+		tr.apply(&cp, s.now())
+	}
+	return cp, true
+}
+
+// Delete removes an image; it reports whether there was one.
+func (s *Store) Delete(region, imageID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := key{region, imageID}
+	_, ok := s.images[k]
+	delete(s.images, k)
+	return ok
+}
+
+// Transition puts an existing image in status pending with progress 0 and moves it
+// to final (api.ImageStatusReady or api.ImageStatusError) over d, its progress rising
+// linearly, on the fake's clock.
+func (s *Store) Transition(region, imageID string, final api.ImageStatus, d time.Duration) error {
+	if final != api.ImageStatusReady && final != api.ImageStatusError {
+		return fmt.Errorf("fake: a transition ends in ready or error, not %q", final)
+	}
+	if d <= 0 {
+		return errors.New("fake: transition duration must be positive")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.images[key{region, imageID}]
+	if !ok {
+		return fmt.Errorf("fake: no image %s in %s", imageID, region)
+	}
+	e.transition = &transition{start: s.now(), d: d, final: final}
+	return nil
+}
+
+// Entry is one stored image.
+type Entry struct {
+	Region string
+	Image  api.Image
+}
+
+// List returns every image as described now, sorted by region then id.
+func (s *Store) List() []Entry {
+	s.mu.RLock()
+	keys := make([]key, 0, len(s.images))
+	for k := range s.images {
+		keys = append(keys, k)
+	}
+	s.mu.RUnlock()
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].region != keys[j].region {
+			return keys[i].region < keys[j].region
+		}
+		return keys[i].id < keys[j].id
+	})
+	out := make([]Entry, 0, len(keys))
+	for _, k := range keys {
+		if img, ok := s.Get(k.region, k.id); ok {
+			out = append(out, Entry{Region: k.region, Image: img})
+		}
+	}
+	return out
+}
+
+func (t *transition) apply(img *api.Image, now time.Time) {
+	elapsed := now.Sub(t.start)
+	status := api.ImageStatusPending
+	pct := 0
+	switch {
+	case elapsed >= t.d:
+		status, pct = t.final, 100
+		if t.final == api.ImageStatusError {
+			pct = 99
+		}
+	case elapsed > 0:
+		pct = int(int64(elapsed) * 100 / int64(t.d))
+	}
+	progress := strconv.Itoa(pct)
+	img.Status = &status
+	img.Progress = &progress
+}
+
+// clone deep-copies an image through its JSON form, the form the service speaks.
+func clone(img api.Image) (api.Image, error) {
+	b, err := json.Marshal(img)
+	if err != nil {
+		return api.Image{}, fmt.Errorf("fake: copy image: %w", err)
+	}
+	var out api.Image
+	if err := json.Unmarshal(b, &out); err != nil {
+		return api.Image{}, fmt.Errorf("fake: copy image: %w", err)
+	}
+	return out, nil
+}
