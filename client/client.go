@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -97,22 +98,47 @@ func (c *Client) DefaultRegion() string { return c.region }
 // failures and the context ending) and *MaxAttemptsError (retries exhausted; it
 // unwraps to the last attempt's error). See RetryPolicy for what is retried.
 func (c *Client) DescribeImage(ctx context.Context, regionID, imageID string) (*api.Image, string, error) {
+	img, reqID, _, err := c.describe(ctx, regionID, imageID)
+	return img, reqID, err
+}
+
+// DescribeImageRaw is DescribeImage returning the image's JSON exactly as the service
+// sent it, unknown fields included (after checking that it decodes into api.Image).
+func (c *Client) DescribeImageRaw(ctx context.Context, regionID, imageID string) (json.RawMessage, string, error) {
+	_, reqID, body, err := c.describe(ctx, regionID, imageID)
+	if err != nil {
+		return nil, reqID, err
+	}
+	var env struct {
+		Result struct {
+			Image json.RawMessage `json:"image"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, reqID, fmt.Errorf("vmimage: describe image %s: %w", imageID, err)
+	}
+	return env.Result.Image, reqID, nil
+}
+
+// describe makes the call and returns the image, the request id and the body.
+func (c *Client) describe(ctx context.Context, regionID, imageID string) (*api.Image, string, []byte, error) {
 	op := Operation{Name: "describe image", Region: regionID, ImageID: imageID}
 	if err := checkID(op, "regionId", regionID, MaxRegionIDLength); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if err := checkID(op, "imageId", imageID, MaxImageIDLength); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, "", &RequestError{Op: op, Err: err}
+		return nil, "", nil, &RequestError{Op: op, Err: err}
 	}
 	st := &callState{op: op, region: regionID}
 	resp, err := c.raw.DescribeImage(withCallState(ctx, st), regionID, imageID)
 	if err != nil {
-		return nil, "", unwrapDoerError(op, err)
+		return nil, "", nil, unwrapDoerError(op, err)
 	}
-	return decodeResponse(st, resp, c.cfg.clock.Now())
+	img, reqID, err := decodeResponse(st, resp, c.cfg.clock.Now())
+	return img, reqID, st.body, err
 }
 
 // unwrapDoerError passes the doer's typed errors through and wraps anything else

@@ -443,3 +443,18 @@ func TestUnknownFieldsAndEnumValuesDecode(t *testing.T) {
 		t.Fatalf("decoded %+v", img)
 	}
 }
+
+func TestDescribeImageRawKeepsUnknownFields(t *testing.T) {
+	s := newServer(t, respond(200, `{"requestId":"r","result":{"image":{"imageId":"img-x1","brandNew":{"a":[1]},"status":"ready"}}}`))
+	raw, reqID, err := newClient(t, s).DescribeImageRaw(context.Background(), "cn-north-1", "img-x1")
+	if err != nil || reqID != "r" {
+		t.Fatal(err, reqID)
+	}
+	if string(raw) != `{"imageId":"img-x1","brandNew":{"a":[1]},"status":"ready"}` {
+		t.Fatalf("raw = %s", raw)
+	}
+	s = newServer(t, respond(200, `{"requestId":"r","result":{"image":{"sizeMB":"x"}}}`))
+	if _, _, err := newClient(t, s).DescribeImageRaw(context.Background(), "cn-north-1", "img-x1"); err == nil {
+		t.Fatal("raw variant skipped the decode check")
+	}
+}

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/fake"
+)
+
+// demoBuild is how long the demo's image takes to become ready.
+const demoBuild = 6 * time.Second
+
+func (a *App) demoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Show vmimage at work against an in-process fake (no account needed)",
+		Args:  exactArgs(0, "demo takes no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return fail(a.runDemo(cmd.Context()))
+		},
+	}
+}
+
+func (a *App) runDemo(ctx context.Context) error {
+	var clock client.Clock = client.SystemClock{}
+	if a.Clock != nil {
+		clock = a.Clock
+	}
+	srv, err := fake.Start(fake.WithClock(clock))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	out := a.Stdout
+	fmt.Fprintf(out, "vmimage demo: a fake JD Cloud DescribeImage service is running at %s\n", srv.URL)
+	fmt.Fprintf(out, "(its test access key is %s; no real account or network is used)\n\n", srv.Credentials().AccessKey)
+
+	opts := append([]client.Option{client.WithEndpoint(srv.URL), client.WithCredentials(srv.Credentials()), client.WithClock(clock)}, a.ClientOptions...)
+	c, err := client.New(opts...)
+	if err != nil {
+		return err
+	}
+	const region = "cn-north-1"
+
+	fmt.Fprintf(out, "1. Describe three images in %s:\n\n", region)
+	p := newPrinter("table", out, region)
+	for _, id := range []string{fake.SeedCentOS, fake.SeedUbuntu, fake.SeedPrivate} {
+		raw, _, err := c.DescribeImageRaw(ctx, region, id)
+		if err != nil {
+			return err
+		}
+		if err := p.add(raw); err != nil {
+			return err
+		}
+	}
+	if err := p.flush(); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(out, "\n2. A missing image gives a typed error:\n\n")
+	_, _, err = c.DescribeImage(ctx, region, "img-doesnotexist")
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || !errors.Is(err, client.ErrNotFound) {
+		return fmt.Errorf("demo: expected a not-found error, got %v", err)
+	}
+	fmt.Fprintf(out, "   errors.Is(err, client.ErrNotFound) = true\n   %s\n", oneLine(err))
+
+	id := "img-demobuild01"
+	name := "demo image being built"
+	if err := srv.Images().Put(region, api.Image{ImageId: &id, Name: &name}); err != nil {
+		return err
+	}
+	if err := srv.Images().Transition(region, id, api.ImageStatusReady, demoBuild); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n3. Wait for a new image to become ready (about %s):\n\n", demoBuild)
+	if err := a.wait(ctx, c, region, id, time.Minute, &waitFlags{minDelay: 250 * time.Millisecond, maxDelay: time.Second, grace: time.Second}); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nDone. Next: `vmimage fake` runs this service for your own tests; see README.md.\n")
+	return nil
+}

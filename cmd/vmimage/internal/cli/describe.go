@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vmimage/vmimage/client"
+)
+
+// manyIDs is the count from which describe draws a progress bar on a terminal.
+const manyIDs = 5
+
+type describeFlags struct {
+	output      string
+	fromFile    string
+	concurrency int
+	rate        float64
+}
+
+func (a *App) describeCommand(g *globals) *cobra.Command {
+	f := &describeFlags{}
+	cmd := &cobra.Command{
+		Use:   "describe IMAGE_ID...",
+		Short: "Describe one or more images",
+		Long: `Describe images by id. Several ids (arguments, or --from-file with one id per line,
+"-" for stdin) are described concurrently under a client-side rate limit; results
+come out in input order, each failure on its own line on stderr, and the exit code is
+non-zero if any failed (3 when every failure was "not found").`,
+		Example: `  vmimage describe img-m5s0ab1c29 --region cn-north-1
+  vmimage describe -o json --from-file ids.txt`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return fail(a.runDescribe(cmd.Context(), g, f, args))
+		},
+	}
+	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
+	cmd.Flags().StringVar(&f.fromFile, "from-file", "", `read image ids from a file, one per line ("-" for stdin)`)
+	cmd.Flags().IntVar(&f.concurrency, "concurrency", 4, "how many images to describe at once")
+	cmd.Flags().Float64Var(&f.rate, "rate", client.DefaultRateLimit, "client-side limit on requests per second (0: none)")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return formats, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, args []string) error {
+	if !validFormat(f.output) {
+		return usage("unknown output format %q (want one of %s)", f.output, strings.Join(formats, ", "))
+	}
+	if f.concurrency < 1 || f.concurrency > 64 {
+		return usage("--concurrency %d must be between 1 and 64", f.concurrency)
+	}
+	if f.rate < 0 {
+		return usage("--rate must not be negative")
+	}
+	ids := append([]string(nil), args...)
+	if f.fromFile != "" {
+		more, err := a.readIDs(f.fromFile)
+		if err != nil {
+			return &exitError{ExitError, err}
+		}
+		ids = append(ids, more...)
+	}
+	if len(ids) == 0 {
+		return usage("describe needs at least one image id (arguments or --from-file)")
+	}
+	burst := max(1, int(f.rate))
+	c, err := a.newClient(g, client.WithRateLimit(f.rate, burst))
+	if err != nil {
+		return err
+	}
+	region, err := a.region(g, c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel, _ := withTimeout(ctx, g, 2*time.Minute)
+	defer cancel()
+
+	type result struct {
+		raw json.RawMessage
+		err error
+	}
+	results := make([]result, len(ids))
+	done := make([]chan struct{}, len(ids))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(f.concurrency, len(ids)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				raw, _, err := c.DescribeImageRaw(ctx, region, ids[i])
+				results[i] = result{raw, err}
+				close(done[i])
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range ids {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				for j := i; j < len(ids); j++ {
+					results[j] = result{err: fmt.Errorf("vmimage: describe image %s: not started: %w", ids[j], ctx.Err())}
+					close(done[j])
+				}
+				return
+			}
+		}
+	}()
+
+	out := newPrinter(f.output, a.Stdout, region)
+	bar := a.newCountBar(len(ids))
+	failures, notFound := 0, 0
+	for i := range ids {
+		<-done[i]
+		bar.step(i + 1)
+		r := results[i]
+		if r.err != nil {
+			failures++
+			if errors.Is(r.err, client.ErrNotFound) {
+				notFound++
+			}
+			bar.clear()
+			fmt.Fprintln(a.Stderr, oneLine(r.err))
+			continue
+		}
+		if err := out.add(r.raw); err != nil {
+			return &exitError{ExitError, err}
+		}
+	}
+	wg.Wait()
+	bar.clear()
+	if err := out.flush(); err != nil {
+		return &exitError{ExitError, err}
+	}
+	switch {
+	case failures == 0:
+		return nil
+	case failures == notFound:
+		return &exitError{ExitNotFound, fmt.Errorf("%d of %d image(s) not found", failures, len(ids))}
+	}
+	return &exitError{ExitError, fmt.Errorf("%d of %d image(s) failed", failures, len(ids))}
+}
+
+// readIDs reads ids one per line, skipping blank lines and # comments.
+func (a *App) readIDs(path string) ([]string, error) {
+	var r io.Reader
+	if path == "-" {
+		r = a.Stdin
+	} else {
+		fh, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("--from-file: %w", err)
+		}
+		defer fh.Close()
+		r = fh
+	}
+	var ids []string
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		ids = append(ids, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--from-file %s: %w", path, err)
+	}
+	return ids, nil
+}

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vmimage/vmimage/validate"
+)
+
+func (a *App) validateCommand() *cobra.Command {
+	var status int
+	cmd := &cobra.Command{
+		Use:   "validate [FILE|-]...",
+		Short: "Check saved response bodies against the API's spec",
+		Long: `Validate recorded DescribeImage response bodies against the embedded OpenAPI
+document, printing every violation with its JSON pointer. The status is --status,
+or read from the body (error.code for an error envelope, else 200). With no file,
+or "-", the body is read from stdin. Exits 1 on any violation.`,
+		Example: "  vmimage validate responses/*.json\n  curl ... | vmimage validate --status 404 -",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if status != 0 && (status < 100 || status > 599) {
+				return usage("--status %d is not an HTTP status", status)
+			}
+			return a.runValidate(cmd.Context(), args, status)
+		},
+	}
+	cmd.Flags().IntVar(&status, "status", 0, "HTTP status the bodies were answered with (default: from the body)")
+	return cmd
+}
+
+func (a *App) runValidate(ctx context.Context, files []string, status int) error {
+	v, err := validate.Default()
+	if err != nil {
+		return &exitError{ExitError, err}
+	}
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	bad := 0
+	for _, name := range files {
+		body, err := a.readInput(name)
+		if err != nil {
+			return &exitError{ExitError, err}
+		}
+		st := status
+		if st == 0 {
+			st = statusFromBody(body)
+		}
+		err = v.ValidateBody(ctx, st, "application/json", body)
+		var verr *validate.Error
+		switch {
+		case err == nil:
+			fmt.Fprintf(a.Stdout, "%s: ok (status %d)\n", name, st)
+		case errors.As(err, &verr):
+			bad++
+			for _, viol := range verr.Violations {
+				fmt.Fprintf(a.Stdout, "%s: %s\n", name, viol)
+			}
+		default:
+			return &exitError{ExitError, err}
+		}
+	}
+	if bad > 0 {
+		return &exitError{ExitError, fmt.Errorf("%d of %d response(s) violate the spec", bad, len(files))}
+	}
+	return nil
+}
+
+func (a *App) readInput(name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(io.LimitReader(a.Stdin, 64<<20))
+	}
+	return os.ReadFile(name)
+}
+
+// statusFromBody reads error.code from an error envelope; anything else is 200.
+func statusFromBody(body []byte) int {
+	var env struct {
+		Error *struct {
+			Code json.Number `json:"code"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &env) == nil && env.Error != nil {
+		if n, err := env.Error.Code.Int64(); err == nil && n >= 100 && n <= 599 {
+			return int(n)
+		}
+	}
+	return 200
+}
