@@ -58,7 +58,7 @@ func New(opts ...Option) (*Client, error) {
 		source:   res.Source,
 		region:   res.Region,
 		cfg:      cfg,
-		http:     prepareHTTPClient(cfg.httpClient),
+		http:     prepareHTTPClient(cfg.httpClient, cfg.attemptTimeout),
 		budget:   newBudget(cfg.retry.Budget),
 		limiter:  newLimiter(cfg.rateLimit, cfg.rateBurst, cfg.clock),
 	}

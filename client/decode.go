@@ -18,6 +18,13 @@ func decodeResponse(st *callState, resp *http.Response, now time.Time) (*api.Ima
 	return interpret(st.op, resp, st.body, now)
 }
 
+// DecodeResponse interprets one DescribeImage response (status, headers, whole body)
+// exactly as DescribeImage does: the image and request id on success, else a typed
+// error (*APIError or *UnexpectedResponseError). Use it on recorded responses.
+func DecodeResponse(statusCode int, header http.Header, body []byte) (*api.Image, string, error) {
+	return interpret(Operation{Name: "decode response"}, &http.Response{StatusCode: statusCode, Header: header}, body, time.Now())
+}
+
 // successBody is the success envelope with pointers, so that a missing result or image
 // is told apart from an empty one.
 type successBody struct {
@@ -91,6 +98,9 @@ func interpret(op Operation, resp *http.Response, body []byte, now time.Time) (*
 }
 
 func isJSON(ct string) bool {
+	if rest, ok := strings.CutPrefix(ct, "application/json"); ok && (rest == "" || rest[0] == ';') {
+		return true // the common case, without parsing
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return false

@@ -261,11 +261,15 @@ func plainHTTPAllowed(host string) bool {
 }
 
 // prepareHTTPClient applies the client's rules to its own copy: no redirects, TLS 1.2
-// at least.
-func prepareHTTPClient(hc *http.Client) *http.Client {
+// at least, and the per-attempt timeout as the client's Timeout (a shorter Timeout the
+// caller set is kept).
+func prepareHTTPClient(hc *http.Client, attemptTimeout time.Duration) *http.Client {
 	var cp http.Client
 	if hc != nil {
 		cp = *hc
+	}
+	if cp.Timeout <= 0 || cp.Timeout > attemptTimeout {
+		cp.Timeout = attemptTimeout
 	}
 	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	switch t := cp.Transport.(type) {
@@ -284,7 +288,5 @@ func prepareHTTPClient(hc *http.Client) *http.Client {
 		}
 		cp.Transport = tr
 	}
-	// The per-attempt timeout is a context deadline; a whole-client Timeout set by
-	// the caller still applies on top.
 	return &cp
 }

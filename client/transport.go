@@ -107,12 +107,16 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 }
 
 // attempt sends one signed request and reads its body within the per-attempt timeout.
-func (c *Client) attempt(ctx context.Context, base *http.Request, st *callState, n int) outcome {
-	actx, cancel := context.WithTimeout(ctx, c.cfg.attemptTimeout)
-	defer cancel()
-	req := base.Clone(actx)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
+//
+// The per-attempt timeout is the HTTP client's Timeout (set on the client's own copy),
+// not a context deadline: a context cancelled right after the body is read races with
+// the transport's return of the connection to its pool, and loses connections.
+//
+// The request is reused across attempts (signing replaces the date, nonce and
+// Authorization): an attempt starts only after the previous response body is closed.
+func (c *Client) attempt(ctx context.Context, req *http.Request, st *callState, n int) outcome {
+	req.Header["Content-Type"] = contentTypeJSON
+	req.Header["User-Agent"] = []string{c.userAgent}
 	nonce, err := signer.NewNonce()
 	if err == nil {
 		// Signed on the client's clock, so a test clock shared with a fake agrees.
@@ -121,11 +125,15 @@ func (c *Client) attempt(ctx context.Context, base *http.Request, st *callState,
 	if err != nil {
 		return outcome{err: &RequestError{Op: st.op, Err: err}}
 	}
-	start := time.Now()
+	var start time.Time
+	logging := c.cfg.logger.Enabled(ctx, slog.LevelDebug)
+	if logging {
+		start = time.Now()
+	}
 	resp, err := c.http.Do(req)
 	var o outcome
 	if err != nil {
-		o = c.classify(ctx, actx, st, n, err)
+		o = c.classify(ctx, st, n, err)
 	} else {
 		body, rerr := readBounded(resp, c.cfg.maxBody)
 		resp.Body.Close()
@@ -134,21 +142,24 @@ func (c *Client) attempt(ctx context.Context, base *http.Request, st *callState,
 			o = outcome{err: &UnexpectedResponseError{Op: st.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
 				RequestID: resp.Header.Get(signer.HeaderRequestID), Reason: fmt.Sprintf("body larger than the %d-byte limit", c.cfg.maxBody), Err: rerr}}
 		case rerr != nil:
-			o = c.classify(ctx, actx, st, n, fmt.Errorf("reading body of status %d: %w", resp.StatusCode, rerr))
+			o = c.classify(ctx, st, n, fmt.Errorf("reading body of status %d: %w", resp.StatusCode, rerr))
 		default:
 			o = outcome{resp: resp, body: body}
 		}
 	}
-	c.logAttempt(ctx, req, n, o, time.Since(start))
+	if logging {
+		c.logAttempt(ctx, req, n, o, time.Since(start))
+	}
 	return o
 }
 
 // classify decides whether a failed attempt may be retried.
-func (c *Client) classify(ctx, actx context.Context, st *callState, n int, err error) outcome {
+func (c *Client) classify(ctx context.Context, st *callState, n int, err error) outcome {
 	if cerr := ctx.Err(); cerr != nil {
 		return outcome{err: &RequestError{Op: st.op, Attempts: n, Err: cerr, Last: err}}
 	}
-	if errors.Is(actx.Err(), context.DeadlineExceeded) {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
 		return outcome{err: &RequestError{Op: st.op, Attempts: n, Err: fmt.Errorf("%w after %s", ErrAttemptTimeout, c.cfg.attemptTimeout)}, retryable: true, timeout: true}
 	}
 	rerr := &RequestError{Op: st.op, Attempts: n, Err: err}
@@ -182,11 +193,19 @@ func readBounded(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, ErrResponseTooLarge
 	}
-	size := 512
-	if resp.ContentLength > 0 {
-		size = int(resp.ContentLength) + 1
+	if resp.ContentLength >= 0 {
+		// The common case: read exactly the announced length, then make sure nothing
+		// follows (a server that sends more than it announced is cut off by net/http).
+		body := make([]byte, resp.ContentLength)
+		if _, err := io.ReadFull(resp.Body, body); err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		return body, nil
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
+	buf := bytes.NewBuffer(make([]byte, 0, 4096))
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	if n > limit {
 		return nil, ErrResponseTooLarge
@@ -194,10 +213,21 @@ func readBounded(resp *http.Response, limit int64) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
+var contentTypeJSON = []string{"application/json"}
+
 // canonicalizePath re-escapes every path segment strictly (all but A-Z a-z 0-9 - . _ ~),
 // so the bytes on the wire are the ones JDCLOUD2 canonicalisation expects and signs.
 func canonicalizePath(req *http.Request) {
-	segs := strings.Split(req.URL.Path, "/")
+	p := req.URL.Path
+	plain := true
+	for i := 0; i < len(p) && plain; i++ {
+		plain = p[i] == '/' || unreserved(p[i])
+	}
+	if plain { // nothing to escape: the path is its own escaped form
+		req.URL.RawPath = ""
+		return
+	}
+	segs := strings.Split(p, "/")
 	for i, s := range segs {
 		segs[i] = escapeSegment(s)
 	}
@@ -205,9 +235,6 @@ func canonicalizePath(req *http.Request) {
 }
 
 func (c *Client) logAttempt(ctx context.Context, req *http.Request, n int, o outcome, latency time.Duration) {
-	if !c.cfg.logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
 		slog.String("path", req.URL.EscapedPath()),

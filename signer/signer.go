@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -84,14 +83,14 @@ type Signer struct {
 	now     func() time.Time
 
 	mu   sync.Mutex
-	keys map[keyID][]byte // derived signing keys, per day and region
+	keys map[keyID]*signingKey // derived signing keys, per day and region
 }
 
 type keyID struct{ day, region string }
 
 // New returns a Signer for service ("vm" for this API).
 func New(c Credentials, service string) *Signer {
-	s := &Signer{creds: c, service: service, now: time.Now, keys: make(map[keyID][]byte)}
+	s := &Signer{creds: c, service: service, now: time.Now, keys: make(map[keyID]*signingKey)}
 	if c.SecurityToken != "" {
 		s.token = base64.StdEncoding.EncodeToString([]byte(c.SecurityToken))
 	}
@@ -132,25 +131,45 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
-	at = at.UTC()
-	date := at.Format(TimeFormat)
-	req.Header.Del(HeaderAuthorization)
-	req.Header.Set(HeaderDate, date)
-	req.Header.Set(HeaderNonce, nonce)
-	if s.token != "" {
-		req.Header.Set(HeaderSecurityToken, s.token)
-	}
-	names := signableHeaders(req.Header)
-	canonical := canonicalRequest(req.Method, escapedPath(req), req.URL.RawQuery, hostOf(req), req.Header, names, bodyHash(body))
+	var dateBuf [16]byte
+	date := string(at.UTC().AppendFormat(dateBuf[:0], TimeFormat))
 	day := date[:8]
-	scope := day + "/" + region + "/" + s.service + "/" + terminator
-	sig := hex.EncodeToString(hmacSum(s.signingKey(day, region), stringToSign(date, scope, canonical)))
-	req.Header.Set(HeaderAuthorization, Algorithm+" Credential="+s.creds.AccessKey+"/"+scope+
-		", SignedHeaders="+strings.Join(names, ";")+", Signature="+sig)
+	delete(req.Header, HeaderAuthorization)
+	req.Header[HeaderDate] = []string{date}
+	req.Header[HeaderNonce] = []string{nonce}
+	if s.token != "" {
+		req.Header[HeaderSecurityToken] = []string{s.token}
+	}
+	var namesBuf [8]hdr
+	names := signableHeaders(namesBuf[:0], req.Header)
+	sig := s.signingKey(day, region).sign(req.Method, escapedPath(req), req.URL.RawQuery, hostOf(req), req.Header, names,
+		bodyHash(body), date, day, region, s.service)
+
+	var b strings.Builder
+	b.Grow(len(Algorithm) + len(s.creds.AccessKey) + len(region) + len(s.service) + 8*len(names) + 200)
+	b.WriteString(Algorithm)
+	b.WriteString(" Credential=")
+	b.WriteString(s.creds.AccessKey)
+	b.WriteByte('/')
+	b.WriteString(day)
+	b.WriteByte('/')
+	b.WriteString(region)
+	b.WriteByte('/')
+	b.WriteString(s.service)
+	b.WriteString("/" + terminator + ", SignedHeaders=")
+	for i, n := range names {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(n.lower)
+	}
+	b.WriteString(", Signature=")
+	b.Write(sig[:])
+	req.Header[HeaderAuthorization] = []string{b.String()}
 	return nil
 }
 
-func (s *Signer) signingKey(day, region string) []byte {
+func (s *Signer) signingKey(day, region string) *signingKey {
 	id := keyID{day, region}
 	s.mu.Lock()
 	k, ok := s.keys[id]
@@ -158,7 +177,7 @@ func (s *Signer) signingKey(day, region string) []byte {
 	if ok {
 		return k
 	}
-	k = deriveKey(s.creds.SecretKey, day, region, s.service)
+	k = newSigningKey(deriveKey(s.creds.SecretKey, day, region, s.service))
 	s.mu.Lock()
 	if len(s.keys) > 64 { // a day change or many regions: start afresh
 		clear(s.keys)
@@ -200,127 +219,6 @@ func hmacSum(key []byte, data string) []byte {
 	h := hmac.New(sha256.New, key)
 	h.Write([]byte(data))
 	return h.Sum(nil)
-}
-
-func bodyHash(body []byte) string {
-	if len(body) == 0 {
-		return emptySHA256
-	}
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])
-}
-
-func stringToSign(date, scope, canonical string) string {
-	sum := sha256.Sum256([]byte(canonical))
-	return Algorithm + "\n" + date + "\n" + scope + "\n" + hex.EncodeToString(sum[:])
-}
-
-// unsigned lists the headers never signed, lowercased.
-func unsigned(name string) bool {
-	switch name {
-	case "authorization", "user-agent", "x-jdcloud-request-id":
-		return true
-	}
-	return false
-}
-
-// signableHeaders returns host plus every signable header present, lowercased and sorted.
-func signableHeaders(h http.Header) []string {
-	names := make([]string, 0, len(h)+1)
-	names = append(names, "host")
-	for k := range h {
-		lk := strings.ToLower(k)
-		if unsigned(lk) || lk == "host" {
-			continue
-		}
-		names = append(names, lk)
-	}
-	slices.Sort(names)
-	return slices.Compact(names)
-}
-
-func hostOf(req *http.Request) string {
-	if req.Host != "" {
-		return req.Host
-	}
-	return req.URL.Host
-}
-
-func escapedPath(req *http.Request) string {
-	p := req.URL.EscapedPath()
-	if p == "" {
-		return "/"
-	}
-	return p
-}
-
-// canonicalRequest builds the canonical request; names are lowercased and sorted.
-func canonicalRequest(method, path, query, host string, h http.Header, names []string, payloadHash string) string {
-	var b strings.Builder
-	b.Grow(256)
-	b.WriteString(method)
-	b.WriteByte('\n')
-	b.WriteString(path)
-	b.WriteByte('\n')
-	b.WriteString(query)
-	b.WriteByte('\n')
-	for _, name := range names {
-		b.WriteString(name)
-		b.WriteByte(':')
-		if name == "host" {
-			writeValue(&b, host)
-		} else {
-			for i, v := range headerValues(h, name) {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				writeValue(&b, v)
-			}
-		}
-		b.WriteByte('\n')
-	}
-	b.WriteByte('\n')
-	for i, name := range names {
-		if i > 0 {
-			b.WriteByte(';')
-		}
-		b.WriteString(name)
-	}
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
-}
-
-// headerValues finds a header's values by its lowercased name, whatever the case it
-// was stored under.
-func headerValues(h http.Header, lower string) []string {
-	if v, ok := h[http.CanonicalHeaderKey(lower)]; ok {
-		return v
-	}
-	for k, v := range h {
-		if strings.EqualFold(k, lower) {
-			return v
-		}
-	}
-	return nil
-}
-
-// writeValue writes v trimmed, with inner runs of spaces collapsed to one.
-func writeValue(b *strings.Builder, v string) {
-	v = strings.TrimSpace(v)
-	space := false
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c == ' ' || c == '\t' {
-			if !space {
-				b.WriteByte(' ')
-			}
-			space = true
-			continue
-		}
-		space = false
-		b.WriteByte(c)
-	}
 }
 
 // checkRegion refuses a region that cannot stand in a credential scope.

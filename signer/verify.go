@@ -3,7 +3,6 @@ package signer
 import (
 	"crypto/hmac"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -132,10 +131,10 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 	if !ok {
 		return nil, verr(ReasonUnknownKey, "Invalid accessKey %q", parsed.accessKey)
 	}
-	canonical := canonicalRequest(req.Method, escapedPath(req), req.URL.RawQuery, hostOf(req), req.Header, parsed.signed, bodyHash(body))
-	want := hmacSum(deriveKey(secret, scope[0], scope[1], scope[2]), stringToSign(date, parsed.scope, canonical))
-	got, err := hex.DecodeString(parsed.signature)
-	if err != nil || !hmac.Equal(got, want) {
+	key := newSigningKey(deriveKey(secret, scope[0], scope[1], scope[2]))
+	want := key.sign(req.Method, escapedPath(req), req.URL.RawQuery, hostOf(req), req.Header, namedHeaders(req.Header, parsed.signed),
+		bodyHash(body), date, scope[0], scope[1], scope[2])
+	if !hmac.Equal([]byte(parsed.signature), want[:]) {
 		return nil, verr(ReasonMismatch, "sign result is not same")
 	}
 	v := &Verified{AccessKey: parsed.accessKey, Region: scope[1], Service: scope[2], Nonce: nonce, Date: at, SignedHeaders: parsed.signed}

@@ -1,0 +1,268 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/signer"
+	"github.com/vmimage/vmimage/validate"
+)
+
+// docsBody is the docs' own success example.
+const docsBody = `{"requestId":"0d1531eb5016b64d801a9e24bac779e8","result":{"image":{"architecture":"x86_64","createTime":"2021-01-28 16:49:05","desc":"","imageId":"img-m5s0****29","imageSource":"public","launchPermission":"all","name":"CentOS 8.2 64位","osType":"linux","osVersion":"8.2","ownerPin":"admin","platform":"CentOS","progress":"100","rootDeviceType":"cloudDisk","sizeMB":2494,"snapshotId":"snapshot-h8u1****36","status":"ready","systemDisk":{"autoDelete":true,"cloudDisk":{"diskSizeGB":40,"diskType":"ssd.gp1","encrypt":false,"encrypted":false,"snapshotId":"snapshot-h8u1****36"},"deviceName":"vda","diskCategory":"cloud"},"systemDiskSizeGB":40,"uefiSupport":false}}}`
+
+// largeBody is an image with 200 data disks.
+var largeBody = func() string {
+	var disks []string
+	for i := 0; i < 200; i++ {
+		disks = append(disks, fmt.Sprintf(`{"autoDelete":true,"cloudDisk":{"diskSizeGB":%d,"diskType":"ssd.io1","encrypted":true,"snapshotId":"snapshot-data%04d","diskId":"vol-%08d","az":"cn-north-1a","name":"data-%d","description":"","iops":3000,"throughput":150,"status":"in-use","multiAttachable":false,"enabled":true,"tags":[{"key":"env","value":"prod"}]},"deviceName":"vd%c%c","diskCategory":"cloud","status":"attached"}`,
+			100+i, i, i, i, 'b'+byte(i/26%26), 'a'+byte(i%26)))
+	}
+	return strings.Replace(docsBody, `"systemDiskSizeGB":40`, `"systemDiskSizeGB":40,"dataDisks":[`+strings.Join(disks, ",")+`]`, 1)
+}()
+
+const region, imageID = "cn-north-1", "img-m5s0ab1c29"
+
+// loopback is the one in-process server every network benchmark uses: it answers the
+// docs' example with realistic headers and counts the connections opened.
+type loopback struct {
+	*httptest.Server
+	conns atomic.Int64
+}
+
+func newLoopback(tb testing.TB) *loopback {
+	tb.Helper()
+	l := &loopback{}
+	body := []byte(docsBody)
+	l.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h["Content-Type"] = []string{"application/json; charset=utf-8"}
+		h["X-Jdcloud-Request-Id"] = []string{"0d1531eb5016b64d801a9e24bac779e8"}
+		h["Content-Length"] = []string{fmt.Sprint(len(body))}
+		w.Write(body)
+	}))
+	l.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			l.conns.Add(1)
+		}
+	}
+	l.Start()
+	tb.Cleanup(l.Close)
+	return l
+}
+
+func newRawClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: tr}
+}
+
+// rawRequest sends what the client sends (same headers, a static signature) with
+// net/http alone.
+func rawRequest(tb testing.TB, hc *http.Client, url string) *http.Response {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header["Content-Type"] = []string{"application/json"}
+	req.Header["User-Agent"] = []string{"vmimage-go/0.1.0"}
+	req.Header["X-Jdcloud-Date"] = []string{"20260102T030405Z"}
+	req.Header["X-Jdcloud-Nonce"] = []string{"41fcf7fe-54e8-4055-be62-db632cd0345c"}
+	req.Header["Authorization"] = []string{"JDCLOUD2-HMAC-SHA256 Credential=ak/20260102/cn-north-1/vm/jdcloud2_request, SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce, Signature=cdd17434a4fcb736d3811a1a7de459e0d91949ca356d9c7b59900726e40e6c23"}
+	resp, err := hc.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp
+}
+
+func newClient(tb testing.TB, url string, opts ...client.Option) *client.Client {
+	tb.Helper()
+	c, err := client.New(append([]client.Option{
+		client.WithEndpoint(url),
+		client.WithCredentials(signer.Credentials{AccessKey: "ak", SecretKey: "sk"}),
+		// The rate limit protects the real gateway; here it would only measure itself.
+		client.WithRateLimit(0, 0),
+	}, opts...)...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func BenchmarkFloor(b *testing.B) {
+	l := newLoopback(b)
+	url := l.URL + "/v1/regions/" + region + "/images/" + imageID
+	b.Run("raw", func(b *testing.B) {
+		hc := newRawClient()
+		b.ReportAllocs()
+		for b.Loop() {
+			resp := rawRequest(b, hc, url)
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		hc := newRawClient()
+		b.ReportAllocs()
+		for b.Loop() {
+			resp := rawRequest(b, hc, url)
+			var out api.DescribeImageOutput
+			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+}
+
+func BenchmarkClient(b *testing.B) {
+	l := newLoopback(b)
+	b.Run("describe", func(b *testing.B) {
+		c := newClient(b, l.URL)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := c.DescribeImage(context.Background(), region, imageID); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(l.conns.Load()), "conns")
+	})
+	b.Run("describe-validated", func(b *testing.B) {
+		v, err := validate.Default()
+		if err != nil {
+			b.Fatal(err)
+		}
+		vt := v.Transport(newRawClient().Transport)
+		c := newClient(b, l.URL, client.WithHTTPClient(&http.Client{Transport: vt}))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := c.DescribeImage(context.Background(), region, imageID); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := vt.Err(); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+func BenchmarkSign(b *testing.B) {
+	s := signer.New(signer.Credentials{AccessKey: "ak", SecretKey: "sk"}, "vm")
+	req, _ := http.NewRequest(http.MethodGet, "https://vm.jdcloud-api.com/v1/regions/cn-north-1/images/img-abc12345", nil)
+	req.Header.Set("Content-Type", "application/json")
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Sign(req, nil, region); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var jsonHeader = http.Header{"Content-Type": {"application/json"}, "X-Jdcloud-Request-Id": {"r"}}
+
+func BenchmarkDecode(b *testing.B) {
+	for _, c := range []struct{ name, body string }{{"small", docsBody}, {"large", largeBody}} {
+		body := []byte(c.body)
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := client.DecodeResponse(200, jsonHeader, body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkValidate(b *testing.B) {
+	v, err := validate.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, body string }{{"small", docsBody}, {"large", largeBody}} {
+		body := []byte(c.body)
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := v.ValidateBody(context.Background(), 200, "application/json", body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParallel runs 64 goroutines sharing one client, then 64 sharing one raw
+// http.Client, and reports the connections each opened.
+func BenchmarkParallel(b *testing.B) {
+	const goroutines = 64
+	b.Run("client", func(b *testing.B) {
+		l := newLoopback(b)
+		c := newClient(b, l.URL)
+		runOn(b, l, goroutines, func() error {
+			_, _, err := c.DescribeImage(context.Background(), region, imageID)
+			return err
+		})
+	})
+	b.Run("raw", func(b *testing.B) {
+		l := newLoopback(b)
+		hc := newRawClient()
+		url := l.URL + "/v1/regions/" + region + "/images/" + imageID
+		runOn(b, l, goroutines, func() error {
+			resp := rawRequest(b, hc, url)
+			var out api.DescribeImageOutput
+			err := json.NewDecoder(resp.Body).Decode(&out)
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return err
+		})
+	})
+}
+
+// runOn runs do from exactly n goroutines sharing b.N iterations, and reports the
+// connections the server saw.
+func runOn(b *testing.B, l *loopback, n int, do func() error) {
+	b.ReportAllocs()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	b.ResetTimer()
+	start := time.Now()
+	for g := 0; g < n; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(b.N) {
+				if err := do(); err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(l.conns.Load()), "conns")
+}
+
