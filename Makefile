@@ -2,7 +2,7 @@
 GO      ?= go
 GENERATED = $(shell find . -name '*.gen.go' -not -path './examples/*' | sort)
 
-.PHONY: all generate generate-check lint test race
+.PHONY: all generate generate-check lint test bench bench-smoke demo
 
 all: test
 
@@ -29,6 +29,21 @@ lint:
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## test: lint, generate-check and the race-enabled test suite
+## test: lint, generate-check, the race-enabled test suite and a benchmark smoke run
 test: lint generate-check
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory bench-smoke
+
+## bench-smoke: every benchmark for 100 iterations, so none rots (no figures kept)
+bench-smoke:
+	$(GO) test -run '^$$' -bench . -benchtime=100x ./bench/ > /dev/null
+
+BENCH_COUNT ?= 5
+## bench: the benchmarks with -benchmem, then the budget summary computed from this run
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./bench/ | tee bench.out
+	$(GO) run ./bench/summary < bench.out
+
+## demo: the embedded default, against an in-process fake
+demo:
+	$(GO) run ./cmd/vmimage demo

@@ -42,10 +42,14 @@ type loopback struct {
 	conns atomic.Int64
 }
 
-func newLoopback(tb testing.TB) *loopback {
+func newLoopback(tb testing.TB) *loopback { return newLoopbackWith(tb, docsBody) }
+
+func newLargeLoopback(tb testing.TB) *loopback { return newLoopbackWith(tb, largeBody) }
+
+func newLoopbackWith(tb testing.TB, payload string) *loopback {
 	tb.Helper()
 	l := &loopback{}
-	body := []byte(docsBody)
+	body := []byte(payload)
 	l.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h["Content-Type"] = []string{"application/json; charset=utf-8"}
@@ -185,6 +189,7 @@ func BenchmarkDecode(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(len(body)), "body-bytes")
 		})
 	}
 }

@@ -27,6 +27,10 @@ const (
 	// the gateway's per-access-key limit; DefaultRateBurst is its burst.
 	DefaultRateLimit = 10.0
 	DefaultRateBurst = 10
+	// DefaultMaxConnsPerHost caps the connections the default transport opens to the
+	// service (and keeps as many idle): far above what the rate limit needs, and a
+	// bound on what a burst of goroutines can open.
+	DefaultMaxConnsPerHost = 64
 	// Service is the service name in the signature scope.
 	Service = "vm"
 	// Version is this client's version, sent in the User-Agent.
@@ -276,7 +280,8 @@ func prepareHTTPClient(hc *http.Client, attemptTimeout time.Duration) *http.Clie
 	case nil:
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		tr.MaxIdleConnsPerHost = 64
+		tr.MaxIdleConnsPerHost = DefaultMaxConnsPerHost
+		tr.MaxConnsPerHost = DefaultMaxConnsPerHost
 		cp.Transport = tr
 	case *http.Transport:
 		tr := t.Clone()

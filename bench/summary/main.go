@@ -1,0 +1,142 @@
+// Command summary reads `go test -bench -benchmem` output of package bench on stdin
+// and prints the ratios the performance budget is written in, computed from the
+// medians of that one run (see BENCHMARKS.md). With -strict it exits 1 when a budget
+// is missed.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// metrics maps a benchmark name (without the -GOMAXPROCS suffix) to each unit's
+// samples, one per -count.
+type metrics map[string]map[string][]float64
+
+var line = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
+
+func parse(r io.Reader) (metrics, error) {
+	m := metrics{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		g := line.FindStringSubmatch(sc.Text())
+		if g == nil {
+			continue
+		}
+		fields := strings.Fields(g[2])
+		for i := 0; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				continue
+			}
+			if m[g[1]] == nil {
+				m[g[1]] = map[string][]float64{}
+			}
+			m[g[1]][fields[i+1]] = append(m[g[1]][fields[i+1]], v)
+		}
+	}
+	return m, sc.Err()
+}
+
+func (m metrics) median(name, unit string) (float64, bool) {
+	s := slices.Clone(m[name][unit])
+	if len(s) == 0 {
+		return 0, false
+	}
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2], true
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2, true
+}
+
+type check struct {
+	what   string
+	value  string
+	budget string
+	ok     bool
+}
+
+func summarize(m metrics) ([]check, error) {
+	get := func(name, unit string) (float64, error) {
+		v, ok := m.median(name, unit)
+		if !ok {
+			return 0, fmt.Errorf("summary: no %s for %s in the input", unit, name)
+		}
+		return v, nil
+	}
+	var errs []error
+	must := func(name, unit string) float64 {
+		v, err := get(name, unit)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return v
+	}
+	floor := must("Floor/decode", "ns/op")
+	raw := must("Floor/raw", "ns/op")
+	describe := must("Client/describe", "ns/op")
+	validated := must("Client/describe-validated", "ns/op")
+	floorAllocs := must("Floor/decode", "allocs/op")
+	describeAllocs := must("Client/describe", "allocs/op")
+	sign := must("Sign", "ns/op")
+	signAllocs := must("Sign", "allocs/op")
+	valSmall := must("Validate/small", "ns/op")
+	decLargeBytes := must("Decode/large", "B/op")
+	body := must("Decode/large", "body-bytes")
+	clientRPS := must("Parallel/client", "req/s")
+	rawRPS := must("Parallel/raw", "req/s")
+	clientConns := must("Parallel/client", "conns")
+	rawConns := must("Parallel/raw", "conns")
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return []check{
+		{"client/describe latency / floor/decode", fmt.Sprintf("%.2fx (%.1f us vs %.1f us; floor/raw %.1f us)", describe/floor, describe/1e3, floor/1e3, raw/1e3), "<= 1.25x", describe/floor <= 1.25},
+		{"client/describe allocations above floor/decode", fmt.Sprintf("%+.0f (%.0f vs %.0f)", describeAllocs-floorAllocs, describeAllocs, floorAllocs), "<= 40", describeAllocs-floorAllocs <= 40},
+		{"client/describe-validated / client/describe", fmt.Sprintf("%.2fx", validated/describe), "(opt-in; no budget)", true},
+		{"sign", fmt.Sprintf("%.2f us, %.0f allocs", sign/1e3, signAllocs), "<= 5 us, <= 25 allocs", sign <= 5000 && signAllocs <= 25},
+		{"validate/small", fmt.Sprintf("%.1f us", valSmall/1e3), "<= 30 us", valSmall <= 30000},
+		{"decode/large bytes allocated / body", fmt.Sprintf("%.2fx (%.0f B for %.0f B)", decLargeBytes/body, decLargeBytes, body), "<= 4x", decLargeBytes/body <= 4},
+		{"parallel throughput client / raw (64 goroutines)", fmt.Sprintf("%.2fx (%.0f vs %.0f req/s)", clientRPS/rawRPS, clientRPS, rawRPS), ">= 0.85x", clientRPS/rawRPS >= 0.85},
+		{"parallel connections opened (client, raw)", fmt.Sprintf("%.0f, %.0f", clientConns, rawConns), "<= 64", clientConns <= 64},
+	}, nil
+}
+
+func main() {
+	strict := flag.Bool("strict", false, "exit 1 when a budget is missed")
+	flag.Parse()
+	m, err := parse(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	checks, err := summarize(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Println("\nSummary (medians of this run):")
+	failed := 0
+	for _, c := range checks {
+		mark := "ok  "
+		if !c.ok {
+			mark = "MISS"
+			failed++
+		}
+		fmt.Printf("  %s %-50s %-45s budget %s\n", mark, c.what, c.value, c.budget)
+	}
+	if failed > 0 {
+		fmt.Printf("%d budget(s) missed in this run (see BENCHMARKS.md)\n", failed)
+		if *strict {
+			os.Exit(1)
+		}
+	}
+}
