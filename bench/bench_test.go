@@ -270,4 +270,3 @@ func runOn(b *testing.B, l *loopback, n int, do func() error) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(l.conns.Load()), "conns")
 }
-
