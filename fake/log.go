@@ -32,10 +32,21 @@ type requestLog struct {
 	reqs []RecordedRequest
 }
 
-func (l *requestLog) add(r RecordedRequest) {
+// add records a request and returns its index, for setStatus.
+func (l *requestLog) add(r RecordedRequest) int {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.reqs = append(l.reqs, r)
-	l.mu.Unlock()
+	return len(l.reqs) - 1
+}
+
+// update changes a recorded request (after a reset, an old index is ignored).
+func (l *requestLog) update(i int, r RecordedRequest) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i < len(l.reqs) && l.reqs[i].RequestID == r.RequestID {
+		l.reqs[i] = r
+	}
 }
 
 func (l *requestLog) all() []RecordedRequest {
@@ -50,22 +61,25 @@ func (l *requestLog) reset() {
 	l.mu.Unlock()
 }
 
-// statusRecorder remembers the status written through it.
+// statusRecorder records the status in the request log before it goes on the wire,
+// so that a client never sees a response the log does not show yet.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status  int
+	onWrite func(status int)
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
+		r.onWrite(code)
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
-		r.status = http.StatusOK
+		r.WriteHeader(http.StatusOK)
 	}
 	return r.ResponseWriter.Write(b)
 }

@@ -180,13 +180,13 @@ func requestIDFrom(ctx context.Context) string {
 // generated handler; every request is logged.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
-	rec := &statusRecorder{ResponseWriter: w}
 	entry := RecordedRequest{Time: s.clock.Now(), Method: r.Method, Path: r.URL.EscapedPath(), RequestID: reqID, Nonce: r.Header.Get(signer.HeaderNonce)}
 	entry.AccessKey, entry.SignedHeaders = signedHeaders(r)
-	defer func() {
-		entry.Status = rec.status
-		s.log.add(entry)
-	}()
+	idx := s.log.add(entry)
+	rec := &statusRecorder{ResponseWriter: w, onWrite: func(status int) {
+		entry.Status = status
+		s.log.update(idx, entry)
+	}}
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, reqID))
 
 	var body []byte
@@ -200,14 +200,13 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if status, code, msg := s.authenticate(r, body); status != 0 {
 		entry.AuthError = msg
+		s.log.update(idx, entry)
 		writeError(rec, status, code, msg, reqID)
 		return
 	}
 	if f, ok := s.faults.take(entry.Path); ok {
 		entry.Fault = f.Kind.String()
-		if f.Kind == FaultCloseConnection {
-			rec.status = 0
-		}
+		s.log.update(idx, entry)
 		_ = s.serveFault(r.Context(), rec, f, reqID, func(w http.ResponseWriter) { s.mux.ServeHTTP(w, r) })
 		return
 	}
