@@ -1,8 +1,7 @@
 # vmimage: the two commands a new user needs are `go run ./cmd/vmimage demo` and `make test`.
 GO      ?= go
-GENERATED = $(shell find . -name '*.gen.go' -not -path './examples/*' | sort)
 
-.PHONY: all generate generate-check lint test bench bench-smoke demo
+.PHONY: all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts downstream docs docs-check spec-gates-selftest contract-live
 
 all: test
 
@@ -12,27 +11,69 @@ generate:
 
 ## generate-check: regenerate into the tree and fail if anything changed
 generate-check:
-	@snap=$$(mktemp -d); trap 'rm -rf "$$snap"' EXIT; \
-	for f in $(GENERATED); do mkdir -p "$$snap/$$(dirname $$f)"; cp "$$f" "$$snap/$$f"; done; \
-	$(GO) generate ./... || exit 1; \
-	status=0; \
-	for f in $$(find . -name '*.gen.go' -not -path './examples/*' | sort); do \
-	  if [ ! -f "$$snap/$$f" ]; then echo "generate-check: $$f is new: run 'make generate' and commit it"; status=1; \
-	  elif ! cmp -s "$$f" "$$snap/$$f"; then echo "generate-check: $$f was stale (regenerated now): commit it"; diff -u "$$snap/$$f" "$$f" | head -40; status=1; fi; \
-	done; \
-	for f in $(GENERATED); do [ -f "$$f" ] || { echo "generate-check: $$f is no longer generated: remove it"; status=1; }; done; \
-	[ $$status -eq 0 ] && echo "generate-check: generated code is up to date"; exit $$status
+	@.ci/generate-check.sh .
 
-## lint: gofmt and go vet
+## lint: gofmt and go vet (the live contract tests included)
 lint:
-	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*')); \
+	@out=$$(gofmt -l $$(find . -name '*.go' -not -path '*/node_modules/*')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags live ./tests/
 
-## test: lint, generate-check, the race-enabled test suite and a benchmark smoke run
+## test: lint, generate-check, the race-enabled suite, a benchmark smoke run, and the
+## spec checks (validators, lint, breaking changes, TypeScript, downstream, docs)
 test: lint generate-check
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory bench-smoke
+	$(MAKE) --no-print-directory spec-check
+
+## spec-check: the spec as a shared artifact (see README, "The spec as a shared artifact")
+spec-check: spec-validators spec-lint spec-breaking spec-ts downstream docs-check spec-gates-selftest
+
+## spec-validators: libopenapi-validator agrees with kin-openapi that the document is valid
+spec-validators:
+	cd spec-tools/gotools && $(GO) test -count=1 ./...
+
+## spec-lint: Spectral (spectral:oas + our rules), zero warnings
+spec-lint:
+	spec-tools/run lint openapi.yaml
+
+OASDIFF = cd spec-tools/gotools && $(GO) run github.com/oasdiff/oasdiff
+## spec-breaking: fail on any ERR-level change against the last released spec
+spec-breaking:
+	$(OASDIFF) breaking ../../api/released/openapi.yaml ../../openapi.yaml --fail-on ERR
+
+## spec-diff: print the changelog against the last released spec
+spec-diff:
+	$(OASDIFF) changelog ../../api/released/openapi.yaml ../../openapi.yaml
+
+## spec-ts: TypeScript types from the spec, and a consumer that type-checks against them
+spec-ts:
+	spec-tools/run ts openapi.yaml
+
+## downstream: the example module's go generate (drift fails) and tests against the fake
+downstream:
+	@.ci/generate-check.sh examples/downstream
+	cd examples/downstream && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+## docs: rebuild docs/index.html from the spec
+docs:
+	spec-tools/run docs docs/index.html
+
+## docs-check: the docs build, and the committed page is the one the spec gives
+docs-check:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	spec-tools/run docs "$$tmp/index.html" && \
+	if cmp -s "$$tmp/index.html" docs/index.html; then echo "docs-check: docs/index.html is up to date"; \
+	else echo "docs-check: docs/index.html is stale: run make docs and commit it"; exit 1; fi
+
+## spec-gates-selftest: every spec gate fails on a deliberately broken spec
+spec-gates-selftest:
+	.ci/spec-gates-selftest.sh
+
+## contract-live: describe a real image with real credentials (skips without them)
+contract-live:
+	$(GO) test -tags live -count=1 -run Live -v ./tests/
 
 ## bench-smoke: every benchmark for 100 iterations, so none rots (no figures kept)
 bench-smoke:

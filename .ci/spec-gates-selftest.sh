@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Shows that every spec gate can fail: each runs on a deliberately broken copy of
+# openapi.yaml (or a drifted generated file) and must fail for the stated reason.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+tmp=$(mktemp -d)
+gen=examples/downstream/imagesapi/imagesapi.gen.go
+cp "$gen" "$tmp/gen.backup"
+cleanup() {
+  cp "$tmp/gen.backup" "$gen"
+  spec-tools/run ts openapi.yaml >/dev/null 2>&1 || true # types back from the real spec
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# expect_failure NAME PATTERN COMMAND...: COMMAND must fail and print PATTERN.
+expect_failure() {
+  local name=$1 pattern=$2
+  shift 2
+  if out=$("$@" 2>&1); then
+    echo "selftest: gate '$name' PASSED a broken input; it must fail" >&2
+    echo "$out" | tail -20 >&2
+    exit 1
+  fi
+  if ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "selftest: gate '$name' failed, but not for the expected reason ($pattern):" >&2
+    echo "$out" | tail -20 >&2
+    exit 1
+  fi
+  echo "selftest: gate '$name' fails on a broken input, as it must ($pattern)"
+}
+
+# An invalid document: a property of a type that does not exist.
+sed 's/^          description: The image name\.$/          description: The image name.\n          type: strin/' openapi.yaml |
+  awk '!(/^          type: string$/ && prev ~ /^        name:$/) {print} {prev=$0}' > "$tmp/invalid.yaml"
+grep -q 'type: strin$' "$tmp/invalid.yaml"
+expect_failure "libopenapi document validation" "properties.name.type" \
+  env VMIMAGE_SPEC="$tmp/invalid.yaml" bash -c 'cd spec-tools/gotools && go test -count=1 -run TestDocumentIsValidForLibopenapi ./...'
+expect_failure "kin-openapi document validation" "unsupported .type. value \"strin\"" \
+  go run ./.ci/kinvalidate "$tmp/invalid.yaml"
+
+# A lint violation: a property without an example.
+awk '{print} /^        sizeMB:$/ {getline; print; getline; print; getline; next}' openapi.yaml > "$tmp/lint.yaml"
+expect_failure "Spectral lint" "vmimage-property-example" spec-tools/run lint "$tmp/lint.yaml"
+
+# A breaking change: a response enum grows.
+sed 's/enum: \[pending, ready, deleting, error\]/enum: [pending, ready, deleting, error, archived]/' openapi.yaml > "$tmp/breaking.yaml"
+expect_failure "oasdiff breaking-change gate" "response-property-enum-value-added" \
+  bash -c "cd spec-tools/gotools && go run github.com/oasdiff/oasdiff breaking ../../api/released/openapi.yaml '$tmp/breaking.yaml' --fail-on ERR"
+
+# A TypeScript type error: progress becomes a number, and the consumer reads a string.
+awk '/^        progress:$/ {print; getline; print "          type: integer"; getline; getline; print "          description: Progress."; next} {print}' openapi.yaml > "$tmp/ts.yaml"
+grep -A2 '^        progress:$' "$tmp/ts.yaml" | grep -q 'type: integer'
+expect_failure "TypeScript consumer" "error TS" spec-tools/run ts "$tmp/ts.yaml"
+
+# Downstream drift: a generated file edited by hand.
+echo "// edited by hand" >> "$gen"
+expect_failure "downstream generate-check" "imagesapi.gen.go was stale" .ci/generate-check.sh examples/downstream
+cmp -s "$gen" "$tmp/gen.backup" || { echo "selftest: generate-check did not restore $gen" >&2; exit 1; }
+
+echo "selftest: every spec gate fails on broken input"
