@@ -3,12 +3,17 @@ package client_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,6 +95,7 @@ func TestUnauthorizedIsNotRetried(t *testing.T) {
 	if !errors.Is(err, client.ErrUnauthorized) {
 		t.Fatalf("got %v", err)
 	}
+	tc.assertValid(t)
 	for status, sentinel := range map[int]error{403: client.ErrForbidden, 400: nil} {
 		s := newServer(t, apiErr(status, "X", "m"))
 		_, _, err := describe(t, newClient(t, s))
@@ -159,6 +165,7 @@ func TestAlways500ExhaustsAttempts(t *testing.T) {
 	if !strings.Contains(err.Error(), "gave up after 3 attempt(s): 500 INTERNAL: boom") || strings.Count(err.Error(), "vmimage:") != 1 {
 		t.Errorf("Error() = %s", err)
 	}
+	tc.assertValid(t)
 }
 
 // resetMidBody announces a long body, sends part of it and kills the connection.
@@ -226,6 +233,7 @@ func TestDeadlineShorterThanBackoff(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ae) || len(tc.clock.Sleeps()) != 0 {
 		t.Fatalf("got %v, sleeps %v", err, tc.clock.Sleeps())
 	}
+	tc.assertValid(t)
 }
 
 func TestCancelledBeforeCall(t *testing.T) {
@@ -366,6 +374,7 @@ func TestRetryBudgetRunsDry(t *testing.T) {
 	if !errors.Is(err, client.ErrRetryBudgetExhausted) {
 		t.Fatalf("second call: %v", err)
 	}
+	tc.assertValid(t)
 }
 
 // TestConcurrentCallsShareOneClient runs 100 goroutines on one client against the
@@ -431,6 +440,7 @@ func TestRetriesReuseOneConnection(t *testing.T) {
 	if n := s.connections(); n != 1 {
 		t.Errorf("opened %d connections, want 1", n)
 	}
+	tc.assertValid(t)
 }
 
 func TestUnknownFieldsAndEnumValuesDecode(t *testing.T) {
@@ -456,5 +466,76 @@ func TestDescribeImageRawKeepsUnknownFields(t *testing.T) {
 	s = newServer(t, respond(200, `{"requestId":"r","result":{"image":{"sizeMB":"x"}}}`))
 	if _, _, err := newClient(t, s).DescribeImageRaw(context.Background(), "cn-north-1", "img-x1"); err == nil {
 		t.Fatal("raw variant skipped the decode check")
+	}
+}
+
+// TestTLSFailuresAreNotRetried: a certificate the client does not trust fails at once.
+func TestTLSFailuresAreNotRetried(t *testing.T) {
+	var handshakes atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { ok()(w, r) }))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			handshakes.Add(1)
+		}
+	}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	c, err := client.New(client.WithCredentials(signer.Credentials{AccessKey: testAK, SecretKey: testSK}), client.WithEndpoint(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.DescribeImage(context.Background(), "cn-north-1", "img-abc12345")
+	var re *client.RequestError
+	var me *client.MaxAttemptsError
+	var certErr *tls.CertificateVerificationError
+	if !errors.As(err, &re) || errors.As(err, &me) || !errors.As(err, &certErr) || re.Attempts != 1 {
+		t.Fatalf("got %v", err)
+	}
+	if n := handshakes.Load(); n != 1 {
+		t.Errorf("%d connections, want 1 (no retry)", n)
+	}
+}
+
+// TestTLS12IsTheMinimum: even with a caller's transport that allows older versions,
+// the client refuses a server that speaks only TLS 1.1.
+func TestTLS12IsTheMinimum(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { ok()(w, r) }))
+	srv.TLS = &tls.Config{MaxVersion: tls.VersionTLS11}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	hc := srv.Client() // trusts the test certificate
+	hc.Transport.(*http.Transport).TLSClientConfig.MinVersion = tls.VersionTLS10
+	c, err := client.New(client.WithCredentials(signer.Credentials{AccessKey: testAK, SecretKey: testSK}),
+		client.WithEndpoint(srv.URL), client.WithHTTPClient(hc), client.WithRetryPolicy(client.NoRetries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.DescribeImage(context.Background(), "cn-north-1", "img-abc12345"); err == nil || !strings.Contains(err.Error(), "protocol version") {
+		t.Fatalf("got %v, want a protocol version failure", err)
+	}
+	if hc.Transport.(*http.Transport).TLSClientConfig.MinVersion != tls.VersionTLS10 {
+		t.Error("the caller's transport was modified")
+	}
+}
+
+// TestUnknownHostIsNotRetried uses a dialer that answers "no such host" without any
+// DNS traffic.
+func TestUnknownHostIsNotRetried(t *testing.T) {
+	var dials atomic.Int64
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "vm.example.invalid", IsNotFound: true}}
+	}}
+	c, err := client.New(client.WithCredentials(signer.Credentials{AccessKey: testAK, SecretKey: testSK}),
+		client.WithEndpoint("https://vm.example.invalid"), client.WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.DescribeImage(context.Background(), "cn-north-1", "img-abc12345")
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) || dials.Load() != 1 {
+		t.Fatalf("got %v after %d dials", err, dials.Load())
 	}
 }

@@ -388,3 +388,31 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestProfileFile reads credentials and the region from the jdc profile file named by
+// --profile.
+func TestProfileFile(t *testing.T) {
+	e := newEnv(t)
+	creds := e.srv.Credentials()
+	t.Setenv("JDCLOUD_ACCESS_KEY", "")
+	t.Setenv("JDCLOUD_SECRET_KEY", "")
+	home := os.Getenv("HOME")
+	if err := os.MkdirAll(filepath.Join(home, ".jdc"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	profile := "[default]\naccess_key = WRONGKEY\nsecret_key = wrong\n\n[fake]\naccess_key = " + creds.AccessKey +
+		"\nsecret_key = " + creds.SecretKey + "\nregion_id = cn-east-2\n"
+	if err := os.WriteFile(filepath.Join(home, ".jdc", "config"), []byte(profile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(t, "--profile", "fake", "describe", fake.SeedWindows) // region from the profile
+	wantCode(t, r, ExitOK)
+	if !strings.Contains(r.stdout, fake.SeedWindows) {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+	r = e.run(t, "describe", "-r", "cn-east-2", fake.SeedWindows) // the default profile's key is refused
+	wantCode(t, r, ExitError)
+	if !strings.Contains(r.stderr, "401 ACCESS_ERROR: Invalid accessKey") || strings.Contains(r.stderr, "wrong") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+}
