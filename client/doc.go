@@ -10,6 +10,11 @@
 //	case err != nil: // see "Errors" below
 //	}
 //
+// DescribeImageRaw returns the image's JSON as the service sent it (fields the spec
+// does not know yet included); DecodeResponse interprets a recorded response exactly
+// as DescribeImage would. WaitUntilImageReady polls until an image is ready, in the
+// style of the AWS SDKs' waiters (see its documentation).
+//
 // # Credentials
 //
 // New takes credentials from, in order: WithCredentials; the environment

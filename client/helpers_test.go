@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/fake"
 	"github.com/vmimage/vmimage/signer"
 	"github.com/vmimage/vmimage/validate"
 )
@@ -23,39 +24,9 @@ const (
 	testToken = "MFA-secret-token-0001"
 )
 
-// fakeClock advances instantly and records every sleep.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-// newFakeClock starts at the real time (the test server checks signature dates
-// against it), truncated to the second for exact HTTP-date arithmetic.
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Now().Truncate(time.Second)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sleeps = append(c.sleeps, d)
-	c.now = c.now.Add(d)
-	return nil
-}
-
-func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.sleeps...)
-}
+// newFakeClock is a manual clock that starts at the real time (the test server checks
+// signature dates against it), truncated to the second for exact HTTP-date arithmetic.
+func newFakeClock() *fake.ManualClock { return fake.NewManualClock(time.Now().Truncate(time.Second)) }
 
 // blockingClock's Sleep returns only when the context ends; started is closed when
 // the first sleep begins.
@@ -159,7 +130,7 @@ func apiErr(status int, symbol, msg string) http.HandlerFunc {
 // testClient builds a client for s with instant time and a validating transport.
 type testClient struct {
 	*client.Client
-	clock *fakeClock
+	clock *fake.ManualClock
 	vt    *validate.Transport
 }
 

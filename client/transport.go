@@ -115,7 +115,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 // The request is reused across attempts (signing replaces the date, nonce and
 // Authorization): an attempt starts only after the previous response body is closed.
 func (c *Client) attempt(ctx context.Context, req *http.Request, st *callState, n int) outcome {
-	req.Header["Content-Type"] = contentTypeJSON
+	req.Header["Content-Type"] = []string{"application/json"}
 	req.Header["User-Agent"] = []string{c.userAgent}
 	nonce, err := signer.NewNonce()
 	if err == nil {
@@ -212,8 +212,6 @@ func readBounded(resp *http.Response, limit int64) ([]byte, error) {
 	}
 	return buf.Bytes(), err
 }
-
-var contentTypeJSON = []string{"application/json"}
 
 // canonicalizePath re-escapes every path segment strictly (all but A-Z a-z 0-9 - . _ ~),
 // so the bytes on the wire are the ones JDCLOUD2 canonicalisation expects and signs.
