@@ -213,47 +213,54 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-// BenchmarkParallel runs 64 goroutines sharing one client, then 64 sharing one raw
-// http.Client, and reports the connections each opened.
+// BenchmarkParallel shares one client among 64 goroutines, and one raw http.Client
+// among 64 others, each against its own loopback server (to count connections). The
+// two sides alternate in ten rounds, so that load changes on a shared machine hit both
+// alike; it reports each side's throughput, their ratio and the connections each opened.
 func BenchmarkParallel(b *testing.B) {
-	const goroutines = 64
-	b.Run("client", func(b *testing.B) {
-		l := newLoopback(b)
-		c := newClient(b, l.URL)
-		runOn(b, l, goroutines, func() error {
-			_, _, err := c.DescribeImage(context.Background(), region, imageID)
-			return err
-		})
-	})
-	b.Run("raw", func(b *testing.B) {
-		l := newLoopback(b)
-		hc := newRawClient()
-		url := l.URL + "/v1/regions/" + region + "/images/" + imageID
-		runOn(b, l, goroutines, func() error {
-			resp := rawRequest(b, hc, url)
-			var out api.DescribeImageOutput
-			err := json.NewDecoder(resp.Body).Decode(&out)
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			return err
-		})
-	})
+	const goroutines, rounds = 64, 10
+	cl, rl := newLoopback(b), newLoopback(b)
+	c := newClient(b, cl.URL)
+	hc := newRawClient()
+	url := rl.URL + "/v1/regions/" + region + "/images/" + imageID
+	clientDo := func() error {
+		_, _, err := c.DescribeImage(context.Background(), region, imageID)
+		return err
+	}
+	rawDo := func() error {
+		resp := rawRequest(b, hc, url)
+		var out api.DescribeImageOutput
+		err := json.NewDecoder(resp.Body).Decode(&out)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return err
+	}
+	b.ReportAllocs()
+	per := max(1, b.N/rounds)
+	var clientTime, rawTime time.Duration
+	for r := 0; r < rounds; r++ {
+		clientTime += runOn(b, goroutines, per, clientDo)
+		rawTime += runOn(b, goroutines, per, rawDo)
+	}
+	total := float64(per * rounds)
+	b.ReportMetric(total/clientTime.Seconds(), "client-req/s")
+	b.ReportMetric(total/rawTime.Seconds(), "raw-req/s")
+	b.ReportMetric(rawTime.Seconds()/clientTime.Seconds(), "client/raw")
+	b.ReportMetric(float64(cl.conns.Load()), "client-conns")
+	b.ReportMetric(float64(rl.conns.Load()), "raw-conns")
 }
 
-// runOn runs do from exactly n goroutines sharing b.N iterations, and reports the
-// connections the server saw.
-func runOn(b *testing.B, l *loopback, n int, do func() error) {
-	b.ReportAllocs()
+// runOn runs do n times from exactly g goroutines and returns the time it took.
+func runOn(b *testing.B, g, n int, do func() error) time.Duration {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	var failed atomic.Value
-	b.ResetTimer()
 	start := time.Now()
-	for g := 0; g < n; g++ {
+	for i := 0; i < g; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for next.Add(1) <= int64(b.N) {
+			for next.Add(1) <= int64(n) {
 				if err := do(); err != nil {
 					failed.Store(err)
 					return
@@ -262,11 +269,40 @@ func runOn(b *testing.B, l *loopback, n int, do func() error) {
 		}()
 	}
 	wg.Wait()
-	b.StopTimer()
+	elapsed := time.Since(start)
 	if err, _ := failed.Load().(error); err != nil {
 		b.Fatal(err)
 	}
-	elapsed := time.Since(start)
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
-	b.ReportMetric(float64(l.conns.Load()), "conns")
+	return elapsed
+}
+
+// BenchmarkPaired alternates one floor/decode request and one client/describe call on
+// the same server, timing each, so that load changes on a shared machine hit both
+// alike. It reports both latencies and their ratio, the budget's figure.
+func BenchmarkPaired(b *testing.B) {
+	l := newLoopback(b)
+	url := l.URL + "/v1/regions/" + region + "/images/" + imageID
+	hc := newRawClient()
+	c := newClient(b, l.URL)
+	var floorNs, clientNs time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		resp := rawRequest(b, hc, url)
+		var out api.DescribeImageOutput
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		t1 := time.Now()
+		if _, _, err := c.DescribeImage(context.Background(), region, imageID); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		floorNs += t1.Sub(t0)
+		clientNs += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(floorNs.Nanoseconds())/float64(b.N), "floor-ns/op")
+	b.ReportMetric(float64(clientNs.Nanoseconds())/float64(b.N), "client-ns/op")
+	b.ReportMetric(float64(clientNs)/float64(floorNs), "client/floor")
 }

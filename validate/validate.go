@@ -26,8 +26,11 @@ const BasePath = "/v1"
 type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
-	// sampleRequest is a request for the only operation, used by ValidateBody.
-	sampleRequest *http.Request
+	opts   *openapi3filter.Options
+	// sample is a request for the only operation and its route, used by ValidateBody.
+	sample       *http.Request
+	sampleRoute  *routers.Route
+	sampleParams map[string]string
 }
 
 var (
@@ -66,7 +69,17 @@ func New(spec []byte) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("validate: %w", err)
 	}
-	return &Validator{doc: doc, router: router, sampleRequest: sample}, nil
+	route, params, err := router.FindRoute(sample)
+	if err != nil {
+		return nil, fmt.Errorf("validate: the spec has no GET /regions/{regionId}/images/{imageId}: %w", err)
+	}
+	opts := &openapi3filter.Options{
+		IncludeResponseStatus: true,
+		MultiError:            true,
+		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+	}
+	opts.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string { return err.Reason })
+	return &Validator{doc: doc, router: router, opts: opts, sample: sample, sampleRoute: route, sampleParams: params}, nil
 }
 
 // Document returns the loaded document. Callers must not modify it.
@@ -90,12 +103,8 @@ func (v *Validator) ValidateBody(ctx context.Context, status int, contentType st
 	if contentType == "" {
 		contentType = "application/json"
 	}
-	req := v.sampleRequest.Clone(ctx)
-	route, pathParams, err := v.router.FindRoute(req)
-	if err != nil {
-		return fmt.Errorf("validate: internal: sample request matches no route: %w", err)
-	}
-	return v.validate(ctx, req, route, pathParams, status, http.Header{"Content-Type": {contentType}}, body)
+	// The sample request is only read by the validation: safe to share.
+	return v.validate(ctx, v.sample, v.sampleRoute, v.sampleParams, status, http.Header{"Content-Type": {contentType}}, body)
 }
 
 func (v *Validator) validate(ctx context.Context, req *http.Request, route *routers.Route, pathParams map[string]string, status int, header http.Header, body []byte) error {
@@ -103,12 +112,7 @@ func (v *Validator) validate(ctx context.Context, req *http.Request, route *rout
 	if route.Operation.Responses.Status(status) == nil {
 		violations = append(violations, Violation{Where: WhereStatus, Reason: fmt.Sprintf("status %d is not documented for %s (only the default response covers it)", status, route.Operation.OperationID)})
 	}
-	opts := &openapi3filter.Options{
-		IncludeResponseStatus: true,
-		MultiError:            true,
-		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
-	}
-	opts.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string { return err.Reason })
+	opts := v.opts
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request:    req,

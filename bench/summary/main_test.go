@@ -15,8 +15,8 @@ BenchmarkClient/describe-validated-2 	    1000	    140000 ns/op	   29724 B/op	  
 BenchmarkSign-2              	    1000	      1900 ns/op	    400 B/op	      6 allocs/op
 BenchmarkDecode/large-2      	    1000	    970807 ns/op	  80.31 MB/s	     77966 body-bytes	  147360 B/op	    6671 allocs/op
 BenchmarkValidate/small-2    	    1000	     28236 ns/op	  23.45 MB/s	   12145 B/op	     149 allocs/op
-BenchmarkParallel/client-2   	    1000	     44736 ns/op	        64.00 conns	     27000 req/s	   16925 B/op	     213 allocs/op
-BenchmarkParallel/raw-2      	    1000	     33911 ns/op	        64.00 conns	     30000 req/s	   12686 B/op	     156 allocs/op
+BenchmarkPaired-2            	    1000	    130000 ns/op	    70000 client-ns/op	         1.170 client/floor	     60000 floor-ns/op
+BenchmarkParallel-2          	   18070	     69700 ns/op	        64.00 client-conns	     27000 client-req/s	         0.9000 client/raw	        80.00 raw-conns	     30000 raw-req/s	   23778 B/op	     333 allocs/op
 PASS
 `
 
@@ -36,17 +36,17 @@ func TestSummaryUsesMediansAndChecksBudgets(t *testing.T) {
 	for _, c := range checks {
 		got[c.what] = c.ok
 	}
-	if !got["client/describe latency / floor/decode"] { // 72/64 = 1.125
-		t.Error("latency ratio 1.125 reported as a miss")
+	if !got["client/describe latency / floor/decode, paired"] { // 1.17
+		t.Error("paired latency ratio 1.17 reported as a miss")
 	}
 	if !got["parallel throughput client / raw (64 goroutines)"] { // 0.90
 		t.Error("throughput 0.90 reported as a miss")
 	}
-	m["Client/describe"]["ns/op"] = []float64{99000}
+	m["Paired"]["client/floor"] = []float64{1.3}
 	checks, _ = summarize(m)
 	for _, c := range checks {
-		if c.what == "client/describe latency / floor/decode" && c.ok {
-			t.Error("latency ratio 1.55 reported as ok")
+		if c.what == "client/describe latency / floor/decode, paired" && c.ok {
+			t.Error("latency ratio 1.3 reported as ok")
 		}
 	}
 	delete(m, "Sign")
