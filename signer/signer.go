@@ -97,6 +97,15 @@ func New(c Credentials, service string) *Signer {
 	return s
 }
 
+// String describes the signer without its secrets, so that printing one (for example
+// with %+v) never shows the secret key or the token.
+func (s *Signer) String() string {
+	return fmt.Sprintf("signer.Signer{service: %s, credentials: %s}", s.service, s.creds)
+}
+
+// GoString is String, for %#v.
+func (s *Signer) GoString() string { return s.String() }
+
 // AccessKey returns the access key the signer signs with.
 func (s *Signer) AccessKey() string { return s.creds.AccessKey }
 

@@ -163,7 +163,9 @@ func TestSignRefusesBadInput(t *testing.T) {
 
 func TestCredentialsRedactWhenPrinted(t *testing.T) {
 	c := Credentials{AccessKey: "AKID", SecretKey: "s3cr3t-value", SecurityToken: "t0k3n-value"}
-	for _, s := range []string{c.String(), c.GoString(), sprintf("%v", c), sprintf("%+v", c), sprintf("%#v", c), sprintf("%s", &c)} {
+	sg := New(c, "vm")
+	for _, s := range []string{c.String(), c.GoString(), sprintf("%v", c), sprintf("%+v", c), sprintf("%#v", c), sprintf("%s", &c),
+		sprintf("%v", sg), sprintf("%+v", sg), sprintf("%#v", sg), sprintf("%+v", struct{ S *Signer }{sg})} {
 		if strings.Contains(s, "s3cr3t") || strings.Contains(s, "t0k3n") || !strings.Contains(s, "AKID") {
 			t.Errorf("printed credentials leak or lose the key: %s", s)
 		}

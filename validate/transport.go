@@ -11,7 +11,9 @@ import (
 
 // Transport is an http.RoundTripper that validates every exchange passing through it
 // and records violations, without changing what the caller sees: the response is
-// returned as received, its body readable in full.
+// returned as received, its body readable in full. It reads each body whole before
+// handing it on, so use it in tests and CI, where bodies are small, and compose it
+// under the client (client.WithHTTPClient), whose size limit still applies.
 type Transport struct {
 	base      http.RoundTripper
 	validator *Validator
