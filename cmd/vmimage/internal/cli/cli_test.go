@@ -416,3 +416,12 @@ func TestProfileFile(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
 }
+
+func TestDescribeOneMissingImageIsOneLine(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "describe", "-r", "cn-north-1", "img-missing001")
+	wantCode(t, r, ExitNotFound)
+	if strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "vmimage: describe image img-missing001 in cn-north-1: 404 NOT_FOUND") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+}

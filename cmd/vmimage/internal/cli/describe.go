@@ -129,6 +129,9 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 		<-done[i]
 		bar.step(i + 1)
 		r := results[i]
+		if r.err != nil && len(ids) == 1 {
+			return fail(r.err) // one id: its error is the one line
+		}
 		if r.err != nil {
 			failures++
 			if errors.Is(r.err, client.ErrNotFound) {
