@@ -29,8 +29,9 @@
 // Every attempt is signed afresh with JDCLOUD2-HMAC-SHA256 (a new date and nonce),
 // carries Content-Type: application/json, and is bounded by the per-attempt timeout
 // (DefaultAttemptTimeout). Identifiers are checked before anything is sent and
-// percent-encoded as one path segment each. Bodies over DefaultMaxResponseBytes fail
-// with ErrResponseTooLarge without being buffered whole. Redirects are never
+// percent-encoded as one path segment each. Bodies over DefaultMaxResponseBytes (error
+// bodies over MaxErrorBodyBytes) fail with ErrResponseTooLarge without being buffered
+// whole; an unread rest is drained (a few KiB at most) before the body is closed. Redirects are never
 // followed. The default transport requires TLS 1.2 or later. A client-side rate limit
 // (DefaultRateLimit attempts a second, burst DefaultRateBurst) keeps a client inside
 // the gateway's per-key limit.

@@ -539,3 +539,30 @@ func TestUnknownHostIsNotRetried(t *testing.T) {
 		t.Fatalf("got %v after %d dials", err, dials.Load())
 	}
 }
+
+// TestHugeErrorBodyIsBoundedAndStillRetried: a 502 with a 1 MiB HTML page is cut at
+// MaxErrorBodyBytes, and its status is still retried.
+func TestHugeErrorBodyIsBoundedAndStillRetried(t *testing.T) {
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, "<html>"+strings.Repeat("x", 1<<20)+"</html>")
+	}, ok())
+	tc := newClient(t, s)
+	if _, _, err := describe(t, tc); err != nil {
+		t.Fatal(err)
+	}
+	wantRequests(t, s, 2)
+
+	s = newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, strings.Repeat("x", 1<<20))
+	})
+	_, _, err := describe(t, newClient(t, s))
+	wantRequests(t, s, 3)
+	var ue *client.UnexpectedResponseError
+	if !errors.Is(err, client.ErrResponseTooLarge) || !errors.As(err, &ue) || ue.StatusCode != 502 || !strings.Contains(err.Error(), fmt.Sprintf("%d-byte limit", client.MaxErrorBodyBytes)) {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -17,6 +17,13 @@ import (
 	"github.com/vmimage/vmimage/signer"
 )
 
+// MaxErrorBodyBytes bounds the body read from a non-2xx response (the JSON error
+// envelope is a few hundred bytes; a proxy's HTML page rarely more than a few KiB).
+const MaxErrorBodyBytes = 64 << 10
+
+// drainBytes is how much of an unread body is drained before closing it.
+const drainBytes = 4 << 10
+
 // ErrAttemptTimeout is wrapped by the *RequestError of an attempt that ran past the
 // per-attempt timeout.
 var ErrAttemptTimeout = errors.New("attempt timed out")
@@ -135,12 +142,22 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, st *callState, 
 	if err != nil {
 		o = c.classify(ctx, st, n, err)
 	} else {
-		body, rerr := readBounded(resp, c.cfg.maxBody)
+		limit := c.cfg.maxBody
+		if resp.StatusCode/100 != 2 {
+			limit = min(limit, MaxErrorBodyBytes) // an error envelope is small
+		}
+		body, rerr := readBounded(resp, limit)
+		if rerr != nil {
+			// Drain a little, so that a body that ends soon still frees its connection.
+			_, _ = io.CopyN(io.Discard, resp.Body, drainBytes)
+		}
 		resp.Body.Close()
 		switch {
 		case errors.Is(rerr, ErrResponseTooLarge):
 			o = outcome{err: &UnexpectedResponseError{Op: st.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-				RequestID: resp.Header.Get(signer.HeaderRequestID), Reason: fmt.Sprintf("body larger than the %d-byte limit", c.cfg.maxBody), Err: rerr}}
+				RequestID: resp.Header.Get(signer.HeaderRequestID), Reason: fmt.Sprintf("body larger than the %d-byte limit", limit), Err: rerr},
+				// A retryable status stays retryable, whatever its body.
+				retryable: retryableStatus(resp.StatusCode)}
 		case rerr != nil:
 			o = c.classify(ctx, st, n, fmt.Errorf("reading body of status %d: %w", resp.StatusCode, rerr))
 		default:
