@@ -1,7 +1,7 @@
 # vmimage: the two commands a new user needs are `go run ./cmd/vmimage demo` and `make test`.
 GO      ?= go
 
-.PHONY: all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts downstream docs docs-check spec-gates-selftest contract-live
+.PHONY: all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
 
 all: test
 
@@ -28,7 +28,7 @@ test: lint generate-check
 	$(MAKE) --no-print-directory spec-check
 
 ## spec-check: the spec as a shared artifact (see README, "The spec as a shared artifact")
-spec-check: spec-validators spec-lint spec-breaking spec-ts downstream docs-check spec-gates-selftest
+spec-check: spec-validators spec-lint spec-breaking spec-ts spec-jdsdk downstream docs-check spec-gates-selftest
 
 ## spec-validators: libopenapi-validator agrees with kin-openapi that the document is valid
 spec-validators:
@@ -50,6 +50,11 @@ spec-diff:
 ## spec-ts: TypeScript types from the spec, and a consumer that type-checks against them
 spec-ts:
 	spec-tools/run ts openapi.yaml
+
+## spec-jdsdk: JD Cloud's own Node SDK (jdcloud-sdk-js, unmodified) makes every call against vmimage fake
+spec-jdsdk:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) build -o "$$tmp/vmimage" ./cmd/vmimage && spec-tools/run jdsdk "$$tmp/vmimage"
 
 ## downstream: the example module's go generate (drift fails) and tests against the fake
 downstream:

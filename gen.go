@@ -1,6 +1,7 @@
-// Package vmimage holds the OpenAPI 3.0.3 document of JD Cloud's DescribeImage call,
-// the single source of truth from which the client, the fake service and the
-// validators are built.
+// Package vmimage holds the OpenAPI 3.0.3 document of JD Cloud's Virtual Machines
+// image read API (DescribeImage, DescribeImages, DescribeImageConstraints,
+// DescribeImageConstraintsBatch, DescribeImageMembers), the single source of truth
+// from which the client, the fake service and the validators are built.
 //
 // The document is embedded: any package, test or downstream module gets the exact
 // bytes of openapi.yaml from [Spec], for example to run its own code generator on it.
@@ -15,3 +16,4 @@ var Spec []byte
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config client/api/oapi-codegen.yaml openapi.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config fake/oapi-codegen.yaml openapi.yaml
+//go:generate go run ./internal/cmd/arrayparams -spec openapi.yaml -out client/api/arrays.gen.go

@@ -185,7 +185,7 @@ func BenchmarkDecode(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := client.DecodeResponse(200, jsonHeader, body); err != nil {
+				if _, _, err := client.DecodeResponse[api.DescribeImageResult](200, jsonHeader, body); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -205,7 +205,7 @@ func BenchmarkValidate(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := v.ValidateBody(context.Background(), 200, "application/json", body); err != nil {
+				if err := v.ValidateBody(context.Background(), "describeImage", 200, "application/json", body); err != nil {
 					b.Fatal(err)
 				}
 			}

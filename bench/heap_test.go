@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
 )
 
 // bytesPerRun returns the heap bytes allocated per call of f, averaged over runs. The
@@ -28,11 +29,11 @@ func bytesPerRun(runs int, f func()) float64 {
 func TestDecodeLargeHeapBound(t *testing.T) {
 	body := []byte(largeBody)
 	var err error
-	allocs := testing.AllocsPerRun(20, func() { _, _, err = client.DecodeResponse(200, jsonHeader, body) })
+	allocs := testing.AllocsPerRun(20, func() { _, _, err = client.DecodeResponse[api.DescribeImageResult](200, jsonHeader, body) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	perRun := bytesPerRun(20, func() { _, _, _ = client.DecodeResponse(200, jsonHeader, body) })
+	perRun := bytesPerRun(20, func() { _, _, _ = client.DecodeResponse[api.DescribeImageResult](200, jsonHeader, body) })
 	ratio := perRun / float64(len(body))
 	t.Logf("decode/large: body %d bytes, %.0f bytes and %.0f allocations per decode: %.2fx the body", len(body), perRun, allocs, ratio)
 	if ratio > 4 {

@@ -9,92 +9,124 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vmimage/vmimage/client/api"
 	"github.com/vmimage/vmimage/signer"
 )
 
-// decodeResponse turns the final response of a call into the image or a typed error.
-func decodeResponse(st *callState, resp *http.Response, now time.Time) (*api.Image, string, error) {
-	return interpret(st.op, resp, st.body, now)
+// DecodeResponse interprets one recorded response (status, headers, whole body) of
+// any operation exactly as the client's calls do: T is the operation's result type
+// (api.DescribeImageResult, api.DescribeImagesResult, ...). On success it returns the
+// envelope's result and a *Response with the request id and status; otherwise a
+// typed error (*APIError or *UnexpectedResponseError).
+func DecodeResponse[T any](statusCode int, header http.Header, body []byte) (*T, *Response, error) {
+	op := Operation{Name: "DecodeResponse"}
+	resp := &Response{StatusCode: statusCode, Header: header, RequestID: header.Get(signer.HeaderRequestID)}
+	o := classifyResponse(op, statusCode, header, body, time.Now())
+	if o.err != nil {
+		if reqID := requestIDOf(o.err); reqID != "" {
+			resp.RequestID = reqID
+		}
+		return nil, resp, o.err
+	}
+	out, reqID, err := decodeSuccess[T](op, statusCode, header, body, nil)
+	resp.RequestID = reqID
+	return out, resp, err
 }
 
-// DecodeResponse interprets one DescribeImage response (status, headers, whole body)
-// exactly as DescribeImage does: the image and request id on success, else a typed
-// error (*APIError or *UnexpectedResponseError). Use it on recorded responses.
-func DecodeResponse(statusCode int, header http.Header, body []byte) (*api.Image, string, error) {
-	return interpret(Operation{Name: "decode response"}, &http.Response{StatusCode: statusCode, Header: header}, body, time.Now())
-}
-
-// successBody is the success envelope with pointers, so that a missing result or image
-// is told apart from an empty one.
-type successBody struct {
+// successBody is the success envelope with a pointer, so that a missing result is
+// told apart from an empty one.
+type successBody[T any] struct {
 	RequestID string `json:"requestId"`
-	Result    *struct {
-		Image *api.Image `json:"image"`
-	} `json:"result"`
+	Result    *T     `json:"result"`
 }
 
-// errorBody is the error envelope with a pointer, for the same reason.
+// errorBody is the error envelope with a pointer, for the same reason. The code is
+// kept raw: the service sends a number, some proxies a numeric string.
 type errorBody struct {
 	RequestID string `json:"requestId"`
 	Error     *struct {
-		Code    int    `json:"code"`
-		Status  string `json:"status"`
-		Message string `json:"message"`
-		Details any    `json:"details"`
+		Code    json.Number `json:"code"`
+		Status  string      `json:"status"`
+		Message string      `json:"message"`
+		Details any         `json:"details"`
 	} `json:"error"`
 }
 
-// interpret reads one response: the image on success, else a typed error.
-func interpret(op Operation, resp *http.Response, body []byte, now time.Time) (*api.Image, string, error) {
-	reqID := resp.Header.Get(signer.HeaderRequestID)
-	ct := resp.Header.Get("Content-Type")
-	unexpected := func(reason string, err error) error {
-		return &UnexpectedResponseError{Op: op, StatusCode: resp.StatusCode, ContentType: ct, RequestID: reqID,
-			Reason: reason, Excerpt: sanitize(string(body[:min(len(body), 400)]), 200), Err: err}
+// unexpected builds the *UnexpectedResponseError of a response.
+func unexpected(op Operation, status int, header http.Header, body []byte, reqID, reason string, err error) error {
+	return &UnexpectedResponseError{Op: op, StatusCode: status, ContentType: header.Get("Content-Type"), RequestID: reqID,
+		Reason: reason, Excerpt: sanitize(string(body[:min(len(body), 400)]), 200), Err: err}
+}
+
+// decodeSuccess decodes a 2xx response's envelope: its result as T, and the request
+// id (the header's, else the body's). check names what a result lacks.
+func decodeSuccess[T any](op Operation, status int, header http.Header, body []byte, check func(*T) string) (*T, string, error) {
+	reqID := header.Get(signer.HeaderRequestID)
+	if reason := notJSON(header, body); reason != "" {
+		return nil, reqID, unexpected(op, status, header, body, reqID, reason, nil)
 	}
-	if resp.StatusCode/100 == 3 {
+	var out successBody[T]
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, reqID, unexpected(op, status, header, body, reqID, "malformed JSON: "+jsonErrorText(err), err)
+	}
+	if reqID == "" {
+		reqID = out.RequestID
+	}
+	if out.Result == nil {
+		return nil, reqID, unexpected(op, status, header, body, reqID, "success without result", nil)
+	}
+	if check != nil {
+		if missing := check(out.Result); missing != "" {
+			return nil, reqID, unexpected(op, status, header, body, reqID, "success without "+missing, nil)
+		}
+	}
+	return out.Result, reqID, nil
+}
+
+// decodeError turns a non-2xx response into its typed error: an *APIError when the
+// body is the documented envelope, else an *UnexpectedResponseError.
+func decodeError(op Operation, status int, header http.Header, body []byte, now time.Time) error {
+	reqID := header.Get(signer.HeaderRequestID)
+	if status/100 == 3 {
 		where := "elsewhere"
-		if loc, err := url.Parse(resp.Header.Get("Location")); err == nil && loc.Host != "" {
+		if loc, err := url.Parse(header.Get("Location")); err == nil && loc.Host != "" {
 			where = "to host " + sanitize(loc.Host, 100)
 		}
-		return nil, reqID, unexpected("redirect "+where+" refused: redirects are never followed with credentials", nil)
+		return unexpected(op, status, header, body, reqID, "redirect "+where+" refused: redirects are never followed with credentials", nil)
 	}
-	if !isJSON(ct) {
-		return nil, reqID, unexpected("not a JSON response", nil)
-	}
-	if len(body) == 0 {
-		return nil, reqID, unexpected("empty body", nil)
-	}
-	if resp.StatusCode/100 == 2 {
-		var out successBody
-		if err := json.Unmarshal(body, &out); err != nil {
-			return nil, reqID, unexpected("malformed JSON: "+jsonErrorText(err), err)
-		}
-		if reqID == "" {
-			reqID = out.RequestID
-		}
-		if out.Result == nil || out.Result.Image == nil {
-			return nil, reqID, unexpected("success without result.image", nil)
-		}
-		return out.Result.Image, reqID, nil
+	if reason := notJSON(header, body); reason != "" {
+		return unexpected(op, status, header, body, reqID, reason, nil)
 	}
 	var out errorBody
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, reqID, unexpected("malformed JSON error body: "+jsonErrorText(err), err)
+		return unexpected(op, status, header, body, reqID, "malformed JSON error body: "+jsonErrorText(err), err)
 	}
 	if reqID == "" {
 		reqID = out.RequestID
 	}
 	if out.Error == nil || out.Error.Status == "" {
-		return nil, reqID, unexpected("error status without the JSON error envelope", nil)
+		return unexpected(op, status, header, body, reqID, "error status without the JSON error envelope", nil)
 	}
-	apiErr := &APIError{Op: op, StatusCode: resp.StatusCode, Code: out.Error.Code, Status: out.Error.Status,
+	code, err := out.Error.Code.Int64()
+	if err != nil && out.Error.Code != "" {
+		return unexpected(op, status, header, body, reqID, "error code is not a number", nil)
+	}
+	apiErr := &APIError{Op: op, StatusCode: status, Code: int(code), Status: out.Error.Status,
 		Message: out.Error.Message, Details: out.Error.Details, RequestID: reqID}
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+	if d, ok := parseRetryAfter(header.Get("Retry-After"), now); ok {
 		apiErr.RetryAfter = d
 	}
-	return nil, reqID, apiErr
+	return apiErr
+}
+
+// notJSON says why a body cannot be the JSON envelope ("" when it may be).
+func notJSON(header http.Header, body []byte) string {
+	if !isJSON(header.Get("Content-Type")) {
+		return "not a JSON response"
+	}
+	if len(body) == 0 {
+		return "empty body"
+	}
+	return ""
 }
 
 func isJSON(ct string) bool {

@@ -5,23 +5,39 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/vmimage/vmimage/client/api"
 )
 
-// FuzzInterpret feeds garbage to the response decoder: it must never panic, and must
-// return either an image or one of the typed errors.
+// FuzzInterpret feeds garbage to the response classifier and decoder: they must never
+// panic, and must give either a result or one of the typed errors.
 func FuzzInterpret(f *testing.F) {
 	f.Add(200, "application/json", []byte(`{"requestId":"r","result":{"image":{"imageId":"img-a"}}}`), "")
 	f.Add(404, "application/json", []byte(`{"requestId":"r","error":{"code":404,"status":"NOT_FOUND","message":"m","details":[1,{}]}}`), "5")
+	f.Add(404, "application/json", []byte(`{"requestId":"r","error":{"code":"404","status":"NOT_FOUND","message":"m"}}`), "")
 	f.Add(502, "text/html", []byte("<html>"), "Wed, 21 Oct 2015 07:28:00 GMT")
 	f.Add(200, "application/json; charset=utf-8", []byte(`{"result":{"image":null}}`), "")
+	f.Add(200, "application/json", []byte(`{"result":{"images":[{"imageId":"img-a"}],"totalCount":1}}`), "")
 	f.Add(301, "", []byte{0xff, 0x00}, "-1")
+	op := Operation{Service: Service, Name: "DescribeImage", Region: "r", Resource: "i"}
 	f.Fuzz(func(t *testing.T, status int, ct string, body []byte, retryAfter string) {
-		resp := &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {ct}, "Retry-After": {retryAfter}, "Location": {string(body)}}}
-		img, _, err := interpret(Operation{Name: "describe image", Region: "r", ImageID: "i"}, resp, body, time.Unix(0, 0))
+		header := http.Header{"Content-Type": {ct}, "Retry-After": {retryAfter}, "Location": {string(body)}}
+		o := classifyResponse(op, status, header, body, time.Unix(0, 0))
+		err := o.err
 		if err == nil {
-			if img == nil {
+			img, _, derr := decodeSuccess(op, status, header, body, func(r *imageResult) string {
+				if r.Image == nil {
+					return "result.image"
+				}
+				return ""
+			})
+			if derr == nil && (img == nil || img.Image == nil) {
 				t.Fatal("nil image without error")
 			}
+			_, _, _ = decodeSuccess[api.DescribeImagesResult](op, status, header, body, nil)
+			err = derr
+		}
+		if err == nil {
 			return
 		}
 		var ae *APIError

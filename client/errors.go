@@ -30,26 +30,48 @@ var (
 	ErrRetryBudgetExhausted = errors.New("retry budget exhausted")
 )
 
-// Operation identifies the call an error belongs to.
+// Operation identifies the call an error belongs to, generically: the pipeline that
+// makes every call knows nothing else of it.
 type Operation struct {
-	// Name is the operation, "describe image".
+	// Service is the service name in the signature scope, "vm".
+	Service string
+	// Name is the API's name for the call, e.g. "DescribeImage"; messages show it in
+	// words ("describe image").
 	Name string
-	// Region and ImageID are the call's arguments (as given, possibly invalid).
-	Region  string
-	ImageID string
+	// Region is the call's regionId (as given, possibly invalid).
+	Region string
+	// Resource names what the call is about, for messages: the image id of a
+	// single-image call, the ids of a batch ("" when nothing in particular).
+	Resource string
 }
 
 func (o Operation) prefix() string {
 	var b strings.Builder
 	b.WriteString("vmimage: ")
-	b.WriteString(o.Name)
-	if o.ImageID != "" {
+	b.WriteString(words(o.Name))
+	if o.Resource != "" {
 		b.WriteString(" ")
-		b.WriteString(sanitize(o.ImageID, 64))
+		b.WriteString(sanitize(o.Resource, 64))
 	}
 	if o.Region != "" {
 		b.WriteString(" in ")
 		b.WriteString(sanitize(o.Region, 64))
+	}
+	return b.String()
+}
+
+// words turns an API name into lowercase words: "DescribeImageMembers" gives
+// "describe image members".
+func words(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
 	}
 	return b.String()
 }
@@ -68,7 +90,8 @@ func detailOf(err error) string {
 // InvalidParameterError reports an argument refused before any request was sent.
 type InvalidParameterError struct {
 	Op Operation
-	// Param is the parameter's name as the API spells it: "regionId" or "imageId".
+	// Param is the parameter's name as the API spells it: "regionId", "imageId",
+	// "pageSize", ...
 	Param string
 	// Reason says what is wrong with it.
 	Reason string
@@ -125,8 +148,8 @@ func (e *APIError) Is(target error) bool {
 }
 
 // UnexpectedResponseError reports a response that is not what the spec promises: not
-// JSON, empty, a wrong content type, malformed JSON, a success without result.image,
-// a redirect, or a body over the size limit.
+// JSON, empty, a wrong content type, malformed JSON, a success without its result
+// (result.image for DescribeImage), a redirect, or a body over the size limit.
 type UnexpectedResponseError struct {
 	Op          Operation
 	StatusCode  int

@@ -18,15 +18,14 @@ import (
 	"time"
 
 	"github.com/vmimage/vmimage/client"
-	"github.com/vmimage/vmimage/client/api"
 	"github.com/vmimage/vmimage/fake"
 	"github.com/vmimage/vmimage/signer"
 	"github.com/vmimage/vmimage/validate"
 )
 
-func describe(t *testing.T, tc *testClient) (*api.Image, string, error) {
-	t.Helper()
-	return tc.DescribeImage(context.Background(), "cn-north-1", "img-abc12345")
+// call makes op's call with tc.
+func call(op operation, tc *testClient) (*client.Response, error) {
+	return op.call(context.Background(), tc.Client)
 }
 
 func wantRequests(t *testing.T, s *server, n int) []seen {
@@ -44,66 +43,76 @@ func wantRequests(t *testing.T, s *server, n int) []seen {
 }
 
 func TestRetry503Then200(t *testing.T) {
-	s := newServer(t, apiErr(503, "HTTP_SERVICE_UNAVAILABLE", "busy"), apiErr(503, "HTTP_SERVICE_UNAVAILABLE", "busy"), ok())
-	tc := newClient(t, s)
-	img, reqID, err := describe(t, tc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if *img.ImageId != "img-abc12345" || reqID != "rq-ok" {
-		t.Fatalf("image %v, request id %q", *img.ImageId, reqID)
-	}
-	reqs := wantRequests(t, s, 3)
-	nonces := map[string]bool{}
-	for _, r := range reqs {
-		nonces[r.Nonce] = true
-	}
-	if len(nonces) != 3 {
-		t.Errorf("want 3 distinct nonces, got %v", nonces)
-	}
-	// Full jitter with random 0.5: 0.5*200ms, then 0.5*400ms.
-	if got := tc.clock.Sleeps(); len(got) != 2 || got[0] != 100*time.Millisecond || got[1] != 200*time.Millisecond {
-		t.Errorf("sleeps = %v, want [100ms 200ms]", got)
-	}
-	tc.assertValid(t)
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, apiErr(503, "HTTP_SERVICE_UNAVAILABLE", "busy"), apiErr(503, "HTTP_SERVICE_UNAVAILABLE", "busy"), ok())
+		tc := newClient(t, s)
+		resp, err := call(op, tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.RequestID != "rq-ok" || resp.Attempts != 3 || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+			t.Fatalf("response %+v", resp)
+		}
+		reqs := wantRequests(t, s, 3)
+		nonces := map[string]bool{}
+		for _, r := range reqs {
+			nonces[r.Nonce] = true
+		}
+		if len(nonces) != 3 {
+			t.Errorf("want 3 distinct nonces, got %v", nonces)
+		}
+		// Full jitter with random 0.5: 0.5*200ms, then 0.5*400ms.
+		if got := tc.clock.Sleeps(); len(got) != 2 || got[0] != 100*time.Millisecond || got[1] != 200*time.Millisecond {
+			t.Errorf("sleeps = %v, want [100ms 200ms]", got)
+		}
+		tc.assertValid(t)
+	})
 }
 
 func TestNotFound(t *testing.T) {
-	s := newServer(t, apiErr(404, "NOT_FOUND", "Image 'img-abc12345' not found"))
-	tc := newClient(t, s)
-	_, _, err := describe(t, tc)
-	wantRequests(t, s, 1)
-	var ae *client.APIError
-	if !errors.As(err, &ae) || !errors.Is(err, client.ErrNotFound) || errors.Is(err, client.ErrUnauthorized) {
-		t.Fatalf("got %v", err)
-	}
-	want := "vmimage: describe image img-abc12345 in cn-north-1: 404 NOT_FOUND: Image 'img-abc12345' not found (request id rq-NOT_FOUND)"
-	if err.Error() != want {
-		t.Errorf("Error() =\n%s\nwant\n%s", err, want)
-	}
-	if ae.Op.Region != "cn-north-1" || ae.Op.ImageID != "img-abc12345" || ae.Code != 404 || ae.RequestID != "rq-NOT_FOUND" {
-		t.Errorf("fields: %+v", ae)
-	}
-	tc.assertValid(t)
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, apiErr(404, "NOT_FOUND", "Image 'img-abc12345' not found"))
+		tc := newClient(t, s)
+		_, err := call(op, tc)
+		wantRequests(t, s, 1)
+		var ae *client.APIError
+		if !errors.As(err, &ae) || !errors.Is(err, client.ErrNotFound) || errors.Is(err, client.ErrUnauthorized) {
+			t.Fatalf("got %v", err)
+		}
+		// For DescribeImage the message reads exactly as it always has.
+		want := op.prefix + ": 404 NOT_FOUND: Image 'img-abc12345' not found (request id rq-NOT_FOUND)"
+		if err.Error() != want {
+			t.Errorf("Error() =\n%s\nwant\n%s", err, want)
+		}
+		if ae.Op.Region != "cn-north-1" || ae.Op.Name != op.name || ae.Op.Service != "vm" || ae.Code != 404 || ae.RequestID != "rq-NOT_FOUND" {
+			t.Errorf("fields: %+v", ae)
+		}
+		if resp, _ := call(op, tc); resp == nil || resp.StatusCode != 404 || resp.RequestID != "rq-NOT_FOUND" || resp.Attempts != 1 {
+			t.Errorf("a failed call's Response: %+v", resp)
+		}
+		tc.assertValid(t)
+	})
 }
 
 func TestUnauthorizedIsNotRetried(t *testing.T) {
-	s := newServer(t, apiErr(401, "ACCESS_ERROR", "Invalid accessKey"))
-	tc := newClient(t, s)
-	_, _, err := describe(t, tc)
-	wantRequests(t, s, 1)
-	if !errors.Is(err, client.ErrUnauthorized) {
-		t.Fatalf("got %v", err)
-	}
-	tc.assertValid(t)
-	for status, sentinel := range map[int]error{403: client.ErrForbidden, 400: nil} {
-		s := newServer(t, apiErr(status, "X", "m"))
-		_, _, err := describe(t, newClient(t, s))
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, apiErr(401, "ACCESS_ERROR", "Invalid accessKey"))
+		tc := newClient(t, s)
+		_, err := call(op, tc)
 		wantRequests(t, s, 1)
-		if sentinel != nil && !errors.Is(err, sentinel) {
-			t.Errorf("%d: got %v", status, err)
+		if !errors.Is(err, client.ErrUnauthorized) {
+			t.Fatalf("got %v", err)
 		}
-	}
+		tc.assertValid(t)
+		for status, sentinel := range map[int]error{403: client.ErrForbidden, 400: nil} {
+			s := newServer(t, apiErr(status, "X", "m"))
+			_, err := call(op, newClient(t, s))
+			wantRequests(t, s, 1)
+			if sentinel != nil && !errors.Is(err, sentinel) {
+				t.Errorf("%d: got %v", status, err)
+			}
+		}
+	})
 }
 
 func tooMany(retryAfter string) http.HandlerFunc {
@@ -114,58 +123,62 @@ func tooMany(retryAfter string) http.HandlerFunc {
 }
 
 func TestRetryAfterHonouredAndCapped(t *testing.T) {
-	for _, c := range []struct {
-		header string
-		want   time.Duration
-	}{{"1", time.Second}, {"3600", client.DefaultRetryPolicy.MaxRetryAfter}} {
-		t.Run(c.header, func(t *testing.T) {
-			s := newServer(t, tooMany(c.header), ok())
+	forEachOp(t, func(t *testing.T, op operation) {
+		for _, c := range []struct {
+			header string
+			want   time.Duration
+		}{{"1", time.Second}, {"3600", client.DefaultRetryPolicy.MaxRetryAfter}} {
+			t.Run(c.header, func(t *testing.T) {
+				s := newServer(t, tooMany(c.header), ok())
+				tc := newClient(t, s)
+				if _, err := call(op, tc); err != nil {
+					t.Fatal(err)
+				}
+				wantRequests(t, s, 2)
+				if got := tc.clock.Sleeps(); len(got) != 1 || got[0] != c.want {
+					t.Errorf("sleeps = %v, want [%s]", got, c.want)
+				}
+				tc.assertValid(t)
+			})
+		}
+		t.Run("HTTP date", func(t *testing.T) {
+			s := newServer(t, nil, ok())
 			tc := newClient(t, s)
-			if _, _, err := describe(t, tc); err != nil {
+			s.steps[0] = tooMany(tc.clock.Now().Add(7 * time.Second).Format(http.TimeFormat))
+			if _, err := call(op, tc); err != nil {
 				t.Fatal(err)
 			}
-			wantRequests(t, s, 2)
-			if got := tc.clock.Sleeps(); len(got) != 1 || got[0] != c.want {
-				t.Errorf("sleeps = %v, want [%s]", got, c.want)
+			if got := tc.clock.Sleeps(); len(got) != 1 || got[0] != 7*time.Second {
+				t.Errorf("sleeps = %v, want [7s]", got)
 			}
-			tc.assertValid(t)
 		})
-	}
-	t.Run("HTTP date", func(t *testing.T) {
-		s := newServer(t, nil, ok())
-		tc := newClient(t, s)
-		s.steps[0] = tooMany(tc.clock.Now().Add(7 * time.Second).Format(http.TimeFormat))
-		if _, _, err := describe(t, tc); err != nil {
-			t.Fatal(err)
-		}
-		if got := tc.clock.Sleeps(); len(got) != 1 || got[0] != 7*time.Second {
-			t.Errorf("sleeps = %v, want [7s]", got)
-		}
-	})
-	t.Run("throttled error carries RetryAfter", func(t *testing.T) {
-		s := newServer(t, tooMany("2"))
-		_, _, err := describe(t, newClient(t, s, client.WithRetryPolicy(client.NoRetries)))
-		var ae *client.APIError
-		if !errors.As(err, &ae) || !errors.Is(err, client.ErrThrottled) || ae.RetryAfter != 2*time.Second {
-			t.Fatalf("got %v", err)
-		}
+		t.Run("throttled error carries RetryAfter", func(t *testing.T) {
+			s := newServer(t, tooMany("2"))
+			_, err := call(op, newClient(t, s, client.WithRetryPolicy(client.NoRetries)))
+			var ae *client.APIError
+			if !errors.As(err, &ae) || !errors.Is(err, client.ErrThrottled) || ae.RetryAfter != 2*time.Second {
+				t.Fatalf("got %v", err)
+			}
+		})
 	})
 }
 
 func TestAlways500ExhaustsAttempts(t *testing.T) {
-	s := newServer(t, apiErr(500, "INTERNAL", "boom"))
-	tc := newClient(t, s)
-	_, _, err := describe(t, tc)
-	wantRequests(t, s, 3)
-	var me *client.MaxAttemptsError
-	var ae *client.APIError
-	if !errors.As(err, &me) || me.Attempts != 3 || !errors.As(err, &ae) || ae.Status != "INTERNAL" {
-		t.Fatalf("got %v", err)
-	}
-	if !strings.Contains(err.Error(), "gave up after 3 attempt(s): 500 INTERNAL: boom") || strings.Count(err.Error(), "vmimage:") != 1 {
-		t.Errorf("Error() = %s", err)
-	}
-	tc.assertValid(t)
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, apiErr(500, "INTERNAL", "boom"))
+		tc := newClient(t, s)
+		_, err := call(op, tc)
+		wantRequests(t, s, 3)
+		var me *client.MaxAttemptsError
+		var ae *client.APIError
+		if !errors.As(err, &me) || me.Attempts != 3 || !errors.As(err, &ae) || ae.Status != "INTERNAL" {
+			t.Fatalf("got %v", err)
+		}
+		if !strings.Contains(err.Error(), "gave up after 3 attempt(s): 500 INTERNAL: boom") || strings.Count(err.Error(), "vmimage:") != 1 {
+			t.Errorf("Error() = %s", err)
+		}
+		tc.assertValid(t)
+	})
 }
 
 // resetMidBody announces a long body, sends part of it and kills the connection.
@@ -180,86 +193,96 @@ func resetMidBody(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestConnectionResetMidBodyIsRetried(t *testing.T) {
-	s := newServer(t, resetMidBody, ok())
-	tc := newClient(t, s)
-	if _, _, err := describe(t, tc); err != nil {
-		t.Fatal(err)
-	}
-	wantRequests(t, s, 2)
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, resetMidBody, ok())
+		tc := newClient(t, s)
+		if _, err := call(op, tc); err != nil {
+			t.Fatal(err)
+		}
+		wantRequests(t, s, 2)
 
-	s = newServer(t, resetMidBody)
-	_, _, err := describe(t, newClient(t, s))
-	wantRequests(t, s, 3)
-	var re *client.RequestError
-	if !errors.As(err, &re) || !errors.Is(err, io.ErrUnexpectedEOF) {
-		t.Fatalf("got %v", err)
-	}
+		s = newServer(t, resetMidBody)
+		_, err := call(op, newClient(t, s))
+		wantRequests(t, s, 3)
+		var re *client.RequestError
+		if !errors.As(err, &re) || !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatalf("got %v", err)
+		}
+	})
 }
 
 func TestAttemptTimeoutIsRetried(t *testing.T) {
-	release := make(chan struct{})
-	defer close(release)
-	hang := func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
+	forEachOp(t, func(t *testing.T, op operation) {
+		release := make(chan struct{})
+		defer close(release)
+		hang := func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
 		}
-	}
-	s := newServer(t, hang, ok())
-	tc := newClient(t, s, client.WithAttemptTimeout(50*time.Millisecond))
-	if _, _, err := describe(t, tc); err != nil {
-		t.Fatal(err)
-	}
-	wantRequests(t, s, 2)
+		s := newServer(t, hang, ok())
+		tc := newClient(t, s, client.WithAttemptTimeout(50*time.Millisecond))
+		if _, err := call(op, tc); err != nil {
+			t.Fatal(err)
+		}
+		wantRequests(t, s, 2)
 
-	s = newServer(t, hang)
-	_, _, err := describe(t, newClient(t, s, client.WithAttemptTimeout(20*time.Millisecond)))
-	wantRequests(t, s, 3)
-	if !errors.Is(err, client.ErrAttemptTimeout) {
-		t.Fatalf("got %v", err)
-	}
+		s = newServer(t, hang)
+		_, err := call(op, newClient(t, s, client.WithAttemptTimeout(20*time.Millisecond)))
+		wantRequests(t, s, 3)
+		if !errors.Is(err, client.ErrAttemptTimeout) {
+			t.Fatalf("got %v", err)
+		}
+	})
 }
 
 func TestDeadlineShorterThanBackoff(t *testing.T) {
-	s := newServer(t, apiErr(503, "UNAVAILABLE", "busy"))
-	policy := client.DefaultRetryPolicy
-	policy.BaseDelay, policy.MaxDelay = 10*time.Second, 10*time.Second
-	tc := newClient(t, s, client.WithRetryPolicy(policy))
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	_, _, err := tc.DescribeImage(ctx, "cn-north-1", "img-abc12345")
-	wantRequests(t, s, 1)
-	var ae *client.APIError
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ae) || len(tc.clock.Sleeps()) != 0 {
-		t.Fatalf("got %v, sleeps %v", err, tc.clock.Sleeps())
-	}
-	tc.assertValid(t)
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, apiErr(503, "UNAVAILABLE", "busy"))
+		policy := client.DefaultRetryPolicy
+		policy.BaseDelay, policy.MaxDelay = 10*time.Second, 10*time.Second
+		tc := newClient(t, s, client.WithRetryPolicy(policy))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_, err := op.call(ctx, tc.Client)
+		wantRequests(t, s, 1)
+		var ae *client.APIError
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ae) || len(tc.clock.Sleeps()) != 0 {
+			t.Fatalf("got %v, sleeps %v", err, tc.clock.Sleeps())
+		}
+		tc.assertValid(t)
+	})
 }
 
 func TestCancelledBeforeCall(t *testing.T) {
-	s := newServer(t, ok())
-	tc := newClient(t, s)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, _, err := tc.DescribeImage(ctx, "cn-north-1", "img-abc12345")
-	wantRequests(t, s, 0)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("got %v", err)
-	}
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, ok())
+		tc := newClient(t, s)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := op.call(ctx, tc.Client)
+		wantRequests(t, s, 0)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v", err)
+		}
+	})
 }
 
 func TestCancelledDuringBackoffReturnsAtOnce(t *testing.T) {
-	s := newServer(t, apiErr(503, "UNAVAILABLE", "busy"))
-	clock := &blockingClock{started: make(chan struct{})}
-	tc := newClient(t, s, client.WithClock(clock))
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-clock.started; cancel() }()
-	_, _, err := tc.DescribeImage(ctx, "cn-north-1", "img-abc12345")
-	wantRequests(t, s, 1)
-	var ae *client.APIError
-	if !errors.Is(err, context.Canceled) || !errors.As(err, &ae) {
-		t.Fatalf("got %v", err)
-	}
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, apiErr(503, "UNAVAILABLE", "busy"))
+		clock := &blockingClock{started: make(chan struct{})}
+		tc := newClient(t, s, client.WithClock(clock))
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-clock.started; cancel() }()
+		_, err := op.call(ctx, tc.Client)
+		wantRequests(t, s, 1)
+		var ae *client.APIError
+		if !errors.Is(err, context.Canceled) || !errors.As(err, &ae) {
+			t.Fatalf("got %v", err)
+		}
+	})
 }
 
 func html(status int) http.HandlerFunc {
@@ -271,38 +294,44 @@ func html(status int) http.HandlerFunc {
 }
 
 func TestHTML502(t *testing.T) {
-	s := newServer(t, html(502))
-	_, _, err := describe(t, newClient(t, s))
-	wantRequests(t, s, 3)
-	var ue *client.UnexpectedResponseError
-	if !errors.As(err, &ue) || ue.StatusCode != 502 || ue.ContentType != "text/html" || !strings.Contains(ue.Excerpt, "<h1>502 Bad Gateway</h1>") || strings.ContainsRune(ue.Excerpt, 0) {
-		t.Fatalf("got %v", err)
-	}
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, html(502))
+		_, err := call(op, newClient(t, s))
+		wantRequests(t, s, 3)
+		var ue *client.UnexpectedResponseError
+		if !errors.As(err, &ue) || ue.StatusCode != 502 || ue.ContentType != "text/html" || !strings.Contains(ue.Excerpt, "<h1>502 Bad Gateway</h1>") || strings.ContainsRune(ue.Excerpt, 0) {
+			t.Fatalf("got %v", err)
+		}
+	})
 }
 
 func TestBadSuccessBodies(t *testing.T) {
-	cases := map[string]struct {
-		h      http.HandlerFunc
-		reason string
-	}{
-		"200 text/html":       {html(200), "not a JSON response"},
-		"200 truncated JSON":  {respond(200, okBody[:40]), "malformed JSON"},
-		"200 empty":           {respond(200, ""), "empty body"},
-		"200 without image":   {respond(200, `{"requestId":"r","result":{}}`), "success without result.image"},
-		"404 without error":   {respond(404, `{"requestId":"r"}`), "without the JSON error envelope"},
-		"sizeMB not a number": {respond(200, `{"requestId":"r","result":{"image":{"sizeMB":"x"}}}`), "malformed JSON"},
-	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			s := newServer(t, c.h)
-			_, _, err := describe(t, newClient(t, s))
-			wantRequests(t, s, 1)
-			var ue *client.UnexpectedResponseError
-			if !errors.As(err, &ue) || !strings.Contains(ue.Reason, c.reason) {
-				t.Fatalf("got %v, want reason %q", err, c.reason)
-			}
-		})
-	}
+	forEachOp(t, func(t *testing.T, op operation) {
+		cases := map[string]struct {
+			h      http.HandlerFunc
+			reason string
+		}{
+			"200 text/html":        {html(200), "not a JSON response"},
+			"200 truncated JSON":   {respond(200, okBody[:40]), "malformed JSON"},
+			"200 empty":            {respond(200, ""), "empty body"},
+			"200 without result":   {respond(200, `{"requestId":"r"}`), "success without result"},
+			"200 without a field":  {respond(200, op.missingBody), op.missingReason},
+			"404 without error":    {respond(404, `{"requestId":"r"}`), "without the JSON error envelope"},
+			"a field of bad type":  {respond(200, op.badTypeBody), "malformed JSON"},
+			"404 with a text code": {respond(404, `{"requestId":"r","error":{"code":"four","status":"NOT_FOUND","message":"m"}}`), "malformed JSON error body"},
+		}
+		for name, c := range cases {
+			t.Run(name, func(t *testing.T) {
+				s := newServer(t, c.h)
+				_, err := call(op, newClient(t, s))
+				wantRequests(t, s, 1)
+				var ue *client.UnexpectedResponseError
+				if !errors.As(err, &ue) || !strings.Contains(ue.Reason, c.reason) {
+					t.Fatalf("got %v, want reason %q", err, c.reason)
+				}
+			})
+		}
+	})
 }
 
 func TestHugeBodyIsRefusedUnbuffered(t *testing.T) {
@@ -343,38 +372,42 @@ func TestHugeBodyIsRefusedUnbuffered(t *testing.T) {
 }
 
 func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
-	other := newServer(t, ok())
-	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+r.URL.Path, http.StatusFound)
+	forEachOp(t, func(t *testing.T, op operation) {
+		other := newServer(t, ok())
+		s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+r.URL.Path, http.StatusFound)
+		})
+		_, err := call(op, newClient(t, s))
+		wantRequests(t, s, 1)
+		wantRequests(t, other, 0)
+		var ue *client.UnexpectedResponseError
+		if !errors.As(err, &ue) || ue.StatusCode != 302 || !strings.Contains(ue.Reason, "redirect to host localhost") {
+			t.Fatalf("got %v", err)
+		}
 	})
-	_, _, err := describe(t, newClient(t, s))
-	wantRequests(t, s, 1)
-	wantRequests(t, other, 0)
-	var ue *client.UnexpectedResponseError
-	if !errors.As(err, &ue) || ue.StatusCode != 302 || !strings.Contains(ue.Reason, "redirect to host localhost") {
-		t.Fatalf("got %v", err)
-	}
 }
 
 func TestRetryBudgetRunsDry(t *testing.T) {
-	s := newServer(t, apiErr(500, "INTERNAL", "boom"))
-	policy := client.DefaultRetryPolicy
-	policy.MaxAttempts = 10
-	policy.Budget = client.RetryBudget{Capacity: 10, RetryCost: 5, TimeoutCost: 10, SuccessRefund: 1}
-	tc := newClient(t, s, client.WithRetryPolicy(policy))
-	_, _, err := describe(t, tc)
-	wantRequests(t, s, 3)
-	var me *client.MaxAttemptsError
-	if !errors.Is(err, client.ErrRetryBudgetExhausted) || !errors.As(err, &me) || me.Attempts != 3 {
-		t.Fatalf("got %v", err)
-	}
-	// The bucket stays empty for the next call: no retry at all.
-	_, _, err = describe(t, tc)
-	wantRequests(t, s, 4)
-	if !errors.Is(err, client.ErrRetryBudgetExhausted) {
-		t.Fatalf("second call: %v", err)
-	}
-	tc.assertValid(t)
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, apiErr(500, "INTERNAL", "boom"))
+		policy := client.DefaultRetryPolicy
+		policy.MaxAttempts = 10
+		policy.Budget = client.RetryBudget{Capacity: 10, RetryCost: 5, TimeoutCost: 10, SuccessRefund: 1}
+		tc := newClient(t, s, client.WithRetryPolicy(policy))
+		_, err := call(op, tc)
+		wantRequests(t, s, 3)
+		var me *client.MaxAttemptsError
+		if !errors.Is(err, client.ErrRetryBudgetExhausted) || !errors.As(err, &me) || me.Attempts != 3 {
+			t.Fatalf("got %v", err)
+		}
+		// The bucket stays empty for the next call: no retry at all.
+		_, err = call(op, tc)
+		wantRequests(t, s, 4)
+		if !errors.Is(err, client.ErrRetryBudgetExhausted) {
+			t.Fatalf("second call: %v", err)
+		}
+		tc.assertValid(t)
+	})
 }
 
 // TestConcurrentCallsShareOneClient runs 100 goroutines on one client against the
@@ -429,23 +462,25 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 }
 
 func TestRetriesReuseOneConnection(t *testing.T) {
-	s := newServer(t, apiErr(503, "UNAVAILABLE", "busy"), ok(), apiErr(503, "UNAVAILABLE", "busy"), ok(), apiErr(503, "UNAVAILABLE", "busy"), ok())
-	tc := newClient(t, s)
-	for i := 0; i < 3; i++ {
-		if _, _, err := describe(t, tc); err != nil {
-			t.Fatal(err)
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, apiErr(503, "UNAVAILABLE", "busy"), ok(), apiErr(503, "UNAVAILABLE", "busy"), ok(), apiErr(503, "UNAVAILABLE", "busy"), ok())
+		tc := newClient(t, s)
+		for i := 0; i < 3; i++ {
+			if _, err := call(op, tc); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	wantRequests(t, s, 6)
-	if n := s.connections(); n != 1 {
-		t.Errorf("opened %d connections, want 1", n)
-	}
-	tc.assertValid(t)
+		wantRequests(t, s, 6)
+		if n := s.connections(); n != 1 {
+			t.Errorf("opened %d connections, want 1", n)
+		}
+		tc.assertValid(t)
+	})
 }
 
 func TestUnknownFieldsAndEnumValuesDecode(t *testing.T) {
 	s := newServer(t, respond(200, `{"requestId":"r","new":1,"result":{"image":{"imageId":"img-x1","status":"migrating","imageSource":"galaxy","brandNew":{"a":[1]},"systemDisk":{"diskCategory":"quantum"}}}}`))
-	img, _, err := describe(t, newClient(t, s))
+	img, _, err := newClient(t, s).DescribeImage(context.Background(), "cn-north-1", "img-x1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,9 +491,9 @@ func TestUnknownFieldsAndEnumValuesDecode(t *testing.T) {
 
 func TestDescribeImageRawKeepsUnknownFields(t *testing.T) {
 	s := newServer(t, respond(200, `{"requestId":"r","result":{"image":{"imageId":"img-x1","brandNew":{"a":[1]},"status":"ready"}}}`))
-	raw, reqID, err := newClient(t, s).DescribeImageRaw(context.Background(), "cn-north-1", "img-x1")
-	if err != nil || reqID != "r" {
-		t.Fatal(err, reqID)
+	raw, resp, err := newClient(t, s).DescribeImageRaw(context.Background(), "cn-north-1", "img-x1")
+	if err != nil || resp.RequestID != "r" {
+		t.Fatal(err, resp)
 	}
 	if string(raw) != `{"imageId":"img-x1","brandNew":{"a":[1]},"status":"ready"}` {
 		t.Fatalf("raw = %s", raw)
@@ -543,26 +578,28 @@ func TestUnknownHostIsNotRetried(t *testing.T) {
 // TestHugeErrorBodyIsBoundedAndStillRetried: a 502 with a 1 MiB HTML page is cut at
 // MaxErrorBodyBytes, and its status is still retried.
 func TestHugeErrorBodyIsBoundedAndStillRetried(t *testing.T) {
-	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		io.WriteString(w, "<html>"+strings.Repeat("x", 1<<20)+"</html>")
-	}, ok())
-	tc := newClient(t, s)
-	if _, _, err := describe(t, tc); err != nil {
-		t.Fatal(err)
-	}
-	wantRequests(t, s, 2)
+	forEachOp(t, func(t *testing.T, op operation) {
+		s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+			io.WriteString(w, "<html>"+strings.Repeat("x", 1<<20)+"</html>")
+		}, ok())
+		tc := newClient(t, s)
+		if _, err := call(op, tc); err != nil {
+			t.Fatal(err)
+		}
+		wantRequests(t, s, 2)
 
-	s = newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		io.WriteString(w, strings.Repeat("x", 1<<20))
+		s = newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+			io.WriteString(w, strings.Repeat("x", 1<<20))
+		})
+		_, err := call(op, newClient(t, s))
+		wantRequests(t, s, 3)
+		var ue *client.UnexpectedResponseError
+		if !errors.Is(err, client.ErrResponseTooLarge) || !errors.As(err, &ue) || ue.StatusCode != 502 || !strings.Contains(err.Error(), fmt.Sprintf("%d-byte limit", client.MaxErrorBodyBytes)) {
+			t.Fatalf("got %v", err)
+		}
 	})
-	_, _, err := describe(t, newClient(t, s))
-	wantRequests(t, s, 3)
-	var ue *client.UnexpectedResponseError
-	if !errors.Is(err, client.ErrResponseTooLarge) || !errors.As(err, &ue) || ue.StatusCode != 502 || !strings.Contains(err.Error(), fmt.Sprintf("%d-byte limit", client.MaxErrorBodyBytes)) {
-		t.Fatalf("got %v", err)
-	}
 }

@@ -3,15 +3,18 @@ package client_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
 	"github.com/vmimage/vmimage/fake"
 	"github.com/vmimage/vmimage/signer"
 	"github.com/vmimage/vmimage/validate"
@@ -120,7 +123,8 @@ func respond(status int, body string) http.HandlerFunc {
 
 const okBody = `{"requestId":"rq-ok","result":{"image":{"imageId":"img-abc12345","name":"CentOS 8.2 64位","status":"ready","sizeMB":2494,"progress":"100","systemDisk":{"deviceName":"vda","diskCategory":"cloud","cloudDisk":{"diskSizeGB":40}}}}}`
 
-func ok() http.HandlerFunc { return respond(200, okBody) }
+// ok answers each operation with its own success body (see operations).
+func ok() http.HandlerFunc { return okFor }
 
 func apiErr(status int, symbol, msg string) http.HandlerFunc {
 	body, _ := json.Marshal(map[string]any{"requestId": "rq-" + symbol, "error": map[string]any{"code": status, "status": symbol, "message": msg}})
@@ -163,3 +167,108 @@ func (tc *testClient) assertValid(t *testing.T) {
 		t.Errorf("exchange violates the spec: %v", err)
 	}
 }
+
+// operation is one call of the client, so that the fault matrix runs as a table over
+// every operation rather than as copies.
+type operation struct {
+	name string
+	// prefix is how the operation's errors start.
+	prefix string
+	// okBody is a success body; missingBody lacks what the operation promises, with
+	// missingReason the error's reason; badTypeBody has a field of the wrong type.
+	okBody, missingBody, missingReason, badTypeBody string
+	call                                            func(ctx context.Context, c *client.Client) (*client.Response, error)
+}
+
+var operations = []operation{
+	{
+		name: "DescribeImage", prefix: "vmimage: describe image img-abc12345 in cn-north-1",
+		okBody: okBody, missingBody: `{"requestId":"r","result":{}}`, missingReason: "success without result.image",
+		badTypeBody: `{"requestId":"r","result":{"image":{"sizeMB":"x"}}}`,
+		call: func(ctx context.Context, c *client.Client) (*client.Response, error) {
+			img, resp, err := c.DescribeImage(ctx, "cn-north-1", "img-abc12345")
+			if err == nil && (img == nil || *img.ImageId != "img-abc12345") {
+				return resp, fmt.Errorf("wrong image %v", img)
+			}
+			return resp, err
+		},
+	},
+	{
+		name: "DescribeImages", prefix: "vmimage: describe images in cn-north-1",
+		okBody:      `{"requestId":"rq-ok","result":{"totalCount":2,"images":[{"imageId":"img-abc12345"},{"imageId":"img-def67890"}]}}`,
+		missingBody: `{"requestId":"r","result":{"images":[]}}`, missingReason: "success without result.totalCount",
+		badTypeBody: `{"requestId":"r","result":{"totalCount":"2"}}`,
+		call: func(ctx context.Context, c *client.Client) (*client.Response, error) {
+			page, resp, err := c.DescribeImages(ctx, "cn-north-1", client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}, client.Page{Number: 2, Size: 50})
+			if err == nil && (page.TotalCount != 2 || len(page.Images) != 2) {
+				return resp, fmt.Errorf("wrong page %+v", page)
+			}
+			return resp, err
+		},
+	},
+	{
+		name: "DescribeImageConstraints", prefix: "vmimage: describe image constraints img-abc12345 in cn-north-1",
+		okBody:      `{"requestId":"rq-ok","result":{"imageConstraints":{"imageId":"img-abc12345","imageInstanceTypeConstraint":{"constraintsType":"includes","instanceTypes":["g.n2.large"]}}}}`,
+		missingBody: `{"requestId":"r","result":{}}`, missingReason: "success without result.imageConstraints",
+		badTypeBody: `{"requestId":"r","result":{"imageConstraints":{"imageInstanceTypeConstraint":{"instanceTypes":"g.n2.large"}}}}`,
+		call: func(ctx context.Context, c *client.Client) (*client.Response, error) {
+			ic, resp, err := c.DescribeImageConstraints(ctx, "cn-north-1", "img-abc12345")
+			if err == nil && (ic.ImageInstanceTypeConstraint == nil || ic.ImageInstanceTypeConstraint.InstanceTypes[0] != "g.n2.large") {
+				return resp, fmt.Errorf("wrong constraint %+v", ic)
+			}
+			return resp, err
+		},
+	},
+	{
+		name: "DescribeImageConstraintsBatch", prefix: "vmimage: describe image constraints batch img-abc12345,img-def67890 in cn-north-1",
+		okBody:      `{"requestId":"rq-ok","result":{"imageConstraints":[{"imageId":"img-abc12345"},{"imageId":"img-def67890"}]}}`,
+		missingBody: `{"requestId":"r"}`, missingReason: "success without result",
+		badTypeBody: `{"requestId":"r","result":{"imageConstraints":{}}}`,
+		call: func(ctx context.Context, c *client.Client) (*client.Response, error) {
+			list, resp, err := c.DescribeImageConstraintsBatch(ctx, "cn-north-1", []string{"img-abc12345", "img-def67890"})
+			if err == nil && len(list) != 2 {
+				return resp, fmt.Errorf("wrong list %+v", list)
+			}
+			return resp, err
+		},
+	},
+	{
+		name: "DescribeImageMembers", prefix: "vmimage: describe image members img-abc12345 in cn-north-1",
+		okBody:      `{"requestId":"rq-ok","result":{"pins":["p1"],"loginNames":["l1","l2"]}}`,
+		missingBody: `{"requestId":"r"}`, missingReason: "success without result",
+		badTypeBody: `{"requestId":"r","result":{"pins":"p1"}}`,
+		call: func(ctx context.Context, c *client.Client) (*client.Response, error) {
+			m, resp, err := c.DescribeImageMembers(ctx, "cn-north-1", "img-abc12345")
+			if err == nil && (len(m.Pins) != 1 || len(m.LoginNames) != 2) {
+				return resp, fmt.Errorf("wrong members %+v", m)
+			}
+			return resp, err
+		},
+	},
+}
+
+// forEachOp runs f as a subtest for every operation.
+func forEachOp(t *testing.T, f func(t *testing.T, op operation)) {
+	t.Helper()
+	for _, op := range operations {
+		t.Run(op.name, func(t *testing.T) { f(t, op) })
+	}
+}
+
+// opOf returns the operation a request path is for.
+func opOf(path string) operation {
+	switch {
+	case strings.HasSuffix(path, "/constraints"):
+		return operations[2]
+	case strings.HasSuffix(path, "/imageConstraints"):
+		return operations[3]
+	case strings.HasSuffix(path, "/members"):
+		return operations[4]
+	case strings.HasSuffix(path, "/images"):
+		return operations[1]
+	}
+	return operations[0]
+}
+
+// okFor answers every operation with its success body.
+func okFor(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, opOf(r.URL.Path).okBody) }

@@ -7,11 +7,55 @@ import (
 	"unicode/utf8"
 )
 
-// Limits on the length of identifiers, checked before any request is sent.
+// Limits on parameters, checked before any request is sent.
 const (
 	MaxRegionIDLength = 64
 	MaxImageIDLength  = 128
+	// MaxIDs is the most ids one call takes (DescribeImages, DescribeImageConstraintsBatch).
+	MaxIDs = 100
+	// MinPageSize and MaxPageSize bound DescribeImages' page size.
+	MinPageSize = 10
+	MaxPageSize = 100
+	// MaxTextLength bounds a free-text filter (an image name, a platform).
+	MaxTextLength = 256
 )
+
+// checkPathIDs checks the region and one more path identifier of a call.
+func checkPathIDs(op Operation, regionID, param, id string) error {
+	if err := checkID(op, "regionId", regionID, MaxRegionIDLength); err != nil {
+		return err
+	}
+	return checkID(op, param, id, MaxImageIDLength)
+}
+
+// checkIDList checks an array of identifiers: at most MaxIDs, each a valid id. The
+// error names the parameter and the element (ids[2]).
+func checkIDList(op Operation, param string, ids []string) error {
+	if len(ids) > MaxIDs {
+		return &InvalidParameterError{Op: op, Param: param, Reason: "has " + strconv.Itoa(len(ids)) + " elements, at most " + strconv.Itoa(MaxIDs) + " are allowed"}
+	}
+	for i, id := range ids {
+		if err := checkID(op, param+"["+strconv.Itoa(i)+"]", id, MaxImageIDLength); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkText refuses free text that is invalid UTF-8, over MaxTextLength bytes, or has
+// control characters. Empty text means "no filter" and passes.
+func checkText(op Operation, param, v string) error {
+	bad := func(reason string) error { return &InvalidParameterError{Op: op, Param: param, Reason: reason} }
+	switch {
+	case len(v) > MaxTextLength:
+		return bad("is longer than " + strconv.Itoa(MaxTextLength) + " bytes")
+	case !utf8.ValidString(v):
+		return bad("is not valid UTF-8")
+	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+		return bad("contains a control character")
+	}
+	return nil
+}
 
 // checkID refuses identifiers that cannot travel safely as one path segment.
 func checkID(op Operation, param, v string, max int) error {
@@ -37,33 +81,4 @@ func checkID(op Operation, param, v string, max int) error {
 		}
 	}
 	return nil
-}
-
-// escapeSegment percent-encodes everything but A-Z a-z 0-9 - . _ ~ (uppercase hex),
-// as JDCLOUD2 signing canonicalises path segments.
-func escapeSegment(s string) string {
-	const hexDigits = "0123456789ABCDEF"
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if !unreserved(s[i]) {
-			n++
-		}
-	}
-	if n == 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s)+2*n)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) {
-			b = append(b, c)
-			continue
-		}
-		b = append(b, '%', hexDigits[c>>4], hexDigits[c&15])
-	}
-	return string(b)
-}
-
-func unreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }

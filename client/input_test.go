@@ -72,7 +72,7 @@ func TestOddIDsAreEscapedAndSigned(t *testing.T) {
 func TestRequestHeaders(t *testing.T) {
 	s := newServer(t, ok())
 	tc := newClient(t, s, client.WithUserAgentSuffix("my-tool/1.2"))
-	if _, _, err := describe(t, tc); err != nil {
+	if _, err := call(operations[0], tc); err != nil {
 		t.Fatal(err)
 	}
 	h := wantRequests(t, s, 1)[0].Header
@@ -154,7 +154,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	tc := newClient(t, s, client.WithLogger(logger), client.WithCredentials(signer.Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken}))
 	var errs []string
 	for i := 0; i < 3; i++ {
-		if _, _, err := describe(t, tc); err != nil {
+		if _, err := call(operations[0], tc); err != nil {
 			errs = append(errs, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 		}
 	}
@@ -173,7 +173,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 		}
 	}
 	// One record per attempt, with the documented fields.
-	if n := strings.Count(logs.String(), `"msg":"vmimage: describe image attempt"`); n != len(reqs) {
+	if n := strings.Count(logs.String(), `"msg":"vmimage: attempt","operation":"DescribeImage"`); n != len(reqs) {
 		t.Errorf("%d log records for %d attempts:\n%s", n, len(reqs), logs.String())
 	}
 	for _, field := range []string{`"method":"GET"`, `"path":"/v1/regions/cn-north-1/images/img-abc12345"`, `"status":503`, `"attempt":2`, `"latency":`, `"request_id":"rq-ok"`} {
@@ -187,7 +187,7 @@ func TestRateLimitSpacesAttempts(t *testing.T) {
 	s := newServer(t, ok())
 	tc := newClient(t, s, client.WithRateLimit(2, 1))
 	for i := 0; i < 3; i++ {
-		if _, _, err := describe(t, tc); err != nil {
+		if _, err := call(operations[0], tc); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,8 +1,12 @@
 package client
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -86,6 +90,71 @@ func (p RetryPolicy) backoff(attempt int, r float64) time.Duration {
 	}
 	d = min(d, p.MaxDelay)
 	return time.Duration(r * float64(d))
+}
+
+// outcome is one attempt's result, classified: a 2xx body (err nil), or the
+// attempt's typed error and whether the call may try again. Every retry decision of
+// the pipeline is made by classifyResponse and classifyTransportError, here.
+type outcome struct {
+	// status, header and body are those of the response, when one was had.
+	status int
+	header http.Header
+	body   []byte
+	// err is the attempt's error; nil for a 2xx response.
+	err       error
+	retryable bool
+	// timeout marks a timeout or connection error (a dearer retry for the budget).
+	timeout bool
+	// retryAfter is the server's Retry-After, when hasRetryAfter.
+	retryAfter    time.Duration
+	hasRetryAfter bool
+}
+
+// classifyResponse classifies a complete response: a 2xx is final and good; a 3xx is
+// refused; any other status becomes its typed error, retried when the status is.
+func classifyResponse(op Operation, status int, header http.Header, body []byte, now time.Time) outcome {
+	o := outcome{status: status, header: header, body: body}
+	if status/100 == 2 {
+		return o
+	}
+	o.err = decodeError(op, status, header, body, now)
+	o.retryable = retryableStatus(status)
+	o.retryAfter, o.hasRetryAfter = parseRetryAfter(header.Get("Retry-After"), now)
+	return o
+}
+
+// classifyTransportError classifies an attempt that got no usable response.
+func classifyTransportError(ctx context.Context, op Operation, n int, err error, attemptTimeout time.Duration) outcome {
+	if cerr := ctx.Err(); cerr != nil {
+		return outcome{err: &RequestError{Op: op, Attempts: n, Err: cerr, Last: err}}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return outcome{err: &RequestError{Op: op, Attempts: n, Err: fmt.Errorf("%w after %s", ErrAttemptTimeout, attemptTimeout)}, retryable: true, timeout: true}
+	}
+	rerr := &RequestError{Op: op, Attempts: n, Err: err}
+	if !retryableTransportError(err) {
+		return outcome{err: rerr}
+	}
+	return outcome{err: rerr, retryable: true, timeout: true}
+}
+
+// retryableTransportError refuses TLS verification failures and unknown hosts.
+func retryableTransportError(err error) bool {
+	var (
+		certErr     *tls.CertificateVerificationError
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		invalidCert x509.CertificateInvalidError
+		dnsErr      *net.DNSError
+	)
+	switch {
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &invalidCert):
+		return false
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return false
+	}
+	return true
 }
 
 func retryableStatus(code int) bool {

@@ -155,7 +155,7 @@ func (e *WaitTimeoutError) detail() string {
 // last status and progress at the deadline; any other DescribeImage error (after
 // the client's own retries) as it is. Context cancellation returns at once.
 func (c *Client) WaitUntilImageReady(ctx context.Context, regionID, imageID string, opts ...WaitOption) (*api.Image, error) {
-	op := Operation{Name: "wait for image", Region: regionID, ImageID: imageID}
+	op := Operation{Service: Service, Name: "WaitForImage", Region: regionID, Resource: imageID}
 	cfg := waitConfig{minDelay: DefaultWaitMinDelay, maxDelay: DefaultWaitMaxDelay, grace: DefaultWaitNotFoundGrace}
 	for _, o := range opts {
 		if o == nil {
@@ -168,10 +168,7 @@ func (c *Client) WaitUntilImageReady(ctx context.Context, regionID, imageID stri
 	if cfg.maxWait <= 0 {
 		return nil, &InvalidParameterError{Op: op, Param: "opts", Reason: "WithMaxWait is required"}
 	}
-	if err := checkID(op, "regionId", regionID, MaxRegionIDLength); err != nil {
-		return nil, err
-	}
-	if err := checkID(op, "imageId", imageID, MaxImageIDLength); err != nil {
+	if err := checkPathIDs(op, regionID, "imageId", imageID); err != nil {
 		return nil, err
 	}
 	clock := c.cfg.clock

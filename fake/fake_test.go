@@ -67,12 +67,12 @@ func TestServesEverySeededImage(t *testing.T) {
 	regions := map[string]bool{}
 	for _, e := range entries {
 		regions[e.Region] = true
-		img, reqID, err := h.c.DescribeImage(context.Background(), e.Region, *e.Image.ImageId)
+		img, resp, err := h.c.DescribeImage(context.Background(), e.Region, *e.Image.ImageId)
 		if err != nil {
 			t.Fatalf("%s/%s: %v", e.Region, *e.Image.ImageId, err)
 		}
-		if *img.ImageId != *e.Image.ImageId || *img.Name != *e.Image.Name || reqID == "" {
-			t.Errorf("%s: got %s %q", *e.Image.ImageId, *img.ImageId, reqID)
+		if *img.ImageId != *e.Image.ImageId || *img.Name != *e.Image.Name || resp.RequestID == "" {
+			t.Errorf("%s: got %s %q", *e.Image.ImageId, *img.ImageId, resp.RequestID)
 		}
 	}
 	for _, r := range []string{"cn-north-1", "cn-east-1", "cn-east-2", "cn-south-1"} {
@@ -113,6 +113,10 @@ func TestNotFoundAndInvalid(t *testing.T) {
 	if !errors.As(err, &ae) || !errors.Is(err, client.ErrNotFound) || ae.Message != "Image 'img-nosuch01' not found" {
 		t.Fatalf("got %v", err)
 	}
+	h.assertValid(t)
+	// The ids below are off-spec on purpose: the validator flags the requests, and the
+	// fake still answers in the documented error envelope.
+	h.vt.Reset()
 	_, _, err = h.c.DescribeImage(context.Background(), "cn-north-1", "IMG_BAD")
 	if !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Status != "INVALID_ARGUMENT" || ae.Message != "Invalid imageId 'IMG_BAD'" {
 		t.Fatalf("got %v", err)
@@ -121,18 +125,21 @@ func TestNotFoundAndInvalid(t *testing.T) {
 	if !errors.As(err, &ae) || ae.StatusCode != 400 || !strings.Contains(ae.Message, "regionId") {
 		t.Fatalf("got %v", err)
 	}
-	h.assertValid(t)
+	verr := h.vt.Err()
+	if h.vt.Checked() != 2 || verr == nil || strings.Count(verr.Error(), "request: parameter") != 2 || strings.Contains(verr.Error(), "body") {
+		t.Errorf("want exactly the two requests flagged, got %d checks: %v", h.vt.Checked(), verr)
+	}
 }
 
 func TestRequestIDHeaderMatchesBody(t *testing.T) {
 	h := start(t, nil)
-	_, reqID, err := h.c.DescribeImage(context.Background(), "cn-north-1", fake.SeedCentOS)
+	_, resp, err := h.c.DescribeImage(context.Background(), "cn-north-1", fake.SeedCentOS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reqs := h.srv.Requests()
-	if len(reqs) != 1 || reqs[0].RequestID != reqID || len(reqID) != 32 {
-		t.Fatalf("log %+v, client saw %q", reqs, reqID)
+	if len(reqs) != 1 || reqs[0].RequestID != resp.RequestID || len(resp.RequestID) != 32 {
+		t.Fatalf("log %+v, client saw %q", reqs, resp.RequestID)
 	}
 }
 

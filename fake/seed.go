@@ -19,6 +19,19 @@ const (
 	SeedOffline     = "img-offline0001" // cn-south-1: offline marketplace image
 	SeedPending     = "img-pending0001" // cn-north-1: pending, ready SeedPendingDuration after start
 	SeedUbuntuEast1 = "img-ubuntu2004e" // cn-east-1: public Ubuntu 20.04
+	SeedShared      = "img-privshare01" // cn-north-1: private, shared with two accounts (DescribeImageMembers)
+	SeedCommunity   = "img-community01" // cn-north-1: a community image
+	SeedThirdparty  = "img-market00001" // cn-north-1: a marketplace image with an includes constraint
+)
+
+// SeedCatalogRegion holds the seeded catalog: SeedPublicInCatalogRegion public,
+// online images (three full pages at page size 10), one more public image taken
+// offline, and private, shared, community and marketplace images beside them.
+const (
+	SeedCatalogRegion         = "cn-north-1"
+	SeedPublicInCatalogRegion = 30
+	// seedCatalogImages are generated public images (img-catalog01 ...), one offline.
+	seedCatalogImages = SeedPublicInCatalogRegion - 2 + 1
 )
 
 // SeedPendingDuration is how long the seeded pending image takes to become ready.
@@ -77,9 +90,77 @@ var seedImages = []struct{ region, json string }{
 		"snapshotId":"snapshot-ub2004","launchPermission":"all"}`},
 }
 
-// seed fills a store with the seed images and starts the pending one's lifecycle.
+// seedExtra are the catalog region's images beyond the originals.
+var seedExtra = []struct{ region, json string }{
+	{"cn-north-1", `{"imageId":"img-privshare01","name":"shared-base-2025-03","platform":"Ubuntu","osVersion":"22.04",
+		"architecture":"x86_64","systemDiskSizeGB":40,"imageSource":"private","osType":"linux","status":"ready",
+		"createTime":"2025-03-03 10:30:00","sizeMB":3072,"desc":"base image shared with partner accounts","progress":"100",
+		"rootDeviceType":"cloudDisk","ownerPin":"jdcloud-user-01","launchPermission":"specifiedUsers","loginName":"root"}`},
+	{"cn-north-1", `{"imageId":"img-community01","name":"Debian 12 community build","platform":"Other Linux","osVersion":"12",
+		"architecture":"x86_64","systemDiskSizeGB":40,"imageSource":"community","osType":"linux","status":"ready",
+		"createTime":"2024-01-15 08:00:00","sizeMB":1800,"desc":"","progress":"100","rootDeviceType":"cloudDisk",
+		"ownerPin":"community-user-9","launchPermission":"all"}`},
+	{"cn-north-1", `{"imageId":"img-market00001","name":"GPU deep learning stack","platform":"Ubuntu","osVersion":"22.04",
+		"architecture":"x86_64","systemDiskSizeGB":100,"imageSource":"thirdparty","osType":"linux","status":"ready",
+		"createTime":"2024-09-09 09:09:09","sizeMB":20480,"desc":"CUDA, drivers and frameworks","progress":"100",
+		"rootDeviceType":"cloudDisk","launchPermission":"all","chargeInfo":{"serviceCode":"market-dl","formula":["hourly"]}}`},
+}
+
+// seedCatalog returns the generated public images of the catalog region: a spread of
+// platforms, architectures and boot modes, the last one offline.
+func seedCatalog() []api.Image {
+	type distro struct {
+		platform api.ImagePlatform
+		os       api.ImageOsType
+		versions []string
+	}
+	distros := []distro{
+		{api.ImagePlatformCentOS, api.ImageOsTypeLinux, []string{"7.6", "7.9", "8.0", "8.4"}},
+		{api.ImagePlatformUbuntu, api.ImageOsTypeLinux, []string{"18.04", "20.04", "24.04"}},
+		{api.ImagePlatformWindowsServer, api.ImageOsTypeWindows, []string{"2016 Datacenter", "2022 Datacenter"}},
+		{api.ImagePlatformOtherLinux, api.ImageOsTypeLinux, []string{"Anolis 8.8", "openEuler 22.03"}},
+	}
+	out := make([]api.Image, 0, seedCatalogImages)
+	for i := 0; i < seedCatalogImages; i++ {
+		d := distros[i%len(distros)]
+		version := d.versions[(i/len(distros))%len(d.versions)]
+		arch, bits := api.ImageArchitectureX8664, "64位"
+		if i%3 == 2 && d.os == api.ImageOsTypeLinux {
+			arch, bits = api.ImageArchitectureArm64, "64位 (arm64)"
+		}
+		boot := api.ImageBootModeBios
+		if i%4 == 1 {
+			boot = api.ImageBootModeUefi
+		}
+		id := fmt.Sprintf("img-catalog%02d", i+1)
+		name := fmt.Sprintf("%s %s %s #%d", d.platform, version, bits, i+1)
+		source, status, perm, root := api.ImageImageSourcePublic, api.ImageStatusReady, api.ImageLaunchPermissionAll, api.ImageRootDeviceTypeCloudDisk
+		if i%7 == 6 {
+			root = api.ImageRootDeviceTypeLocalDisk
+		}
+		size, created, progress := 40+10*(i%3), fmt.Sprintf("2025-%02d-%02d 12:00:00", 1+i%12, 1+i%28), "100"
+		platform, osType := d.platform, d.os
+		img := api.Image{ImageId: &id, Name: &name, Platform: &platform, OsVersion: &version, Architecture: &arch,
+			SystemDiskSizeGB: &size, ImageSource: &source, OsType: &osType, Status: &status, CreateTime: &created,
+			Progress: &progress, RootDeviceType: &root, LaunchPermission: &perm, BootMode: &boot}
+		if i == seedCatalogImages-1 {
+			offline := true
+			img.Offline = &offline
+		}
+		out = append(out, img)
+	}
+	return out
+}
+
+// seed fills a store with the seed images, constraints and members, and starts the
+// pending image's lifecycle.
 func seed(s *Store) error {
-	for _, si := range seedImages {
+	for _, img := range seedCatalog() {
+		if err := s.Put(SeedCatalogRegion, img); err != nil {
+			return err
+		}
+	}
+	for _, si := range append(seedImages, seedExtra...) {
 		var img api.Image
 		if err := json.Unmarshal([]byte(si.json), &img); err != nil {
 			return fmt.Errorf("fake: seed: %w", err)
@@ -87,6 +168,23 @@ func seed(s *Store) error {
 		if err := s.Put(si.region, img); err != nil {
 			return err
 		}
+	}
+	excludes, includes := api.ImageInstanceTypeConstraintConstraintsTypeExcludes, api.ImageInstanceTypeConstraintConstraintsTypeIncludes
+	for _, c := range []struct {
+		id string
+		c  api.ImageInstanceTypeConstraint
+	}{
+		{SeedCentOS, api.ImageInstanceTypeConstraint{ConstraintsType: &excludes, InstanceTypes: []string{"g.n1.small", "c.n1.micro"}}},
+		{SeedUbuntu, api.ImageInstanceTypeConstraint{ConstraintsType: &includes, InstanceTypes: []string{"g.y1.large", "g.y1.xlarge"}}},
+		{SeedThirdparty, api.ImageInstanceTypeConstraint{ConstraintsType: &includes, InstanceTypes: []string{"p.n2.2xlarge", "p.n2.4xlarge"}}},
+		{"img-catalog03", api.ImageInstanceTypeConstraint{ConstraintsType: &excludes, InstanceTypes: []string{"g.n2.medium"}}},
+	} {
+		if err := s.SetConstraint(SeedCatalogRegion, c.id, &c.c); err != nil {
+			return err
+		}
+	}
+	if err := s.SetMembers(SeedCatalogRegion, SeedShared, []string{"jdcloud-user-02", "jdcloud-user-03"}, []string{"partner-ops", "partner-dev"}); err != nil {
+		return err
 	}
 	return s.Transition("cn-north-1", SeedPending, api.ImageStatusReady, SeedPendingDuration)
 }

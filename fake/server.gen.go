@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -18,9 +19,21 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// DescribeImageConstraintsBatch Query the instance-type constraints of several images
+	// (GET /regions/{regionId}/imageConstraints)
+	DescribeImageConstraintsBatch(w http.ResponseWriter, r *http.Request, regionId RegionId, params DescribeImageConstraintsBatchParams)
+	// DescribeImages Query images
+	// (GET /regions/{regionId}/images)
+	DescribeImages(w http.ResponseWriter, r *http.Request, regionId RegionId, params DescribeImagesParams)
 	// DescribeImage Query image details
 	// (GET /regions/{regionId}/images/{imageId})
 	DescribeImage(w http.ResponseWriter, r *http.Request, regionId RegionId, imageId ImageId)
+	// DescribeImageConstraints Query the instance-type constraints of an image
+	// (GET /regions/{regionId}/images/{imageId}/constraints)
+	DescribeImageConstraints(w http.ResponseWriter, r *http.Request, regionId RegionId, imageId ImageId)
+	// DescribeImageMembers Query whom a private image is shared with
+	// (GET /regions/{regionId}/images/{imageId}/members)
+	DescribeImageMembers(w http.ResponseWriter, r *http.Request, regionId RegionId, imageId ImageId)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -31,6 +44,259 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// DescribeImageConstraintsBatch operation middleware
+func (siw *ServerInterfaceWrapper) DescribeImageConstraintsBatch(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "regionId" -------------
+	var regionId RegionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "regionId", r.PathValue("regionId"), &regionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "regionId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DescribeImageConstraintsBatchParams
+
+	// ------------- Optional query parameter "ids" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ids", r.URL.Query(), &params.Ids, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "ids"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "ids", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DescribeImageConstraintsBatch(w, r, regionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DescribeImages operation middleware
+func (siw *ServerInterfaceWrapper) DescribeImages(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "regionId" -------------
+	var regionId RegionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "regionId", r.PathValue("regionId"), &regionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "regionId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DescribeImagesParams
+
+	// ------------- Optional query parameter "imageSource" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "imageSource", r.URL.Query(), &params.ImageSource, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "imageSource"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "imageSource", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offline" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offline", r.URL.Query(), &params.Offline, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offline"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offline", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "platform" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "platform", r.URL.Query(), &params.Platform, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "platform"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "platform", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "ids" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ids", r.URL.Query(), &params.Ids, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "ids"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "ids", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "imageName" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "imageName", r.URL.Query(), &params.ImageName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "imageName"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "imageName", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "rootDeviceType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "rootDeviceType", r.URL.Query(), &params.RootDeviceType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "rootDeviceType"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "rootDeviceType", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "launchPermission" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "launchPermission", r.URL.Query(), &params.LaunchPermission, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "launchPermission"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "launchPermission", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "architecture" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "architecture", r.URL.Query(), &params.Architecture, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "architecture"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "architecture", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "pageNumber" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageNumber", r.URL.Query(), &params.PageNumber, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "pageNumber"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pageNumber", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "pageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageSize", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "pageSize"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pageSize", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "instanceIds" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "instanceIds", r.URL.Query(), &params.InstanceIds, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "instanceIds"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "instanceIds", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bootMode" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bootMode", r.URL.Query(), &params.BootMode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bootMode"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bootMode", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "serviceCode" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "serviceCode", r.URL.Query(), &params.ServiceCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "serviceCode"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "serviceCode", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DescribeImages(w, r, regionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // DescribeImage operation middleware
 func (siw *ServerInterfaceWrapper) DescribeImage(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +324,76 @@ func (siw *ServerInterfaceWrapper) DescribeImage(w http.ResponseWriter, r *http.
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.DescribeImage(w, r, regionId, imageId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DescribeImageConstraints operation middleware
+func (siw *ServerInterfaceWrapper) DescribeImageConstraints(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "regionId" -------------
+	var regionId RegionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "regionId", r.PathValue("regionId"), &regionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "regionId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "imageId" -------------
+	var imageId ImageId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "imageId", r.PathValue("imageId"), &imageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "imageId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DescribeImageConstraints(w, r, regionId, imageId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DescribeImageMembers operation middleware
+func (siw *ServerInterfaceWrapper) DescribeImageMembers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "regionId" -------------
+	var regionId RegionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "regionId", r.PathValue("regionId"), &regionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "regionId", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "imageId" -------------
+	var imageId ImageId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "imageId", r.PathValue("imageId"), &imageId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "imageId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DescribeImageMembers(w, r, regionId, imageId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -187,7 +523,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 		ErrorHandlerFunc:   options.ErrorHandlerFunc,
 	}
 
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/regions/{regionId}/images", wrapper.DescribeImages)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/regions/{regionId}/images/{imageId}", wrapper.DescribeImage)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/regions/{regionId}/images/{imageId}/constraints", wrapper.DescribeImageConstraints)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/regions/{regionId}/imageConstraints", wrapper.DescribeImageConstraintsBatch)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/regions/{regionId}/images/{imageId}/members", wrapper.DescribeImageMembers)
 
 	return m
 }
@@ -210,6 +550,33 @@ type BadRequestJSONResponse struct {
 	Headers BadRequestResponseHeaders
 }
 
+type DescribeImageConstraintsBatchOKResponseHeaders struct {
+	XJdcloudRequestId *string
+}
+type DescribeImageConstraintsBatchOKJSONResponse struct {
+	Body DescribeImageConstraintsBatchOutput
+
+	Headers DescribeImageConstraintsBatchOKResponseHeaders
+}
+
+type DescribeImageConstraintsOKResponseHeaders struct {
+	XJdcloudRequestId *string
+}
+type DescribeImageConstraintsOKJSONResponse struct {
+	Body DescribeImageConstraintsOutput
+
+	Headers DescribeImageConstraintsOKResponseHeaders
+}
+
+type DescribeImageMembersOKResponseHeaders struct {
+	XJdcloudRequestId *string
+}
+type DescribeImageMembersOKJSONResponse struct {
+	Body DescribeImageMembersOutput
+
+	Headers DescribeImageMembersOKResponseHeaders
+}
+
 type DescribeImageOKResponseHeaders struct {
 	XJdcloudRequestId *string
 }
@@ -217,6 +584,15 @@ type DescribeImageOKJSONResponse struct {
 	Body DescribeImageOutput
 
 	Headers DescribeImageOKResponseHeaders
+}
+
+type DescribeImagesOKResponseHeaders struct {
+	XJdcloudRequestId *string
+}
+type DescribeImagesOKJSONResponse struct {
+	Body DescribeImagesOutput
+
+	Headers DescribeImagesOKResponseHeaders
 }
 
 type ForbiddenResponseHeaders struct {
@@ -291,6 +667,420 @@ type UnexpectedErrorJSONResponse struct {
 	Body ErrorResponse
 
 	Headers UnexpectedErrorResponseHeaders
+}
+
+type DescribeImageConstraintsBatchRequestObject struct {
+	RegionId RegionId `json:"regionId"`
+	Params   DescribeImageConstraintsBatchParams
+}
+
+type DescribeImageConstraintsBatchResponseObject interface {
+	VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error
+}
+
+type DescribeImageConstraintsBatch200JSONResponse struct {
+	DescribeImageConstraintsBatchOKJSONResponse
+}
+
+func (response DescribeImageConstraintsBatch200JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DescribeImageConstraintsBatch400JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DescribeImageConstraintsBatch401JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DescribeImageConstraintsBatch403JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DescribeImageConstraintsBatch404JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DescribeImageConstraintsBatch429JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DescribeImageConstraintsBatch500JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DescribeImageConstraintsBatch502JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response DescribeImageConstraintsBatch503JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatch504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DescribeImageConstraintsBatch504JSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsBatchdefaultJSONResponse struct {
+	Body       ErrorResponse
+	Headers    UnexpectedErrorResponseHeaders
+	StatusCode int
+}
+
+func (response DescribeImageConstraintsBatchdefaultJSONResponse) VisitDescribeImageConstraintsBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImagesRequestObject struct {
+	RegionId RegionId `json:"regionId"`
+	Params   DescribeImagesParams
+}
+
+type DescribeImagesResponseObject interface {
+	VisitDescribeImagesResponse(w http.ResponseWriter) error
+}
+
+type DescribeImages200JSONResponse struct{ DescribeImagesOKJSONResponse }
+
+func (response DescribeImages200JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DescribeImages400JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DescribeImages401JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DescribeImages403JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DescribeImages404JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DescribeImages429JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DescribeImages500JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DescribeImages502JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response DescribeImages503JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImages504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DescribeImages504JSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImagesdefaultJSONResponse struct {
+	Body       ErrorResponse
+	Headers    UnexpectedErrorResponseHeaders
+	StatusCode int
+}
+
+func (response DescribeImagesdefaultJSONResponse) VisitDescribeImagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DescribeImageRequestObject struct {
@@ -499,11 +1289,439 @@ func (response DescribeImagedefaultJSONResponse) VisitDescribeImageResponse(w ht
 	return err
 }
 
+type DescribeImageConstraintsRequestObject struct {
+	RegionId RegionId `json:"regionId"`
+	ImageId  ImageId  `json:"imageId"`
+}
+
+type DescribeImageConstraintsResponseObject interface {
+	VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error
+}
+
+type DescribeImageConstraints200JSONResponse struct {
+	DescribeImageConstraintsOKJSONResponse
+}
+
+func (response DescribeImageConstraints200JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DescribeImageConstraints400JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DescribeImageConstraints401JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DescribeImageConstraints403JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DescribeImageConstraints404JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DescribeImageConstraints429JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DescribeImageConstraints500JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DescribeImageConstraints502JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response DescribeImageConstraints503JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraints504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DescribeImageConstraints504JSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageConstraintsdefaultJSONResponse struct {
+	Body       ErrorResponse
+	Headers    UnexpectedErrorResponseHeaders
+	StatusCode int
+}
+
+func (response DescribeImageConstraintsdefaultJSONResponse) VisitDescribeImageConstraintsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembersRequestObject struct {
+	RegionId RegionId `json:"regionId"`
+	ImageId  ImageId  `json:"imageId"`
+}
+
+type DescribeImageMembersResponseObject interface {
+	VisitDescribeImageMembersResponse(w http.ResponseWriter) error
+}
+
+type DescribeImageMembers200JSONResponse struct {
+	DescribeImageMembersOKJSONResponse
+}
+
+func (response DescribeImageMembers200JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DescribeImageMembers400JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DescribeImageMembers401JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DescribeImageMembers403JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DescribeImageMembers404JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DescribeImageMembers429JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DescribeImageMembers500JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers502JSONResponse struct{ BadGatewayJSONResponse }
+
+func (response DescribeImageMembers502JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response DescribeImageMembers503JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembers504JSONResponse struct{ GatewayTimeoutJSONResponse }
+
+func (response DescribeImageMembers504JSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeImageMembersdefaultJSONResponse struct {
+	Body       ErrorResponse
+	Headers    UnexpectedErrorResponseHeaders
+	StatusCode int
+}
+
+func (response DescribeImageMembersdefaultJSONResponse) VisitDescribeImageMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XJdcloudRequestId != nil {
+		w.Header().Set("x-jdcloud-request-id", fmt.Sprint(*response.Headers.XJdcloudRequestId))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// DescribeImageConstraintsBatch Query the instance-type constraints of several images
+	// (GET /regions/{regionId}/imageConstraints)
+	DescribeImageConstraintsBatch(ctx context.Context, request DescribeImageConstraintsBatchRequestObject) (DescribeImageConstraintsBatchResponseObject, error)
+	// DescribeImages Query images
+	// (GET /regions/{regionId}/images)
+	DescribeImages(ctx context.Context, request DescribeImagesRequestObject) (DescribeImagesResponseObject, error)
 	// DescribeImage Query image details
 	// (GET /regions/{regionId}/images/{imageId})
 	DescribeImage(ctx context.Context, request DescribeImageRequestObject) (DescribeImageResponseObject, error)
+	// DescribeImageConstraints Query the instance-type constraints of an image
+	// (GET /regions/{regionId}/images/{imageId}/constraints)
+	DescribeImageConstraints(ctx context.Context, request DescribeImageConstraintsRequestObject) (DescribeImageConstraintsResponseObject, error)
+	// DescribeImageMembers Query whom a private image is shared with
+	// (GET /regions/{regionId}/images/{imageId}/members)
+	DescribeImageMembers(ctx context.Context, request DescribeImageMembersRequestObject) (DescribeImageMembersResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -545,6 +1763,60 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// DescribeImageConstraintsBatch operation middleware
+func (sh *strictHandler) DescribeImageConstraintsBatch(w http.ResponseWriter, r *http.Request, regionId RegionId, params DescribeImageConstraintsBatchParams) {
+	var request DescribeImageConstraintsBatchRequestObject
+
+	request.RegionId = regionId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DescribeImageConstraintsBatch(ctx, request.(DescribeImageConstraintsBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DescribeImageConstraintsBatch")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DescribeImageConstraintsBatchResponseObject); ok {
+		if err := validResponse.VisitDescribeImageConstraintsBatchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DescribeImages operation middleware
+func (sh *strictHandler) DescribeImages(w http.ResponseWriter, r *http.Request, regionId RegionId, params DescribeImagesParams) {
+	var request DescribeImagesRequestObject
+
+	request.RegionId = regionId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DescribeImages(ctx, request.(DescribeImagesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DescribeImages")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DescribeImagesResponseObject); ok {
+		if err := validResponse.VisitDescribeImagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // DescribeImage operation middleware
 func (sh *strictHandler) DescribeImage(w http.ResponseWriter, r *http.Request, regionId RegionId, imageId ImageId) {
 	var request DescribeImageRequestObject
@@ -565,6 +1837,60 @@ func (sh *strictHandler) DescribeImage(w http.ResponseWriter, r *http.Request, r
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(DescribeImageResponseObject); ok {
 		if err := validResponse.VisitDescribeImageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DescribeImageConstraints operation middleware
+func (sh *strictHandler) DescribeImageConstraints(w http.ResponseWriter, r *http.Request, regionId RegionId, imageId ImageId) {
+	var request DescribeImageConstraintsRequestObject
+
+	request.RegionId = regionId
+	request.ImageId = imageId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DescribeImageConstraints(ctx, request.(DescribeImageConstraintsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DescribeImageConstraints")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DescribeImageConstraintsResponseObject); ok {
+		if err := validResponse.VisitDescribeImageConstraintsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DescribeImageMembers operation middleware
+func (sh *strictHandler) DescribeImageMembers(w http.ResponseWriter, r *http.Request, regionId RegionId, imageId ImageId) {
+	var request DescribeImageMembersRequestObject
+
+	request.RegionId = regionId
+	request.ImageId = imageId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DescribeImageMembers(ctx, request.(DescribeImageMembersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DescribeImageMembers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DescribeImageMembersResponseObject); ok {
+		if err := validResponse.VisitDescribeImageMembersResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

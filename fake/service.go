@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/query"
 	"github.com/vmimage/vmimage/signer"
 )
 
@@ -93,7 +95,22 @@ func WithAddr(addr string) Option {
 	}
 }
 
-// Service is the fake DescribeImage service as an http.Handler, for callers that
+// indexedParams are the array query parameters of every operation, sent indexed
+// (ids.1=a&ids.2=b); the fake turns them into the repeated form the generated server
+// parses, and refuses any other form as the service would.
+var indexedParams = func() []string {
+	var names []string
+	for _, ps := range api.IndexedArrayParams {
+		for _, p := range ps {
+			if !slices.Contains(names, p) {
+				names = append(names, p)
+			}
+		}
+	}
+	return names
+}()
+
+// Service is the fake image read service as an http.Handler, for callers that
 // mount it themselves. Start wraps it in a loopback server.
 type Service struct {
 	creds   signer.Credentials
@@ -136,6 +153,11 @@ func New(opts ...Option) (*Service, error) {
 			writeError(w, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), requestIDFrom(r.Context()))
 		},
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			var se *serviceError
+			if errors.As(err, &se) {
+				writeError(w, se.status, se.code, se.msg, requestIDFrom(r.Context()))
+				return
+			}
 			writeError(w, http.StatusInternalServerError, "INTERNAL", "internal error", requestIDFrom(r.Context()))
 		},
 	}), StdHTTPServerOptions{
@@ -204,6 +226,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, status, code, msg, reqID)
 		return
 	}
+	params, err := query.Unindex(r.URL.Query(), indexedParams)
+	if err != nil {
+		writeError(rec, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), reqID)
+		return
+	}
+	r.URL.RawQuery = params.Encode()
 	if f, ok := s.faults.take(entry.Path); ok {
 		entry.Fault = f.Kind.String()
 		s.log.update(idx, entry)
@@ -264,22 +292,50 @@ func (s *Service) claimNonce(nonce string) bool {
 
 // DescribeImage implements the generated StrictServerInterface.
 func (s *Service) DescribeImage(ctx context.Context, req DescribeImageRequestObject) (DescribeImageResponseObject, error) {
+	img, err := s.image(req.RegionId, req.ImageId)
+	if err != nil {
+		return nil, err
+	}
 	reqID := requestIDFrom(ctx)
-	hdr := &reqID
-	switch {
-	case !RegionIDPattern.MatchString(req.RegionId):
-		return DescribeImage400JSONResponse{BadRequestJSONResponse{Body: errorBody(reqID, 400, "INVALID_ARGUMENT", fmt.Sprintf("Invalid regionId '%s'", req.RegionId)), Headers: BadRequestResponseHeaders{XJdcloudRequestId: hdr}}}, nil
-	case !ImageIDPattern.MatchString(req.ImageId):
-		return DescribeImage400JSONResponse{BadRequestJSONResponse{Body: errorBody(reqID, 400, "INVALID_ARGUMENT", fmt.Sprintf("Invalid imageId '%s'", req.ImageId)), Headers: BadRequestResponseHeaders{XJdcloudRequestId: hdr}}}, nil
-	}
-	img, ok := s.store.Get(req.RegionId, req.ImageId)
-	if !ok {
-		return DescribeImage404JSONResponse{NotFoundJSONResponse{Body: errorBody(reqID, 404, "NOT_FOUND", fmt.Sprintf("Image '%s' not found", req.ImageId)), Headers: NotFoundResponseHeaders{XJdcloudRequestId: hdr}}}, nil
-	}
 	return DescribeImage200JSONResponse{DescribeImageOKJSONResponse{
 		Body:    api.DescribeImageOutput{RequestId: reqID, Result: api.DescribeImageResult{Image: img}},
-		Headers: DescribeImageOKResponseHeaders{XJdcloudRequestId: hdr},
+		Headers: DescribeImageOKResponseHeaders{XJdcloudRequestId: &reqID},
 	}}, nil
+}
+
+// image finds an image named in a path, or returns the service's error for it.
+func (s *Service) image(region, imageID string) (api.Image, error) {
+	if err := checkRegion(region); err != nil {
+		return api.Image{}, err
+	}
+	if !ImageIDPattern.MatchString(imageID) {
+		return api.Image{}, invalidArgument("Invalid imageId '%s'", imageID)
+	}
+	img, ok := s.store.Get(region, imageID)
+	if !ok {
+		return api.Image{}, &serviceError{http.StatusNotFound, "NOT_FOUND", fmt.Sprintf("Image '%s' not found", imageID)}
+	}
+	return img, nil
+}
+
+func checkRegion(region string) error {
+	if !RegionIDPattern.MatchString(region) {
+		return invalidArgument("Invalid regionId '%s'", region)
+	}
+	return nil
+}
+
+// serviceError is an error answer of an operation: the strict handlers return it as
+// their error, and the response error handler writes it as the JSON envelope.
+type serviceError struct {
+	status    int
+	code, msg string
+}
+
+func (e *serviceError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.code, e.msg) }
+
+func invalidArgument(format string, args ...any) error {
+	return &serviceError{http.StatusBadRequest, "INVALID_ARGUMENT", fmt.Sprintf(format, args...)}
 }
 
 func errorBody(reqID string, code int, status, msg string) api.ErrorResponse {

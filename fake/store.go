@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -33,6 +34,10 @@ type key struct{ region, id string }
 
 type entry struct {
 	image api.Image
+	// constraint is the image's instance-type constraint (nil: none).
+	constraint *api.ImageInstanceTypeConstraint
+	// members are the accounts a private image is shared with.
+	members api.DescribeImageMembersResult
 	// A lifecycle in progress: status pending from start, reaching final after d.
 	transition *transition
 }
@@ -61,8 +66,66 @@ func (s *Store) Put(region string, img api.Image) error {
 		return err
 	}
 	s.mu.Lock()
-	s.images[key{region, *img.ImageId}] = &entry{image: cp}
+	k := key{region, *img.ImageId}
+	if e, ok := s.images[k]; ok {
+		e.image, e.transition = cp, nil // constraints and members stay
+	} else {
+		s.images[k] = &entry{image: cp}
+	}
 	s.mu.Unlock()
+	return nil
+}
+
+// SetConstraint sets (or, with nil, removes) the instance-type constraint of a stored
+// image, as DescribeImageConstraints and DescribeImageConstraintsBatch report it.
+func (s *Store) SetConstraint(region, imageID string, c *api.ImageInstanceTypeConstraint) error {
+	var cp *api.ImageInstanceTypeConstraint
+	if c != nil {
+		cp = &api.ImageInstanceTypeConstraint{ConstraintsType: c.ConstraintsType, InstanceTypes: slices.Clone(c.InstanceTypes)}
+	}
+	return s.update(region, imageID, func(e *entry) { e.constraint = cp })
+}
+
+// SetMembers sets the accounts a stored image is shared with, as
+// DescribeImageMembers reports them.
+func (s *Store) SetMembers(region, imageID string, pins, loginNames []string) error {
+	return s.update(region, imageID, func(e *entry) {
+		e.members = api.DescribeImageMembersResult{Pins: slices.Clone(pins), LoginNames: slices.Clone(loginNames)}
+	})
+}
+
+// Constraint returns a stored image's constraint (nil when it has none) and whether
+// the image exists.
+func (s *Store) Constraint(region, imageID string) (*api.ImageInstanceTypeConstraint, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.images[key{region, imageID}]
+	if !ok || e.constraint == nil {
+		return nil, ok
+	}
+	return &api.ImageInstanceTypeConstraint{ConstraintsType: e.constraint.ConstraintsType, InstanceTypes: slices.Clone(e.constraint.InstanceTypes)}, true
+}
+
+// Members returns the accounts a stored image is shared with, and whether the image
+// exists.
+func (s *Store) Members(region, imageID string) (api.DescribeImageMembersResult, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.images[key{region, imageID}]
+	if !ok {
+		return api.DescribeImageMembersResult{}, false
+	}
+	return api.DescribeImageMembersResult{Pins: slices.Clone(e.members.Pins), LoginNames: slices.Clone(e.members.LoginNames)}, true
+}
+
+func (s *Store) update(region, imageID string, f func(*entry)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.images[key{region, imageID}]
+	if !ok {
+		return fmt.Errorf("fake: no image %s in %s", imageID, region)
+	}
+	f(e)
 	return nil
 }
 
@@ -127,11 +190,26 @@ type Entry struct {
 }
 
 // List returns every image as described now, sorted by region then id.
-func (s *Store) List() []Entry {
+func (s *Store) List() []Entry { return s.list("") }
+
+// InRegion returns the images of one region as described now, sorted by id.
+func (s *Store) InRegion(region string) []api.Image {
+	entries := s.list(region)
+	out := make([]api.Image, len(entries))
+	for i, e := range entries {
+		out[i] = e.Image
+	}
+	return out
+}
+
+// list returns the images of one region ("" for all), sorted by region then id.
+func (s *Store) list(region string) []Entry {
 	s.mu.RLock()
 	keys := make([]key, 0, len(s.images))
 	for k := range s.images {
-		keys = append(keys, k)
+		if region == "" || k.region == region {
+			keys = append(keys, k)
+		}
 	}
 	s.mu.RUnlock()
 	sort.Slice(keys, func(i, j int) bool {

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/vmimage/vmimage/internal/query"
 	"net/http"
 	"strings"
 	"sync"
@@ -151,7 +152,7 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	}
 	var namesBuf [8]hdr
 	names := signableHeaders(namesBuf[:0], req.Header)
-	sig := s.signingKey(day, region).sign(req.Method, escapedPath(req), req.URL.RawQuery, hostOf(req), req.Header, names,
+	sig := s.signingKey(day, region).sign(req.Method, escapedPath(req), query.Canonical(req.URL.RawQuery), hostOf(req), req.Header, names,
 		bodyHash(body), date, day, region, s.service)
 
 	var b strings.Builder

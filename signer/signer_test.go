@@ -171,3 +171,30 @@ func TestCredentialsRedactWhenPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestVectorWithQuery is V-GO-Q1 of shared/reference/image-read-api.md, computed by
+// JD Cloud's Go SDK: the canonical query is signed, whatever order the parameters
+// were sent in.
+func TestVectorWithQuery(t *testing.T) {
+	const want = "21c153391167d908a79f6bd98a56b6a83e42cd956f43715f2d6dd90b1555454b"
+	for _, raw := range []string{
+		"ids.1=img-b&ids.2=img-a&imageName=Ubuntu%2022.04&imageSource=public&pageNumber=2&pageSize=50",
+		"pageSize=50&imageSource=public&ids.2=img-a&imageName=Ubuntu%2022.04&pageNumber=2&ids.1=img-b",
+	} {
+		req, err := http.NewRequest(http.MethodGet, "https://vm.jdcloud-api.com/v1/regions/cn-north-1/images?"+raw, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if got := signature(t, req, nil, "cn-north-1"); got != want {
+			t.Errorf("query %s: signature %s, want %s", raw, got, want)
+		}
+		if !strings.Contains(req.Header.Get("Authorization"), "SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce,") {
+			t.Errorf("signed headers: %s", req.Header.Get("Authorization"))
+		}
+		// Verify canonicalizes the query it receives, so it accepts either order.
+		if _, err := Verify(req, nil, lookup, at(vectorTime)); err != nil {
+			t.Errorf("query %s: Verify: %v", raw, err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/vmimage/vmimage/internal/query"
 	"net/http"
 	"slices"
 	"strings"
@@ -132,7 +133,7 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 		return nil, verr(ReasonUnknownKey, "Invalid accessKey %q", parsed.accessKey)
 	}
 	key := newSigningKey(deriveKey(secret, scope[0], scope[1], scope[2]))
-	want := key.sign(req.Method, escapedPath(req), req.URL.RawQuery, hostOf(req), req.Header, namedHeaders(req.Header, parsed.signed),
+	want := key.sign(req.Method, escapedPath(req), query.Canonical(req.URL.RawQuery), hostOf(req), req.Header, namedHeaders(req.Header, parsed.signed),
 		bodyHash(body), date, scope[0], scope[1], scope[2])
 	if !hmac.Equal([]byte(parsed.signature), want[:]) {
 		return nil, verr(ReasonMismatch, "sign result is not same")

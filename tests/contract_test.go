@@ -72,29 +72,39 @@ func TestDocumentIsValid(t *testing.T) {
 	}
 }
 
-// TestNamedExamplesPass checks every named example of every response against the
-// response it belongs to, through the same path as live traffic.
+// TestNamedExamplesPass checks every named example of every response of every
+// operation against the response it belongs to, through the same path as live traffic.
 func TestNamedExamplesPass(t *testing.T) {
 	v := validator(t)
-	op := v.Document().Paths.Find("/regions/{regionId}/images/{imageId}").Get
-	want := map[string]bool{"docsPublicImage": false, "privateImageWithDataDisks": false, "localDiskImage": false, "imageNotFound": false, "accessError": false}
-	for code, ref := range op.Responses.Map() {
-		status := 0
-		if _, err := fmtSscan(code, &status); err != nil {
-			continue
+	want := map[string]bool{"docsPublicImage": false, "privateImageWithDataDisks": false, "localDiskImage": false,
+		"imageNotFound": false, "accessError": false, "pageOfImages": false, "emptyPage": false, "excludes": false,
+		"includes": false, "bothTypes": false, "members": false}
+	ops := 0
+	for _, item := range v.Document().Paths.Map() {
+		for _, op := range item.Operations() {
+			ops++
+			for code, ref := range op.Responses.Map() {
+				status := 0
+				if _, err := fmtSscan(code, &status); err != nil {
+					continue
+				}
+				for name, ex := range ref.Value.Content.Get("application/json").Examples {
+					b, err := json.Marshal(ex.Value.Value)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := v.ValidateBody(context.Background(), op.OperationID, status, "application/json", b); err != nil {
+						t.Errorf("%s: example %s (%s): %v", op.OperationID, name, code, err)
+					}
+					if _, ok := want[name]; ok {
+						want[name] = true
+					}
+				}
+			}
 		}
-		for name, ex := range ref.Value.Content.Get("application/json").Examples {
-			b, err := json.Marshal(ex.Value.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := v.ValidateBody(context.Background(), status, "application/json", b); err != nil {
-				t.Errorf("example %s (%s): %v", name, code, err)
-			}
-			if _, ok := want[name]; ok {
-				want[name] = true
-			}
-		}
+	}
+	if ops != 5 {
+		t.Errorf("the spec has %d operations, want 5", ops)
 	}
 	for name, seen := range want {
 		if !seen {
@@ -224,7 +234,7 @@ func TestResponsesThatMustPass(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := v.ValidateBody(context.Background(), c.status, "application/json; charset=utf-8", []byte(c.body)); err != nil {
+			if err := v.ValidateBody(context.Background(), "describeImage", c.status, "application/json; charset=utf-8", []byte(c.body)); err != nil {
 				t.Fatalf("want valid, got: %v", err)
 			}
 			c.check(t, []byte(c.body))
@@ -256,7 +266,7 @@ func TestResponsesThatMustFail(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := v.ValidateBody(context.Background(), c.status, c.contentType, []byte(c.body))
+			err := v.ValidateBody(context.Background(), "describeImage", c.status, c.contentType, []byte(c.body))
 			var verr *validate.Error
 			if !errors.As(err, &verr) {
 				t.Fatalf("want *validate.Error, got %v", err)
@@ -274,7 +284,7 @@ func TestResponsesThatMustFail(t *testing.T) {
 // TestMultipleViolationsAreAllReported checks that validation does not stop at the first problem.
 func TestMultipleViolationsAreAllReported(t *testing.T) {
 	v := validator(t)
-	err := v.ValidateBody(context.Background(), 200, "", []byte(`{"requestId":1,"result":{"image":{"sizeMB":"x","progress":5,"osType":"beos"}}}`))
+	err := v.ValidateBody(context.Background(), "describeImage", 200, "", []byte(`{"requestId":1,"result":{"image":{"sizeMB":"x","progress":5,"osType":"beos"}}}`))
 	var verr *validate.Error
 	if !errors.As(err, &verr) {
 		t.Fatalf("want *validate.Error, got %v", err)

@@ -37,12 +37,12 @@ func newPair(t *testing.T, copts ...client.Option) (*fake.Server, *client.Client
 func TestClientAgainstFakeEverySeededImage(t *testing.T) {
 	srv, c, vt := newPair(t)
 	for _, e := range srv.Images().List() {
-		img, reqID, err := c.DescribeImage(context.Background(), e.Region, *e.Image.ImageId)
+		img, resp, err := c.DescribeImage(context.Background(), e.Region, *e.Image.ImageId)
 		if err != nil {
 			t.Fatalf("%s: %v", *e.Image.ImageId, err)
 		}
-		if *img.ImageId != *e.Image.ImageId || reqID == "" || img.Status == nil {
-			t.Errorf("%s: got %+v (%q)", *e.Image.ImageId, img, reqID)
+		if *img.ImageId != *e.Image.ImageId || resp.RequestID == "" || img.Status == nil {
+			t.Errorf("%s: got %+v (%q)", *e.Image.ImageId, img, resp.RequestID)
 		}
 	}
 	if err := vt.Err(); err != nil {

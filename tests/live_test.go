@@ -38,14 +38,14 @@ func TestLiveContract(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	img, reqID, err := c.DescribeImage(ctx, region, imageID)
+	img, resp, err := c.DescribeImage(ctx, region, imageID)
 	if err != nil {
 		t.Fatalf("describe %s in %s: %v", imageID, region, err)
 	}
-	if img.ImageId == nil || *img.ImageId != imageID || reqID == "" {
-		t.Errorf("got image %v, request id %q", img.ImageId, reqID)
+	if img.ImageId == nil || *img.ImageId != imageID || resp.RequestID == "" {
+		t.Errorf("got image %v, request id %q", img.ImageId, resp.RequestID)
 	}
-	t.Logf("%s: status %v, request id %s", imageID, deref(img.Status), reqID)
+	t.Logf("%s: status %v, request id %s", imageID, deref(img.Status), resp.RequestID)
 
 	_, _, err = c.DescribeImage(ctx, region, "img-vmimagelive404")
 	var apiErr *client.APIError

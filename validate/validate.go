@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/vmimage/vmimage"
+	"github.com/vmimage/vmimage/internal/query"
 )
 
 // BasePath is the path prefix of every operation: the path of the document's servers.
@@ -27,11 +29,23 @@ type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
 	opts   *openapi3filter.Options
-	// sample is a request for the only operation and its route, used by ValidateBody.
-	sample       *http.Request
-	sampleRoute  *routers.Route
-	sampleParams map[string]string
+	// samples are a request per operation id and its route, used by ValidateBody.
+	samples map[string]sample
+	// indexed are the array query parameters of each operation id that the document
+	// marks x-jdcloud-array-encoding: indexed.
+	indexed map[string][]string
 }
+
+// sample is a made-up request for one operation, its route and path parameters.
+type sample struct {
+	req    *http.Request
+	route  *routers.Route
+	params map[string]string
+}
+
+// ArrayEncodingExtension is the parameter extension that marks an array query
+// parameter as sent indexed (name.1=a&name.2=b); its one value is "indexed".
+const ArrayEncodingExtension = "x-jdcloud-array-encoding"
 
 var (
 	defaultOnce sync.Once
@@ -65,50 +79,138 @@ func New(spec []byte) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("validate: build router: %w", err)
 	}
-	sample, err := http.NewRequest(http.MethodGet, BasePath+"/regions/cn-north-1/images/img-sample0", nil)
+	samples, indexed, err := operations(doc, router)
 	if err != nil {
-		return nil, fmt.Errorf("validate: %w", err)
-	}
-	route, params, err := router.FindRoute(sample)
-	if err != nil {
-		return nil, fmt.Errorf("validate: the spec has no GET /regions/{regionId}/images/{imageId}: %w", err)
+		return nil, err
 	}
 	opts := &openapi3filter.Options{
 		IncludeResponseStatus: true,
 		MultiError:            true,
 		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 	}
+	opts.ExcludeRequestBody = true
 	opts.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string { return err.Reason })
-	return &Validator{doc: doc, router: router, opts: opts, sample: sample, sampleRoute: route, sampleParams: params}, nil
+	return &Validator{doc: doc, router: router, opts: opts, samples: samples, indexed: indexed}, nil
+}
+
+// operations builds a sample request for every operation of the document, with each
+// path parameter set to its example, and reads which query parameters are indexed.
+func operations(doc *openapi3.T, router routers.Router) (map[string]sample, map[string][]string, error) {
+	samples := map[string]sample{}
+	indexed := map[string][]string{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.OperationID == "" {
+				return nil, nil, fmt.Errorf("validate: %s %s has no operationId", method, path)
+			}
+			concrete := path
+			for _, ref := range append(item.Parameters, op.Parameters...) {
+				p := ref.Value
+				if p.In == openapi3.ParameterInPath {
+					concrete = strings.ReplaceAll(concrete, "{"+p.Name+"}", fmt.Sprint(exampleOf(p)))
+				}
+				if enc, ok := p.Extensions[ArrayEncodingExtension]; ok {
+					if enc != "indexed" {
+						return nil, nil, fmt.Errorf("validate: %s parameter %s: %s %v is not \"indexed\"", op.OperationID, p.Name, ArrayEncodingExtension, enc)
+					}
+					indexed[op.OperationID] = append(indexed[op.OperationID], p.Name)
+				}
+			}
+			req, err := http.NewRequest(method, BasePath+concrete, nil)
+			if err != nil {
+				return nil, nil, fmt.Errorf("validate: %s: %w", op.OperationID, err)
+			}
+			route, params, err := router.FindRoute(req)
+			if err != nil || route.Operation.OperationID != op.OperationID {
+				return nil, nil, fmt.Errorf("validate: %s: the sample request %s does not route back to it (%v)", op.OperationID, req.URL.Path, err)
+			}
+			samples[op.OperationID] = sample{req: req, route: route, params: params}
+		}
+	}
+	return samples, indexed, nil
+}
+
+// exampleOf is a parameter's example (or its schema's), "x" when it has none.
+func exampleOf(p *openapi3.Parameter) any {
+	switch {
+	case p.Example != nil:
+		return p.Example
+	case p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Example != nil:
+		return p.Schema.Value.Example
+	}
+	return "x"
+}
+
+// Operations returns the operation ids of the document, sorted.
+func (v *Validator) Operations() []string {
+	ids := make([]string, 0, len(v.samples))
+	for id := range v.samples {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // Document returns the loaded document. Callers must not modify it.
 func (v *Validator) Document() *openapi3.T { return v.doc }
 
-// ValidateExchange validates one response to req: its status (a status covered only by
-// the "default" response is reported as undocumented), content type, declared headers
-// and body. It returns nil or an *Error listing every violation found.
+// ValidateExchange validates one exchange of any operation of the document: the
+// request's path and query parameters (array parameters must travel indexed,
+// ids.1=a&ids.2=b, as x-jdcloud-array-encoding says), then the response's status (a
+// status covered only by the "default" response is reported as undocumented),
+// content type, declared headers and body. It returns nil or an *Error listing every
+// violation found.
 func (v *Validator) ValidateExchange(ctx context.Context, req *http.Request, status int, header http.Header, body []byte) error {
 	route, pathParams, err := v.router.FindRoute(req)
 	if err != nil {
 		return &Error{Violations: []Violation{{Where: WhereRequest, Reason: fmt.Sprintf("%s %s matches no operation: %v", req.Method, req.URL.Path, err)}}}
 	}
-	return v.validate(ctx, req, route, pathParams, status, header, body)
+	var violations []Violation
+	q, err := query.Unindex(req.URL.Query(), v.indexed[route.Operation.OperationID])
+	if err != nil {
+		violations = append(violations, Violation{Where: WhereRequest, Reason: err.Error()})
+	} else {
+		r2 := req.Clone(ctx)
+		r2.URL.RawQuery = q.Encode()
+		in := &openapi3filter.RequestValidationInput{Request: r2, PathParams: pathParams, Route: route, Options: v.opts}
+		if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+			violations = append(violations, requestViolations(err)...)
+		}
+	}
+	return v.validate(ctx, violations, req, route, pathParams, status, header, body)
 }
 
-// ValidateBody validates a saved response of DescribeImage with no live request: the
+// ValidateBody validates a saved response of the operation with the given id
+// (describeImage, describeImages, ...; see Operations) with no live request: the
 // status code, the content type (empty means application/json) and the body bytes.
 // It returns nil or an *Error listing every violation found.
-func (v *Validator) ValidateBody(ctx context.Context, status int, contentType string, body []byte) error {
+func (v *Validator) ValidateBody(ctx context.Context, operationID string, status int, contentType string, body []byte) error {
+	s, ok := v.samples[operationID]
+	if !ok {
+		return fmt.Errorf("validate: no operation %q in the document (it has %s)", operationID, strings.Join(v.Operations(), ", "))
+	}
 	if contentType == "" {
 		contentType = "application/json"
 	}
 	// The sample request is only read by the validation: safe to share.
-	return v.validate(ctx, v.sample, v.sampleRoute, v.sampleParams, status, http.Header{"Content-Type": {contentType}}, body)
+	return v.validate(ctx, nil, s.req, s.route, s.params, status, http.Header{"Content-Type": {contentType}}, body)
 }
 
-func (v *Validator) validate(ctx context.Context, req *http.Request, route *routers.Route, pathParams map[string]string, status int, header http.Header, body []byte) error {
-	var violations []Violation
+// requestViolations flattens the request validation's errors, all about the request.
+func requestViolations(err error) []Violation {
+	var out []Violation
+	for _, e := range flatten(err) {
+		var re *openapi3filter.RequestError
+		reason := e.Reason
+		if errors.As(err, &re) && re.Parameter != nil && !strings.Contains(reason, re.Parameter.Name) {
+			reason = "parameter " + re.Parameter.Name + ": " + reason
+		}
+		out = append(out, Violation{Where: WhereRequest, Pointer: e.Pointer, Reason: reason})
+	}
+	return out
+}
+
+func (v *Validator) validate(ctx context.Context, violations []Violation, req *http.Request, route *routers.Route, pathParams map[string]string, status int, header http.Header, body []byte) error {
 	if route.Operation.Responses.Status(status) == nil {
 		violations = append(violations, Violation{Where: WhereStatus, Reason: fmt.Sprintf("status %d is not documented for %s (only the default response covers it)", status, route.Operation.OperationID)})
 	}

@@ -366,6 +366,24 @@ func (e ImageStatus) Valid() bool {
 	}
 }
 
+// Defines values for ImageInstanceTypeConstraintConstraintsType.
+const (
+	ImageInstanceTypeConstraintConstraintsTypeExcludes ImageInstanceTypeConstraintConstraintsType = "excludes"
+	ImageInstanceTypeConstraintConstraintsTypeIncludes ImageInstanceTypeConstraintConstraintsType = "includes"
+)
+
+// Valid indicates whether the value is a known member of the ImageInstanceTypeConstraintConstraintsType enum.
+func (e ImageInstanceTypeConstraintConstraintsType) Valid() bool {
+	switch e {
+	case ImageInstanceTypeConstraintConstraintsTypeExcludes:
+		return true
+	case ImageInstanceTypeConstraintConstraintsTypeIncludes:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InstanceDiskAttachmentDiskCategory.
 const (
 	InstanceDiskAttachmentDiskCategoryCloud InstanceDiskAttachmentDiskCategory = "cloud"
@@ -408,6 +426,258 @@ func (e InstanceDiskAttachmentStatus) Valid() bool {
 	case InstanceDiskAttachmentStatusErrorAttach:
 		return true
 	case InstanceDiskAttachmentStatusErrorDetach:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ArchitectureQuery.
+const (
+	ArchitectureQueryArm64 ArchitectureQuery = "arm64"
+	ArchitectureQueryX8664 ArchitectureQuery = "x86_64"
+)
+
+// Valid indicates whether the value is a known member of the ArchitectureQuery enum.
+func (e ArchitectureQuery) Valid() bool {
+	switch e {
+	case ArchitectureQueryArm64:
+		return true
+	case ArchitectureQueryX8664:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BootModeQuery.
+const (
+	BootModeQueryBios BootModeQuery = "bios"
+	BootModeQueryUefi BootModeQuery = "uefi"
+)
+
+// Valid indicates whether the value is a known member of the BootModeQuery enum.
+func (e BootModeQuery) Valid() bool {
+	switch e {
+	case BootModeQueryBios:
+		return true
+	case BootModeQueryUefi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImageSourceQuery.
+const (
+	ImageSourceQueryCommunity  ImageSourceQuery = "community"
+	ImageSourceQueryPrivate    ImageSourceQuery = "private"
+	ImageSourceQueryPublic     ImageSourceQuery = "public"
+	ImageSourceQueryShared     ImageSourceQuery = "shared"
+	ImageSourceQueryThirdparty ImageSourceQuery = "thirdparty"
+)
+
+// Valid indicates whether the value is a known member of the ImageSourceQuery enum.
+func (e ImageSourceQuery) Valid() bool {
+	switch e {
+	case ImageSourceQueryCommunity:
+		return true
+	case ImageSourceQueryPrivate:
+		return true
+	case ImageSourceQueryPublic:
+		return true
+	case ImageSourceQueryShared:
+		return true
+	case ImageSourceQueryThirdparty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LaunchPermissionQuery.
+const (
+	LaunchPermissionQueryAll            LaunchPermissionQuery = "all"
+	LaunchPermissionQueryOwnerOnly      LaunchPermissionQuery = "ownerOnly"
+	LaunchPermissionQuerySpecifiedUsers LaunchPermissionQuery = "specifiedUsers"
+)
+
+// Valid indicates whether the value is a known member of the LaunchPermissionQuery enum.
+func (e LaunchPermissionQuery) Valid() bool {
+	switch e {
+	case LaunchPermissionQueryAll:
+		return true
+	case LaunchPermissionQueryOwnerOnly:
+		return true
+	case LaunchPermissionQuerySpecifiedUsers:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RootDeviceTypeQuery.
+const (
+	RootDeviceTypeQueryCloudDisk RootDeviceTypeQuery = "cloudDisk"
+	RootDeviceTypeQueryLocalDisk RootDeviceTypeQuery = "localDisk"
+)
+
+// Valid indicates whether the value is a known member of the RootDeviceTypeQuery enum.
+func (e RootDeviceTypeQuery) Valid() bool {
+	switch e {
+	case RootDeviceTypeQueryCloudDisk:
+		return true
+	case RootDeviceTypeQueryLocalDisk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatusQuery.
+const (
+	StatusQueryDeleting StatusQuery = "deleting"
+	StatusQueryError    StatusQuery = "error"
+	StatusQueryPending  StatusQuery = "pending"
+	StatusQueryReady    StatusQuery = "ready"
+)
+
+// Valid indicates whether the value is a known member of the StatusQuery enum.
+func (e StatusQuery) Valid() bool {
+	switch e {
+	case StatusQueryDeleting:
+		return true
+	case StatusQueryError:
+		return true
+	case StatusQueryPending:
+		return true
+	case StatusQueryReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DescribeImagesParamsImageSource.
+const (
+	DescribeImagesParamsImageSourceCommunity  DescribeImagesParamsImageSource = "community"
+	DescribeImagesParamsImageSourcePrivate    DescribeImagesParamsImageSource = "private"
+	DescribeImagesParamsImageSourcePublic     DescribeImagesParamsImageSource = "public"
+	DescribeImagesParamsImageSourceShared     DescribeImagesParamsImageSource = "shared"
+	DescribeImagesParamsImageSourceThirdparty DescribeImagesParamsImageSource = "thirdparty"
+)
+
+// Valid indicates whether the value is a known member of the DescribeImagesParamsImageSource enum.
+func (e DescribeImagesParamsImageSource) Valid() bool {
+	switch e {
+	case DescribeImagesParamsImageSourceCommunity:
+		return true
+	case DescribeImagesParamsImageSourcePrivate:
+		return true
+	case DescribeImagesParamsImageSourcePublic:
+		return true
+	case DescribeImagesParamsImageSourceShared:
+		return true
+	case DescribeImagesParamsImageSourceThirdparty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DescribeImagesParamsRootDeviceType.
+const (
+	DescribeImagesParamsRootDeviceTypeCloudDisk DescribeImagesParamsRootDeviceType = "cloudDisk"
+	DescribeImagesParamsRootDeviceTypeLocalDisk DescribeImagesParamsRootDeviceType = "localDisk"
+)
+
+// Valid indicates whether the value is a known member of the DescribeImagesParamsRootDeviceType enum.
+func (e DescribeImagesParamsRootDeviceType) Valid() bool {
+	switch e {
+	case DescribeImagesParamsRootDeviceTypeCloudDisk:
+		return true
+	case DescribeImagesParamsRootDeviceTypeLocalDisk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DescribeImagesParamsLaunchPermission.
+const (
+	DescribeImagesParamsLaunchPermissionAll            DescribeImagesParamsLaunchPermission = "all"
+	DescribeImagesParamsLaunchPermissionOwnerOnly      DescribeImagesParamsLaunchPermission = "ownerOnly"
+	DescribeImagesParamsLaunchPermissionSpecifiedUsers DescribeImagesParamsLaunchPermission = "specifiedUsers"
+)
+
+// Valid indicates whether the value is a known member of the DescribeImagesParamsLaunchPermission enum.
+func (e DescribeImagesParamsLaunchPermission) Valid() bool {
+	switch e {
+	case DescribeImagesParamsLaunchPermissionAll:
+		return true
+	case DescribeImagesParamsLaunchPermissionOwnerOnly:
+		return true
+	case DescribeImagesParamsLaunchPermissionSpecifiedUsers:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DescribeImagesParamsStatus.
+const (
+	DescribeImagesParamsStatusDeleting DescribeImagesParamsStatus = "deleting"
+	DescribeImagesParamsStatusError    DescribeImagesParamsStatus = "error"
+	DescribeImagesParamsStatusPending  DescribeImagesParamsStatus = "pending"
+	DescribeImagesParamsStatusReady    DescribeImagesParamsStatus = "ready"
+)
+
+// Valid indicates whether the value is a known member of the DescribeImagesParamsStatus enum.
+func (e DescribeImagesParamsStatus) Valid() bool {
+	switch e {
+	case DescribeImagesParamsStatusDeleting:
+		return true
+	case DescribeImagesParamsStatusError:
+		return true
+	case DescribeImagesParamsStatusPending:
+		return true
+	case DescribeImagesParamsStatusReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DescribeImagesParamsArchitecture.
+const (
+	DescribeImagesParamsArchitectureArm64 DescribeImagesParamsArchitecture = "arm64"
+	DescribeImagesParamsArchitectureX8664 DescribeImagesParamsArchitecture = "x86_64"
+)
+
+// Valid indicates whether the value is a known member of the DescribeImagesParamsArchitecture enum.
+func (e DescribeImagesParamsArchitecture) Valid() bool {
+	switch e {
+	case DescribeImagesParamsArchitectureArm64:
+		return true
+	case DescribeImagesParamsArchitectureX8664:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DescribeImagesParamsBootMode.
+const (
+	DescribeImagesParamsBootModeBios DescribeImagesParamsBootMode = "bios"
+	DescribeImagesParamsBootModeUefi DescribeImagesParamsBootMode = "uefi"
+)
+
+// Valid indicates whether the value is a known member of the DescribeImagesParamsBootMode enum.
+func (e DescribeImagesParamsBootMode) Valid() bool {
+	switch e {
+	case DescribeImagesParamsBootModeBios:
+		return true
+	case DescribeImagesParamsBootModeUefi:
 		return true
 	default:
 		return false
@@ -465,7 +735,67 @@ type ChargeInfo struct {
 	ServiceCode *string `json:"serviceCode,omitempty"`
 }
 
-// DescribeImageOutput The success envelope.
+// DescribeImageConstraintsBatchOutput The success envelope of DescribeImageConstraintsBatch.
+type DescribeImageConstraintsBatchOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f
+	RequestId string `json:"requestId"`
+
+	// Result The constraints of several images.
+	Result DescribeImageConstraintsBatchResult `json:"result"`
+}
+
+// DescribeImageConstraintsBatchResult The constraints of several images.
+type DescribeImageConstraintsBatchResult struct {
+	// ImageConstraints One entry per image that has constraints.
+	//
+	// Example: []
+	ImageConstraints []ImageConstraint `json:"imageConstraints,omitempty"`
+}
+
+// DescribeImageConstraintsOutput The success envelope of DescribeImageConstraints.
+type DescribeImageConstraintsOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e
+	RequestId string `json:"requestId"`
+
+	// Result The constraints of one image.
+	Result DescribeImageConstraintsResult `json:"result"`
+}
+
+// DescribeImageConstraintsResult The constraints of one image.
+type DescribeImageConstraintsResult struct {
+	// ImageConstraints The instance types an image may be launched on.
+	ImageConstraints ImageConstraint `json:"imageConstraints"`
+}
+
+// DescribeImageMembersOutput The success envelope of DescribeImageMembers.
+type DescribeImageMembersOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a
+	RequestId string `json:"requestId"`
+
+	// Result The accounts a private image is shared with.
+	Result DescribeImageMembersResult `json:"result"`
+}
+
+// DescribeImageMembersResult The accounts a private image is shared with.
+type DescribeImageMembersResult struct {
+	// LoginNames The accounts' login names.
+	//
+	// Example: ["partner-ops"]
+	LoginNames []string `json:"loginNames,omitempty"`
+
+	// Pins The accounts' pins.
+	//
+	// Example: ["jdcloud-user-02"]
+	Pins []string `json:"pins,omitempty"`
+}
+
+// DescribeImageOutput The success envelope of DescribeImage.
 type DescribeImageOutput struct {
 	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
 	//
@@ -480,6 +810,30 @@ type DescribeImageOutput struct {
 type DescribeImageResult struct {
 	// Image An image. Every field is optional: the service omits fields rather than sending null, and adds new fields over time.
 	Image Image `json:"image"`
+}
+
+// DescribeImagesOutput The success envelope of DescribeImages.
+type DescribeImagesOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d
+	RequestId string `json:"requestId"`
+
+	// Result One page of images.
+	Result DescribeImagesResult `json:"result"`
+}
+
+// DescribeImagesResult One page of images.
+type DescribeImagesResult struct {
+	// Images The images of this page (absent or empty past the last page).
+	//
+	// Example: []
+	Images []Image `json:"images,omitempty"`
+
+	// TotalCount The number of all images that match, not of this page.
+	//
+	// Example: 31
+	TotalCount int `json:"totalCount"`
 }
 
 // Disk A cloud disk. Inside an image usually only diskSizeGB, diskType, encrypted, snapshotId and the undocumented encrypt appear.
@@ -573,10 +927,10 @@ type Disk struct {
 	// Example: snapshot-h8u1ab2c36
 	SnapshotId *string `json:"snapshotId,omitempty"`
 
-	// SnapshotPolicies The snapshot policies bound to the disk (shape undocumented).
+	// SnapshotPolicies The snapshot policies bound to the disk.
 	//
 	// Example: []
-	SnapshotPolicies *[]interface{} `json:"snapshotPolicies,omitempty"`
+	SnapshotPolicies *[]SnapshotPolicy `json:"snapshotPolicies,omitempty"`
 
 	// Status The disk status.
 	//
@@ -871,6 +1225,35 @@ type ImageRootDeviceType string
 // Example: ready
 type ImageStatus string
 
+// ImageConstraint The instance types an image may be launched on.
+type ImageConstraint struct {
+	// ImageId The image id.
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// ImageInstanceTypeConstraint A list of instance types and how to read it.
+	ImageInstanceTypeConstraint *ImageInstanceTypeConstraint `json:"imageInstanceTypeConstraint,omitempty"`
+}
+
+// ImageInstanceTypeConstraint A list of instance types and how to read it.
+type ImageInstanceTypeConstraint struct {
+	// ConstraintsType `excludes`: the listed instance types are NOT supported; `includes`: ONLY the listed instance types are supported.
+	//
+	// Example: excludes
+	ConstraintsType *ImageInstanceTypeConstraintConstraintsType `json:"constraintsType,omitempty"`
+
+	// InstanceTypes Instance types, e.g. `g.n2.large`.
+	//
+	// Example: ["g.n2.large"]
+	InstanceTypes []string `json:"instanceTypes,omitempty"`
+}
+
+// ImageInstanceTypeConstraintConstraintsType `excludes`: the listed instance types are NOT supported; `includes`: ONLY the listed instance types are supported.
+//
+// Example: excludes
+type ImageInstanceTypeConstraintConstraintsType string
+
 // InstanceDiskAttachment A disk attached to an instance created from the image.
 type InstanceDiskAttachment struct {
 	// AutoDelete Whether the disk is deleted with the instance.
@@ -923,6 +1306,95 @@ type LocalDisk struct {
 	DiskType *DiskType `json:"diskType,omitempty"`
 }
 
+// SnapshotPolicy A snapshot policy bound to a cloud disk (JD Cloud's disk model).
+type SnapshotPolicy struct {
+	// ContactInfo Whom a snapshot policy notifies.
+	ContactInfo *SnapshotPolicyContactInfo `json:"contactInfo,omitempty"`
+
+	// CreateTime The creation time.
+	//
+	// Example: 2020-02-02T20:02:00+08:00
+	CreateTime *string `json:"createTime,omitempty"`
+
+	// DiskCount How many disks the policy is bound to.
+	//
+	// Example: 1
+	DiskCount *int `json:"diskCount,omitempty"`
+
+	// EffectiveTime When the policy takes effect (RFC 3339 with offset, kept a plain string).
+	//
+	// Example: 2020-02-02T20:02:00+08:00
+	EffectiveTime *string `json:"effectiveTime,omitempty"`
+
+	// Id The policy id.
+	//
+	// Example: sp-ab12cd34ef
+	Id *string `json:"id,omitempty"`
+
+	// Interval Seconds between two runs.
+	//
+	// Example: 86400
+	Interval *int `json:"interval,omitempty"`
+
+	// LastTriggerTime When the policy last ran.
+	//
+	// Example: 2020-02-03T20:02:00+08:00
+	LastTriggerTime *string `json:"lastTriggerTime,omitempty"`
+
+	// Name The policy name.
+	//
+	// Example: daily
+	Name *string `json:"name,omitempty"`
+
+	// NextTriggerTime When the policy runs next.
+	//
+	// Example: 2020-02-04T20:02:00+08:00
+	NextTriggerTime *string `json:"nextTriggerTime,omitempty"`
+
+	// Pin The owner's account (pin).
+	//
+	// Example: jdcloud-user-01
+	Pin *string `json:"pin,omitempty"`
+
+	// SnapshotLifecycle Seconds a snapshot is kept; 0 keeps it forever.
+	//
+	// Example: 604800
+	SnapshotLifecycle *int `json:"snapshotLifecycle,omitempty"`
+
+	// Status 1 enabled, 2 disabled.
+	//
+	// Example: 1
+	Status *int `json:"status,omitempty"`
+
+	// UpdateTime The last update time.
+	//
+	// Example: 2020-02-02T20:02:00+08:00
+	UpdateTime *string `json:"updateTime,omitempty"`
+}
+
+// SnapshotPolicyContactInfo Whom a snapshot policy notifies.
+type SnapshotPolicyContactInfo struct {
+	// Email Notify by e-mail (0 no, 1 yes).
+	//
+	// Example: 1
+	Email *int `json:"email,omitempty"`
+
+	// GroupIds Contact groups.
+	//
+	// Example: [7]
+	GroupIds *[]int `json:"groupIds,omitempty"`
+
+	// PersonIds Contact persons.
+	//
+	// Example: [101]
+	PersonIds *[]int `json:"personIds,omitempty"`
+
+	// Sms Notify by SMS (0 no, 1 yes).
+	//
+	// Example: 0
+	Sms *int `json:"sms,omitempty"`
+}
+
 // Tag A tag.
 type Tag struct {
 	// Key The tag key.
@@ -936,11 +1408,56 @@ type Tag struct {
 	Value *string `json:"value,omitempty"`
 }
 
+// ArchitectureQuery Example: x86_64
+type ArchitectureQuery string
+
+// BootModeQuery Example: uefi
+type BootModeQuery string
+
+// ConstraintIds Example: ["img-m5s0ab1c29","img-ubuntu2204x"]
+type ConstraintIds = []string
+
+// Ids Example: ["img-m5s0ab1c29","img-ubuntu2204x"]
+type Ids = []string
+
 // ImageId Example: img-m5s0ab1c29
 type ImageId = string
 
+// ImageName Example: Ubuntu 22.04
+type ImageName = string
+
+// ImageSourceQuery Example: public
+type ImageSourceQuery string
+
+// InstanceIds Example: ["i-y4b3c2d1e0"]
+type InstanceIds = []string
+
+// LaunchPermissionQuery Example: ownerOnly
+type LaunchPermissionQuery string
+
+// Offline Example: false
+type Offline = bool
+
+// PageNumber Example: 1
+type PageNumber = int
+
+// PageSize Example: 100
+type PageSize = int
+
+// Platform Example: Ubuntu
+type Platform = string
+
 // RegionId Example: cn-north-1
 type RegionId = string
+
+// RootDeviceTypeQuery Example: cloudDisk
+type RootDeviceTypeQuery string
+
+// ServiceCode Example: vm
+type ServiceCode = string
+
+// StatusQuery Example: ready
+type StatusQuery string
 
 // BadGateway The error envelope of every non-2xx answer.
 type BadGateway = ErrorResponse
@@ -948,8 +1465,20 @@ type BadGateway = ErrorResponse
 // BadRequest The error envelope of every non-2xx answer.
 type BadRequest = ErrorResponse
 
-// DescribeImageOK The success envelope.
+// DescribeImageConstraintsBatchOK The success envelope of DescribeImageConstraintsBatch.
+type DescribeImageConstraintsBatchOK = DescribeImageConstraintsBatchOutput
+
+// DescribeImageConstraintsOK The success envelope of DescribeImageConstraints.
+type DescribeImageConstraintsOK = DescribeImageConstraintsOutput
+
+// DescribeImageMembersOK The success envelope of DescribeImageMembers.
+type DescribeImageMembersOK = DescribeImageMembersOutput
+
+// DescribeImageOK The success envelope of DescribeImage.
 type DescribeImageOK = DescribeImageOutput
+
+// DescribeImagesOK The success envelope of DescribeImages.
+type DescribeImagesOK = DescribeImagesOutput
 
 // Forbidden The error envelope of every non-2xx answer.
 type Forbidden = ErrorResponse
@@ -974,6 +1503,76 @@ type Unauthorized = ErrorResponse
 
 // UnexpectedError The error envelope of every non-2xx answer.
 type UnexpectedError = ErrorResponse
+
+// DescribeImageConstraintsBatchParams defines parameters for DescribeImageConstraintsBatch.
+type DescribeImageConstraintsBatchParams struct {
+	// Ids The ids of public or third-party images (at most 100); without it, every such image with constraints. Sent indexed: `ids.1=img-a&ids.2=img-b`.
+	Ids *ConstraintIds `form:"ids,omitempty" json:"ids,omitempty"`
+}
+
+// DescribeImagesParams defines parameters for DescribeImages.
+type DescribeImagesParams struct {
+	// ImageSource Where the images come from: `public`, `thirdparty` (marketplace), `private` (your own), `shared` (shared with you) or `community`. Required unless `ids` is given.
+	ImageSource *DescribeImagesParamsImageSource `form:"imageSource,omitempty" json:"imageSource,omitempty"`
+
+	// Offline Also list images taken offline (default false). Meaningful only with `imageSource` `public` or `thirdparty`; ignored when `ids` is given.
+	Offline *Offline `form:"offline,omitempty" json:"offline,omitempty"`
+
+	// Platform The operating system distribution, exact match. Documented values are `Ubuntu`, `CentOS` and `Windows Server`; the set is open.
+	Platform *Platform `form:"platform,omitempty" json:"platform,omitempty"`
+
+	// Ids Exact image ids (at most 100). When given, the other filters may be omitted. Sent indexed: `ids.1=img-a&ids.2=img-b` (see `x-jdcloud-array-encoding`).
+	Ids *Ids `form:"ids,omitempty" json:"ids,omitempty"`
+
+	// ImageName A fuzzy (substring) match on the image name.
+	ImageName *ImageName `form:"imageName,omitempty" json:"imageName,omitempty"`
+
+	// RootDeviceType The system disk type the images support: `localDisk` or `cloudDisk`.
+	RootDeviceType *DescribeImagesParamsRootDeviceType `form:"rootDeviceType,omitempty" json:"rootDeviceType,omitempty"`
+
+	// LaunchPermission Who may launch instances from the images: `all`, `specifiedUsers` or `ownerOnly`. Meaningful only with `imageSource` `private`.
+	LaunchPermission *DescribeImagesParamsLaunchPermission `form:"launchPermission,omitempty" json:"launchPermission,omitempty"`
+
+	// Status The image status: `pending`, `ready`, `deleting` or `error`.
+	Status *DescribeImagesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Architecture The CPU architecture: `x86_64` or `arm64`.
+	Architecture *DescribeImagesParamsArchitecture `form:"architecture,omitempty" json:"architecture,omitempty"`
+
+	// PageNumber The page to return, from 1 (default 1).
+	PageNumber *PageNumber `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// PageSize How many images a page holds, from 10 to 100 (default 20).
+	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// InstanceIds Exact ids of the instances the images were created from (at most 100). Sent indexed: `instanceIds.1=i-a&instanceIds.2=i-b`.
+	InstanceIds *InstanceIds `form:"instanceIds,omitempty" json:"instanceIds,omitempty"`
+
+	// BootMode The boot mode: `bios` or `uefi`.
+	BootMode *DescribeImagesParamsBootMode `form:"bootMode,omitempty" json:"bootMode,omitempty"`
+
+	// ServiceCode Deprecated by the service; clients never send it, and servers ignore it.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	ServiceCode *ServiceCode `form:"serviceCode,omitempty" json:"serviceCode,omitempty"`
+}
+
+// DescribeImagesParamsImageSource defines parameters for DescribeImages.
+type DescribeImagesParamsImageSource string
+
+// DescribeImagesParamsRootDeviceType defines parameters for DescribeImages.
+type DescribeImagesParamsRootDeviceType string
+
+// DescribeImagesParamsLaunchPermission defines parameters for DescribeImages.
+type DescribeImagesParamsLaunchPermission string
+
+// DescribeImagesParamsStatus defines parameters for DescribeImages.
+type DescribeImagesParamsStatus string
+
+// DescribeImagesParamsArchitecture defines parameters for DescribeImages.
+type DescribeImagesParamsArchitecture string
+
+// DescribeImagesParamsBootMode defines parameters for DescribeImages.
+type DescribeImagesParamsBootMode string
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1049,6 +1648,25 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// DescribeImageConstraintsBatch Query the instance-type constraints of several images
+	//
+	// Returns the constraints of the images named by `ids` (public and third-party images
+	// only); without `ids`, of every public and third-party image that has constraints. An
+	// image without constraints is left out of the list.
+	//
+	// Corresponds with GET /regions/{regionId}/imageConstraints (the `DescribeImageConstraintsBatch` operationId).
+	DescribeImageConstraintsBatch(ctx context.Context, regionId RegionId, params *DescribeImageConstraintsBatchParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DescribeImages Query images
+	//
+	// Returns one page of the images that match the filters, and `totalCount`, the number of
+	// all matches. `imageSource` is required unless `ids` is given. Pages are numbered from 1;
+	// a page holds `pageSize` images (10 to 100, default 20). Follow `pageNumber` until the
+	// images seen reach `totalCount` or a page comes back empty.
+	//
+	// Corresponds with GET /regions/{regionId}/images (the `DescribeImages` operationId).
+	DescribeImages(ctx context.Context, regionId RegionId, params *DescribeImagesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DescribeImage Query image details
 	//
 	// Returns the details of one image: public, third-party (marketplace), private, shared
@@ -1058,6 +1676,61 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /regions/{regionId}/images/{imageId} (the `DescribeImage` operationId).
 	DescribeImage(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DescribeImageConstraints Query the instance-type constraints of an image
+	//
+	// Returns which instance types an image may (or may not) be launched on. An unknown image
+	// id answers 404 `NOT_FOUND`.
+	//
+	// Corresponds with GET /regions/{regionId}/images/{imageId}/constraints (the `DescribeImageConstraints` operationId).
+	DescribeImageConstraints(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DescribeImageMembers Query whom a private image is shared with
+	//
+	// Returns the accounts (pins and login names) a private image is shared with. An unknown
+	// image id answers 404 `NOT_FOUND`.
+	//
+	// Corresponds with GET /regions/{regionId}/images/{imageId}/members (the `DescribeImageMembers` operationId).
+	DescribeImageMembers(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// DescribeImageConstraintsBatch Query the instance-type constraints of several images
+//
+// Returns the constraints of the images named by `ids` (public and third-party images
+// only); without `ids`, of every public and third-party image that has constraints. An
+// image without constraints is left out of the list.
+//
+// Corresponds with GET /regions/{regionId}/imageConstraints (the `DescribeImageConstraintsBatch` operationId).
+func (c *Client) DescribeImageConstraintsBatch(ctx context.Context, regionId RegionId, params *DescribeImageConstraintsBatchParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDescribeImageConstraintsBatchRequest(c.Server, regionId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DescribeImages Query images
+//
+// Returns one page of the images that match the filters, and `totalCount`, the number of
+// all matches. `imageSource` is required unless `ids` is given. Pages are numbered from 1;
+// a page holds `pageSize` images (10 to 100, default 20). Follow `pageNumber` until the
+// images seen reach `totalCount` or a page comes back empty.
+//
+// Corresponds with GET /regions/{regionId}/images (the `DescribeImages` operationId).
+func (c *Client) DescribeImages(ctx context.Context, regionId RegionId, params *DescribeImagesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDescribeImagesRequest(c.Server, regionId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // DescribeImage Query image details
@@ -1078,6 +1751,320 @@ func (c *Client) DescribeImage(ctx context.Context, regionId RegionId, imageId I
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// DescribeImageConstraints Query the instance-type constraints of an image
+//
+// Returns which instance types an image may (or may not) be launched on. An unknown image
+// id answers 404 `NOT_FOUND`.
+//
+// Corresponds with GET /regions/{regionId}/images/{imageId}/constraints (the `DescribeImageConstraints` operationId).
+func (c *Client) DescribeImageConstraints(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDescribeImageConstraintsRequest(c.Server, regionId, imageId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DescribeImageMembers Query whom a private image is shared with
+//
+// Returns the accounts (pins and login names) a private image is shared with. An unknown
+// image id answers 404 `NOT_FOUND`.
+//
+// Corresponds with GET /regions/{regionId}/images/{imageId}/members (the `DescribeImageMembers` operationId).
+func (c *Client) DescribeImageMembers(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDescribeImageMembersRequest(c.Server, regionId, imageId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// NewDescribeImageConstraintsBatchRequest constructs an http.Request for the DescribeImageConstraintsBatch method
+func NewDescribeImageConstraintsBatchRequest(server string, regionId RegionId, params *DescribeImageConstraintsBatchParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "regionId", regionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/regions/%s/imageConstraints", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDescribeImagesRequest constructs an http.Request for the DescribeImages method
+func NewDescribeImagesRequest(server string, regionId RegionId, params *DescribeImagesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "regionId", regionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/regions/%s/images", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ImageSource != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "imageSource", *params.ImageSource, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offline != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offline", *params.Offline, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Platform != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "platform", *params.Platform, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ImageName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "imageName", *params.ImageName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RootDeviceType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rootDeviceType", *params.RootDeviceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.LaunchPermission != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "launchPermission", *params.LaunchPermission, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Architecture != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "architecture", *params.Architecture, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.InstanceIds != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "instanceIds", *params.InstanceIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BootMode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bootMode", *params.BootMode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ServiceCode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "serviceCode", *params.ServiceCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewDescribeImageRequest constructs an http.Request for the DescribeImage method
@@ -1104,6 +2091,88 @@ func NewDescribeImageRequest(server string, regionId RegionId, imageId ImageId) 
 	}
 
 	operationPath := fmt.Sprintf("/regions/%s/images/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDescribeImageConstraintsRequest constructs an http.Request for the DescribeImageConstraints method
+func NewDescribeImageConstraintsRequest(server string, regionId RegionId, imageId ImageId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "regionId", regionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "imageId", imageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/regions/%s/images/%s/constraints", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDescribeImageMembersRequest constructs an http.Request for the DescribeImageMembers method
+func NewDescribeImageMembersRequest(server string, regionId RegionId, imageId ImageId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "regionId", regionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "imageId", imageId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/regions/%s/images/%s/members", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1165,6 +2234,29 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// DescribeImageConstraintsBatchWithResponse Query the instance-type constraints of several images
+	//
+	// Returns the constraints of the images named by `ids` (public and third-party images
+	// only); without `ids`, of every public and third-party image that has constraints. An
+	// image without constraints is left out of the list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /regions/{regionId}/imageConstraints (the `DescribeImageConstraintsBatch` operationId).
+	DescribeImageConstraintsBatchWithResponse(ctx context.Context, regionId RegionId, params *DescribeImageConstraintsBatchParams, reqEditors ...RequestEditorFn) (*DescribeImageConstraintsBatchResponse, error)
+
+	// DescribeImagesWithResponse Query images
+	//
+	// Returns one page of the images that match the filters, and `totalCount`, the number of
+	// all matches. `imageSource` is required unless `ids` is given. Pages are numbered from 1;
+	// a page holds `pageSize` images (10 to 100, default 20). Follow `pageNumber` until the
+	// images seen reach `totalCount` or a page comes back empty.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /regions/{regionId}/images (the `DescribeImages` operationId).
+	DescribeImagesWithResponse(ctx context.Context, regionId RegionId, params *DescribeImagesParams, reqEditors ...RequestEditorFn) (*DescribeImagesResponse, error)
+
 	// DescribeImageWithResponse Query image details
 	//
 	// Returns the details of one image: public, third-party (marketplace), private, shared
@@ -1176,6 +2268,406 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /regions/{regionId}/images/{imageId} (the `DescribeImage` operationId).
 	DescribeImageWithResponse(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*DescribeImageResponse, error)
+
+	// DescribeImageConstraintsWithResponse Query the instance-type constraints of an image
+	//
+	// Returns which instance types an image may (or may not) be launched on. An unknown image
+	// id answers 404 `NOT_FOUND`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /regions/{regionId}/images/{imageId}/constraints (the `DescribeImageConstraints` operationId).
+	DescribeImageConstraintsWithResponse(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*DescribeImageConstraintsResponse, error)
+
+	// DescribeImageMembersWithResponse Query whom a private image is shared with
+	//
+	// Returns the accounts (pins and login names) a private image is shared with. An unknown
+	// image id answers 404 `NOT_FOUND`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /regions/{regionId}/images/{imageId}/members (the `DescribeImageMembers` operationId).
+	DescribeImageMembersWithResponse(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*DescribeImageMembersResponse, error)
+}
+
+// DescribeImageConstraintsBatchResponse200Headers the declared response headers of an HTTP 200 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse200Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse400Headers the declared response headers of an HTTP 400 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse400Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse401Headers the declared response headers of an HTTP 401 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse401Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse403Headers the declared response headers of an HTTP 403 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse403Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse404Headers the declared response headers of an HTTP 404 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse404Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse429Headers the declared response headers of an HTTP 429 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse429Headers struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse500Headers the declared response headers of an HTTP 500 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse500Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse502Headers the declared response headers of an HTTP 502 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse502Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse503Headers the declared response headers of an HTTP 503 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse503Headers struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponse504Headers the declared response headers of an HTTP 504 response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponse504Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsBatchResponseDefaultHeaders the declared response headers of an HTTP default response for DescribeImageConstraintsBatch
+type DescribeImageConstraintsBatchResponseDefaultHeaders struct {
+	XJdcloudRequestId *string
+}
+
+type DescribeImageConstraintsBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DescribeImageConstraintsBatchOK
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *UnexpectedError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DescribeImageConstraintsBatchResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DescribeImageConstraintsBatchResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DescribeImageConstraintsBatchResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DescribeImageConstraintsBatchResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DescribeImageConstraintsBatchResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DescribeImageConstraintsBatchResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DescribeImageConstraintsBatchResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DescribeImageConstraintsBatchResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DescribeImageConstraintsBatchResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DescribeImageConstraintsBatchResponse504Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *DescribeImageConstraintsBatchResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON200() *DescribeImageConstraintsBatchOK {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DescribeImageConstraintsBatchResponse) GetJSONDefault() *UnexpectedError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DescribeImageConstraintsBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DescribeImageConstraintsBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DescribeImageConstraintsBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DescribeImageConstraintsBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DescribeImagesResponse200Headers the declared response headers of an HTTP 200 response for DescribeImages
+type DescribeImagesResponse200Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse400Headers the declared response headers of an HTTP 400 response for DescribeImages
+type DescribeImagesResponse400Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse401Headers the declared response headers of an HTTP 401 response for DescribeImages
+type DescribeImagesResponse401Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse403Headers the declared response headers of an HTTP 403 response for DescribeImages
+type DescribeImagesResponse403Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse404Headers the declared response headers of an HTTP 404 response for DescribeImages
+type DescribeImagesResponse404Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse429Headers the declared response headers of an HTTP 429 response for DescribeImages
+type DescribeImagesResponse429Headers struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse500Headers the declared response headers of an HTTP 500 response for DescribeImages
+type DescribeImagesResponse500Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse502Headers the declared response headers of an HTTP 502 response for DescribeImages
+type DescribeImagesResponse502Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse503Headers the declared response headers of an HTTP 503 response for DescribeImages
+type DescribeImagesResponse503Headers struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponse504Headers the declared response headers of an HTTP 504 response for DescribeImages
+type DescribeImagesResponse504Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImagesResponseDefaultHeaders the declared response headers of an HTTP default response for DescribeImages
+type DescribeImagesResponseDefaultHeaders struct {
+	XJdcloudRequestId *string
+}
+
+type DescribeImagesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DescribeImagesOK
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *UnexpectedError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DescribeImagesResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DescribeImagesResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DescribeImagesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DescribeImagesResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DescribeImagesResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DescribeImagesResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DescribeImagesResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DescribeImagesResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DescribeImagesResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DescribeImagesResponse504Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *DescribeImagesResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DescribeImagesResponse) GetJSON200() *DescribeImagesOK {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DescribeImagesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DescribeImagesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DescribeImagesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DescribeImagesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DescribeImagesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DescribeImagesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DescribeImagesResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DescribeImagesResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DescribeImagesResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DescribeImagesResponse) GetJSONDefault() *UnexpectedError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DescribeImagesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DescribeImagesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DescribeImagesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DescribeImagesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // DescribeImageResponse200Headers the declared response headers of an HTTP 200 response for DescribeImage
@@ -1368,6 +2860,421 @@ func (r DescribeImageResponse) ContentType() string {
 	return ""
 }
 
+// DescribeImageConstraintsResponse200Headers the declared response headers of an HTTP 200 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse200Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse400Headers the declared response headers of an HTTP 400 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse400Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse401Headers the declared response headers of an HTTP 401 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse401Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse403Headers the declared response headers of an HTTP 403 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse403Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse404Headers the declared response headers of an HTTP 404 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse404Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse429Headers the declared response headers of an HTTP 429 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse429Headers struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse500Headers the declared response headers of an HTTP 500 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse500Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse502Headers the declared response headers of an HTTP 502 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse502Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse503Headers the declared response headers of an HTTP 503 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse503Headers struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponse504Headers the declared response headers of an HTTP 504 response for DescribeImageConstraints
+type DescribeImageConstraintsResponse504Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageConstraintsResponseDefaultHeaders the declared response headers of an HTTP default response for DescribeImageConstraints
+type DescribeImageConstraintsResponseDefaultHeaders struct {
+	XJdcloudRequestId *string
+}
+
+type DescribeImageConstraintsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DescribeImageConstraintsOK
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *UnexpectedError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DescribeImageConstraintsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DescribeImageConstraintsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DescribeImageConstraintsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DescribeImageConstraintsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DescribeImageConstraintsResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DescribeImageConstraintsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DescribeImageConstraintsResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DescribeImageConstraintsResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DescribeImageConstraintsResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DescribeImageConstraintsResponse504Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *DescribeImageConstraintsResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON200() *DescribeImageConstraintsOK {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DescribeImageConstraintsResponse) GetJSONDefault() *UnexpectedError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DescribeImageConstraintsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DescribeImageConstraintsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DescribeImageConstraintsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DescribeImageConstraintsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DescribeImageMembersResponse200Headers the declared response headers of an HTTP 200 response for DescribeImageMembers
+type DescribeImageMembersResponse200Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse400Headers the declared response headers of an HTTP 400 response for DescribeImageMembers
+type DescribeImageMembersResponse400Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse401Headers the declared response headers of an HTTP 401 response for DescribeImageMembers
+type DescribeImageMembersResponse401Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse403Headers the declared response headers of an HTTP 403 response for DescribeImageMembers
+type DescribeImageMembersResponse403Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse404Headers the declared response headers of an HTTP 404 response for DescribeImageMembers
+type DescribeImageMembersResponse404Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse429Headers the declared response headers of an HTTP 429 response for DescribeImageMembers
+type DescribeImageMembersResponse429Headers struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse500Headers the declared response headers of an HTTP 500 response for DescribeImageMembers
+type DescribeImageMembersResponse500Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse502Headers the declared response headers of an HTTP 502 response for DescribeImageMembers
+type DescribeImageMembersResponse502Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse503Headers the declared response headers of an HTTP 503 response for DescribeImageMembers
+type DescribeImageMembersResponse503Headers struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponse504Headers the declared response headers of an HTTP 504 response for DescribeImageMembers
+type DescribeImageMembersResponse504Headers struct {
+	XJdcloudRequestId *string
+}
+
+// DescribeImageMembersResponseDefaultHeaders the declared response headers of an HTTP default response for DescribeImageMembers
+type DescribeImageMembersResponseDefaultHeaders struct {
+	XJdcloudRequestId *string
+}
+
+type DescribeImageMembersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DescribeImageMembersOK
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *BadGateway
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *GatewayTimeout
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *UnexpectedError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DescribeImageMembersResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DescribeImageMembersResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DescribeImageMembersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DescribeImageMembersResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DescribeImageMembersResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DescribeImageMembersResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DescribeImageMembersResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *DescribeImageMembersResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DescribeImageMembersResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *DescribeImageMembersResponse504Headers
+	// HeadersDefault the parsed response headers for an HTTP default response
+	HeadersDefault *DescribeImageMembersResponseDefaultHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON200() *DescribeImageMembersOK {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON502() *BadGateway {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r DescribeImageMembersResponse) GetJSON504() *GatewayTimeout {
+	return r.JSON504
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DescribeImageMembersResponse) GetJSONDefault() *UnexpectedError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DescribeImageMembersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DescribeImageMembersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DescribeImageMembersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DescribeImageMembersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DescribeImageConstraintsBatchWithResponse Query the instance-type constraints of several images
+//
+// Returns the constraints of the images named by `ids` (public and third-party images
+// only); without `ids`, of every public and third-party image that has constraints. An
+// image without constraints is left out of the list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /regions/{regionId}/imageConstraints (the `DescribeImageConstraintsBatch` operationId).
+func (c *ClientWithResponses) DescribeImageConstraintsBatchWithResponse(ctx context.Context, regionId RegionId, params *DescribeImageConstraintsBatchParams, reqEditors ...RequestEditorFn) (*DescribeImageConstraintsBatchResponse, error) {
+	rsp, err := c.DescribeImageConstraintsBatch(ctx, regionId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDescribeImageConstraintsBatchResponse(rsp)
+}
+
+// DescribeImagesWithResponse Query images
+//
+// Returns one page of the images that match the filters, and `totalCount`, the number of
+// all matches. `imageSource` is required unless `ids` is given. Pages are numbered from 1;
+// a page holds `pageSize` images (10 to 100, default 20). Follow `pageNumber` until the
+// images seen reach `totalCount` or a page comes back empty.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /regions/{regionId}/images (the `DescribeImages` operationId).
+func (c *ClientWithResponses) DescribeImagesWithResponse(ctx context.Context, regionId RegionId, params *DescribeImagesParams, reqEditors ...RequestEditorFn) (*DescribeImagesResponse, error) {
+	rsp, err := c.DescribeImages(ctx, regionId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDescribeImagesResponse(rsp)
+}
+
 // DescribeImageWithResponse Query image details
 //
 // Returns the details of one image: public, third-party (marketplace), private, shared
@@ -1384,6 +3291,484 @@ func (c *ClientWithResponses) DescribeImageWithResponse(ctx context.Context, reg
 		return nil, err
 	}
 	return ParseDescribeImageResponse(rsp)
+}
+
+// DescribeImageConstraintsWithResponse Query the instance-type constraints of an image
+//
+// Returns which instance types an image may (or may not) be launched on. An unknown image
+// id answers 404 `NOT_FOUND`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /regions/{regionId}/images/{imageId}/constraints (the `DescribeImageConstraints` operationId).
+func (c *ClientWithResponses) DescribeImageConstraintsWithResponse(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*DescribeImageConstraintsResponse, error) {
+	rsp, err := c.DescribeImageConstraints(ctx, regionId, imageId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDescribeImageConstraintsResponse(rsp)
+}
+
+// DescribeImageMembersWithResponse Query whom a private image is shared with
+//
+// Returns the accounts (pins and login names) a private image is shared with. An unknown
+// image id answers 404 `NOT_FOUND`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /regions/{regionId}/images/{imageId}/members (the `DescribeImageMembers` operationId).
+func (c *ClientWithResponses) DescribeImageMembersWithResponse(ctx context.Context, regionId RegionId, imageId ImageId, reqEditors ...RequestEditorFn) (*DescribeImageMembersResponse, error) {
+	rsp, err := c.DescribeImageMembers(ctx, regionId, imageId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDescribeImageMembersResponse(rsp)
+}
+
+// ParseDescribeImageConstraintsBatchResponse parses an HTTP response from a DescribeImageConstraintsBatchWithResponse call
+func ParseDescribeImageConstraintsBatchResponse(rsp *http.Response) (*DescribeImageConstraintsBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DescribeImageConstraintsBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DescribeImageConstraintsBatchOK
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest UnexpectedError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DescribeImageConstraintsBatchResponse200Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers DescribeImageConstraintsBatchResponse400Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DescribeImageConstraintsBatchResponse401Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DescribeImageConstraintsBatchResponse403Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DescribeImageConstraintsBatchResponse404Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DescribeImageConstraintsBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DescribeImageConstraintsBatchResponse500Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DescribeImageConstraintsBatchResponse502Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers DescribeImageConstraintsBatchResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers DescribeImageConstraintsBatchResponse504Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers504 = &headers
+	case true:
+		var headers DescribeImageConstraintsBatchResponseDefaultHeaders
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDescribeImagesResponse parses an HTTP response from a DescribeImagesWithResponse call
+func ParseDescribeImagesResponse(rsp *http.Response) (*DescribeImagesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DescribeImagesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DescribeImagesOK
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest UnexpectedError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DescribeImagesResponse200Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers DescribeImagesResponse400Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DescribeImagesResponse401Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DescribeImagesResponse403Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DescribeImagesResponse404Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DescribeImagesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DescribeImagesResponse500Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DescribeImagesResponse502Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers DescribeImagesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers DescribeImagesResponse504Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers504 = &headers
+	case true:
+		var headers DescribeImagesResponseDefaultHeaders
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
 }
 
 // ParseDescribeImageResponse parses an HTTP response from a DescribeImageWithResponse call
@@ -1596,6 +3981,452 @@ func ParseDescribeImageResponse(rsp *http.Response) (*DescribeImageResponse, err
 		response.Headers504 = &headers
 	case true:
 		var headers DescribeImageResponseDefaultHeaders
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDescribeImageConstraintsResponse parses an HTTP response from a DescribeImageConstraintsWithResponse call
+func ParseDescribeImageConstraintsResponse(rsp *http.Response) (*DescribeImageConstraintsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DescribeImageConstraintsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DescribeImageConstraintsOK
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest UnexpectedError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DescribeImageConstraintsResponse200Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers DescribeImageConstraintsResponse400Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DescribeImageConstraintsResponse401Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DescribeImageConstraintsResponse403Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DescribeImageConstraintsResponse404Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DescribeImageConstraintsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DescribeImageConstraintsResponse500Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DescribeImageConstraintsResponse502Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers DescribeImageConstraintsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers DescribeImageConstraintsResponse504Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers504 = &headers
+	case true:
+		var headers DescribeImageConstraintsResponseDefaultHeaders
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.HeadersDefault = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDescribeImageMembersResponse parses an HTTP response from a DescribeImageMembersWithResponse call
+func ParseDescribeImageMembersResponse(rsp *http.Response) (*DescribeImageMembersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DescribeImageMembersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DescribeImageMembersOK
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest BadGateway
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest GatewayTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest UnexpectedError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DescribeImageMembersResponse200Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers DescribeImageMembersResponse400Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DescribeImageMembersResponse401Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DescribeImageMembersResponse403Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DescribeImageMembersResponse404Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DescribeImageMembersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DescribeImageMembersResponse500Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers DescribeImageMembersResponse502Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers DescribeImageMembersResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers DescribeImageMembersResponse504Headers
+		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XJdcloudRequestId = &value
+		}
+		response.Headers504 = &headers
+	case true:
+		var headers DescribeImageMembersResponseDefaultHeaders
 		if values := rsp.Header.Values("x-jdcloud-request-id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "x-jdcloud-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -87,7 +87,10 @@ func fail(err error) error {
 	}
 	var wt *client.WaitTimeoutError
 	var wf *client.WaitFailedError
+	var ip *client.InvalidParameterError
 	switch {
+	case errors.As(err, &ip):
+		return &exitError{ExitUsage, err} // refused before anything was sent
 	case errors.Is(err, client.ErrNotFound):
 		return &exitError{ExitNotFound, err}
 	case errors.As(err, &wt), errors.Is(err, context.DeadlineExceeded):
@@ -138,8 +141,9 @@ func (a *App) rootCommand() *cobra.Command {
 	g := &globals{}
 	root := &cobra.Command{
 		Use:   "vmimage",
-		Short: "Describe JD Cloud VM images, wait for them, and check responses against the spec",
-		Long: `vmimage talks to JD Cloud's Virtual Machines DescribeImage API.
+		Short: "Find, describe and check JD Cloud VM images, wait for them, and check responses against the spec",
+		Long: `vmimage talks to JD Cloud's Virtual Machines image read API: DescribeImage,
+DescribeImages, DescribeImageConstraints(Batch) and DescribeImageMembers.
 
 Credentials come from the environment (JDCLOUD_ACCESS_KEY, JDCLOUD_SECRET_KEY,
 optionally JDCLOUD_SECURITY_TOKEN) or from the jdc CLI's profile file ~/.jdc/config;
@@ -158,7 +162,7 @@ Exit codes: 0 ok, 1 API, network or validation error, 2 usage, 3 not found,
 	pf.StringVar(&g.profile, "profile", "", "jdc profile to read credentials from (default $JDCLOUD_PROFILE, ~/.jdc/current, default)")
 	pf.DurationVar(&g.timeout, "timeout", 0, "give up after this long (describe: 2m; wait: the maximum wait, 30m)")
 	pf.BoolVar(&g.debug, "debug", false, "log each HTTP attempt to stderr (credentials are never logged)")
-	root.AddCommand(a.describeCommand(g), a.waitCommand(g), a.validateCommand(), a.specCommand(), a.fakeCommand(), a.demoCommand())
+	root.AddCommand(a.describeCommand(g), a.listCommand(g), a.constraintsCommand(g), a.membersCommand(g), a.waitCommand(g), a.validateCommand(), a.specCommand(), a.fakeCommand(), a.demoCommand())
 	return root
 }
 

@@ -114,7 +114,7 @@ func TestDescribeFormats(t *testing.T) {
 func TestDescribeFailuresInInputOrder(t *testing.T) {
 	e := newEnv(t)
 	e.stdin = "# ids\n" + fake.SeedCentOS + "\n\nimg-missing001\n" + fake.SeedUbuntu + "\nimg-missing002\n"
-	r := e.run(t, "describe", "--region", "cn-north-1", "--from-file", "-", "-o", "json")
+	r := e.run(t, "describe", "--region", "cn-north-1", "--from-file", "-", "-o", "jsonl")
 	wantCode(t, r, ExitNotFound)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], fake.SeedCentOS) || !strings.Contains(lines[1], fake.SeedUbuntu) {
@@ -147,7 +147,7 @@ func TestDescribeConcurrentKeepsOrder(t *testing.T) {
 	e.clock = nil
 	var stdout, stderr bytes.Buffer
 	app := &App{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv, IsTerminal: func(io.Writer) bool { return true }}
-	code := app.Run(context.Background(), append([]string{"--endpoint", slow.URL, "describe", "-r", "cn-north-1", "-o", "json", "--concurrency", "6"}, ids...))
+	code := app.Run(context.Background(), append([]string{"--endpoint", slow.URL, "describe", "-r", "cn-north-1", "-o", "jsonl", "--concurrency", "6"}, ids...))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
@@ -329,7 +329,7 @@ func TestCredentialErrorsAndDebug(t *testing.T) {
 	sk := e.srv.Credentials().SecretKey
 	r := e.run(t, "--debug", "describe", "-r", "cn-north-1", fake.SeedCentOS)
 	wantCode(t, r, ExitOK)
-	if !strings.Contains(r.stderr, "describe image attempt") || strings.Contains(r.stderr, sk) || strings.Contains(r.stderr, "Signature=") {
+	if !strings.Contains(r.stderr, "vmimage: attempt\" operation=DescribeImage") || strings.Contains(r.stderr, sk) || strings.Contains(r.stderr, "Signature=") {
 		t.Errorf("debug log:\n%s", r.stderr)
 	}
 	t.Setenv("JDCLOUD_SECRET_KEY", "")

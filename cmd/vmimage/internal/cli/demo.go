@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -38,7 +39,7 @@ func (a *App) runDemo(ctx context.Context) error {
 	}
 	defer srv.Close()
 	out := a.Stdout
-	fmt.Fprintf(out, "vmimage demo: a fake JD Cloud DescribeImage service is running at %s\n", srv.URL)
+	fmt.Fprintf(out, "vmimage demo: a fake JD Cloud image read service is running at %s\n", srv.URL)
 	fmt.Fprintf(out, "(its test access key is %s; no real account or network is used)\n\n", srv.Credentials().AccessKey)
 
 	opts := append([]client.Option{client.WithEndpoint(srv.URL), client.WithCredentials(srv.Credentials()), client.WithClock(clock)}, a.ClientOptions...)
@@ -59,11 +60,53 @@ func (a *App) runDemo(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := p.flush(); err != nil {
+	if err := p.close(); err != nil {
 		return err
 	}
 
-	fmt.Fprintf(out, "\n2. A missing image gives a typed error:\n\n")
+	fmt.Fprintf(out, "\n2. Find images: every public arm64 Ubuntu image, all pages followed (DescribeImages):\n\n")
+	p = newPrinter("table", out, region)
+	filter := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic, Platform: "Ubuntu", Architecture: api.DescribeImagesParamsArchitectureArm64}
+	for img, err := range c.AllImages(ctx, region, filter) {
+		if err != nil {
+			return err
+		}
+		if err := addImage(p, img); err != nil {
+			return err
+		}
+	}
+	if err := p.close(); err != nil {
+		return err
+	}
+	public := 0
+	for _, err := range c.AllImages(ctx, region, client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}) {
+		if err != nil {
+			return err
+		}
+		public++
+	}
+	fmt.Fprintf(out, "\n   (%s has %d public images; the iterator fetched them %d at a time)\n", region, public, client.MaxPageSize)
+
+	fmt.Fprintf(out, "\n3. Check which instance types two images run on (DescribeImageConstraintsBatch):\n\n")
+	cons, _, err := c.DescribeImageConstraintsBatch(ctx, region, []string{fake.SeedCentOS, fake.SeedUbuntu})
+	if err != nil {
+		return err
+	}
+	p = &printer{format: "table", w: out, header: func(bool) []string { return []string{"IMAGE ID", "RUNS ON", "INSTANCE TYPES"} }, row: constraintRow}
+	for _, ic := range cons {
+		raw, err := json.Marshal(ic)
+		if err != nil {
+			return err
+		}
+		if err := p.add(raw); err != nil {
+			return err
+		}
+	}
+	if err := p.close(); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(out, "\n4. A missing image gives a typed error:\n\n")
 	_, _, err = c.DescribeImage(ctx, region, "img-doesnotexist")
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || !errors.Is(err, client.ErrNotFound) {
@@ -79,7 +122,7 @@ func (a *App) runDemo(ctx context.Context) error {
 	if err := srv.Images().Transition(region, id, api.ImageStatusReady, demoBuild); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n3. Wait for a new image to become ready (about %s):\n\n", demoBuild)
+	fmt.Fprintf(out, "\n5. Wait for a new image to become ready (about %s):\n\n", demoBuild)
 	if err := a.wait(ctx, c, region, id, time.Minute, &waitFlags{minDelay: 250 * time.Millisecond, maxDelay: time.Second, grace: time.Second}); err != nil {
 		return err
 	}

@@ -147,7 +147,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 	}
 	wg.Wait()
 	bar.clear()
-	if err := out.flush(); err != nil {
+	if err := out.close(); err != nil {
 		return &exitError{ExitError, err}
 	}
 	switch {

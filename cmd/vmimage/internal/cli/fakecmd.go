@@ -14,10 +14,12 @@ func (a *App) fakeCommand() *cobra.Command {
 	var addr string
 	cmd := &cobra.Command{
 		Use:   "fake",
-		Short: "Run the fake DescribeImage service (for tests, in any language)",
-		Long: `Serve the fake JD Cloud DescribeImage service until interrupted. It checks
-JDCLOUD2 signatures against its test credentials (printed at start), serves seeded
-images in every documented region, and answers the documented errors.`,
+		Short: "Run the fake image read service (for tests, in any language)",
+		Long: `Serve the fake JD Cloud image read service until interrupted: DescribeImage,
+DescribeImages (every filter, paged), DescribeImageConstraints(Batch) and
+DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
+(printed at start), serves seeded images in every documented region (a catalog of
+` + fmt.Sprint(fake.SeedPublicInCatalogRegion) + ` public images in ` + fake.SeedCatalogRegion + `), and answers the documented errors.`,
 		Args: exactArgs(0, "fake takes no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			srv, err := fake.Start(fake.WithAddr(addr))
@@ -25,15 +27,25 @@ images in every documented region, and answers the documented errors.`,
 				return &exitError{ExitError, err}
 			}
 			creds := srv.Credentials()
-			fmt.Fprintf(a.Stdout, "fake DescribeImage service listening on %s\n", srv.URL)
-			fmt.Fprintf(a.Stdout, "  GET %s/v1/regions/{regionId}/images/{imageId}, signed with JDCLOUD2-HMAC-SHA256\n", srv.URL)
+			fmt.Fprintf(a.Stdout, "fake image read service listening on %s\n", srv.URL)
+			fmt.Fprintf(a.Stdout, "  GET %s/v1/regions/{regionId}/images[/{imageId}[/constraints|/members]] and /imageConstraints,\n", srv.URL)
+			fmt.Fprintf(a.Stdout, "  signed with JDCLOUD2-HMAC-SHA256\n")
 			fmt.Fprintf(a.Stdout, "  test credentials (they only open this fake):\n")
 			fmt.Fprintf(a.Stdout, "    export JDCLOUD_ACCESS_KEY=%s JDCLOUD_SECRET_KEY=%s\n", creds.AccessKey, creds.SecretKey)
-			fmt.Fprintf(a.Stdout, "  images:\n")
+			perRegion := map[string]int{}
+			var regions []string
 			for _, e := range srv.Images().List() {
-				fmt.Fprintf(a.Stdout, "    %-11s %s  %s\n", e.Region, *e.Image.ImageId, str(e.Image.Name))
+				if perRegion[e.Region] == 0 {
+					regions = append(regions, e.Region)
+				}
+				perRegion[e.Region]++
 			}
-			fmt.Fprintf(a.Stdout, "  try: vmimage --endpoint %s --region cn-north-1 describe %s\n", srv.URL, fake.SeedCentOS)
+			fmt.Fprintf(a.Stdout, "  images:")
+			for _, r := range regions {
+				fmt.Fprintf(a.Stdout, " %d in %s;", perRegion[r], r)
+			}
+			fmt.Fprintf(a.Stdout, " vmimage list --source public --all lists a region's public ones\n")
+			fmt.Fprintf(a.Stdout, "  try: vmimage --endpoint %s --region %s describe %s\n", srv.URL, fake.SeedCatalogRegion, fake.SeedCentOS)
 			<-cmd.Context().Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()

@@ -3,10 +3,13 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/width"
@@ -14,23 +17,36 @@ import (
 	"github.com/vmimage/vmimage/client/api"
 )
 
-// formats are describe's output formats.
-var formats = []string{"table", "wide", "json", "yaml"}
+// formats are the output formats of the commands that print images.
+var formats = []string{"table", "wide", "json", "jsonl", "yaml"}
 
 func validFormat(f string) bool { return slices.Contains(formats, f) }
 
-// printer writes images in one format: table and wide are aligned when flushed,
-// json (one object per line) and yaml (one document each) stream.
+// printer writes a stream of JSON objects (images, constraints, ...) in one format:
+// table and wide are aligned rows (see table), json one indented array, jsonl one
+// compact object per line, yaml one sequence. The json and yaml documents have the
+// same shape whatever the count, and all formats stream: close ends the document.
 type printer struct {
 	format string
 	w      io.Writer
-	region string
-	rows   [][]string // table and wide rows, aligned at flush
+	// row renders an object as table cells (wide when the format is wide); nil
+	// header means table and wide print nothing.
+	header func(wide bool) []string
+	row    func(raw json.RawMessage, wide bool) ([]string, error)
+	tab    table
 	n      int
 }
 
+// newPrinter returns a printer of images.
 func newPrinter(format string, w io.Writer, region string) *printer {
-	return &printer{format: format, w: w, region: region}
+	return &printer{format: format, w: w,
+		header: func(wide bool) []string {
+			if wide {
+				return append(slices.Clone(tableHeader), wideHeader...)
+			}
+			return tableHeader
+		},
+		row: func(raw json.RawMessage, wide bool) ([]string, error) { return imageRow(raw, wide, region) }}
 }
 
 var (
@@ -38,12 +54,24 @@ var (
 	wideHeader  = []string{"REGION", "PROGRESS", "ROOT DEVICE", "DATA DISKS", "SIZE MB", "CREATED", "OFFLINE"}
 )
 
-// add prints one image, given as the service's JSON (unknown fields are kept by the
-// json and yaml formats).
+// add prints one object, given as the service's JSON (unknown fields are kept by the
+// json, jsonl and yaml formats).
 func (p *printer) add(raw json.RawMessage) error {
 	defer func() { p.n++ }()
 	switch p.format {
 	case "json":
+		var b bytes.Buffer
+		b.WriteString(",\n  ")
+		if p.n == 0 {
+			b.Reset()
+			b.WriteString("[\n  ")
+		}
+		if err := json.Indent(&b, raw, "  ", "  "); err != nil {
+			return err
+		}
+		_, err := p.w.Write(b.Bytes())
+		return err
+	case "jsonl":
 		var b bytes.Buffer
 		if err := json.Compact(&b, raw); err != nil {
 			return err
@@ -56,28 +84,51 @@ func (p *printer) add(raw json.RawMessage) error {
 		if err != nil {
 			return err
 		}
-		if p.n > 0 {
-			if _, err := io.WriteString(p.w, "---\n"); err != nil {
-				return err
-			}
-		}
 		_, err = p.w.Write(b)
 		return err
 	}
-	var img api.Image
-	if err := json.Unmarshal(raw, &img); err != nil {
+	wide := p.format == "wide"
+	if p.n == 0 {
+		p.tab.add(p.header(wide))
+	}
+	row, err := p.row(raw, wide)
+	if err != nil {
 		return err
 	}
-	if p.n == 0 {
-		header := tableHeader
-		if p.format == "wide" {
-			header = append(slices.Clone(tableHeader), wideHeader...)
-		}
-		p.rows = append(p.rows, header)
+	p.tab.add(row)
+	return nil
+}
+
+// flush writes the table rows added so far (streamed output); other formats write as
+// they go.
+func (p *printer) flush() error { return p.tab.flush(p.w) }
+
+// close flushes and ends the document: the json array's bracket, an empty array or
+// sequence when nothing was added.
+func (p *printer) close() error {
+	if err := p.flush(); err != nil {
+		return err
+	}
+	var end string
+	switch {
+	case p.format == "json" && p.n > 0:
+		end = "\n]\n"
+	case p.format == "json" || p.format == "yaml" && p.n == 0:
+		end = "[]\n"
+	}
+	_, err := io.WriteString(p.w, end)
+	return err
+}
+
+// imageRow renders an image as table cells. Text from the service is escaped.
+func imageRow(raw json.RawMessage, wide bool, region string) ([]string, error) {
+	var img api.Image
+	if err := json.Unmarshal(raw, &img); err != nil {
+		return nil, err
 	}
 	row := []string{str(img.ImageId), str(img.Name), str(img.Status), str(img.Platform), str(img.OsVersion),
 		str(img.Architecture), str(img.ImageSource), num(img.SystemDiskSizeGB)}
-	if p.format == "wide" {
+	if wide {
 		progress := str(img.Progress)
 		if progress != "-" {
 			progress += "%"
@@ -90,36 +141,45 @@ func (p *printer) add(raw json.RawMessage) error {
 		if img.Offline != nil && *img.Offline {
 			offline = "true"
 		}
-		row = append(row, p.region, progress, str(img.RootDeviceType), disks, num(img.SizeMB), str(img.CreateTime), offline)
+		row = append(row, region, progress, str(img.RootDeviceType), disks, num(img.SizeMB), str(img.CreateTime), offline)
 	}
-	p.rows = append(p.rows, row)
-	return nil
+	return row, nil
 }
 
-// flush writes the table, columns aligned by display width (CJK characters take two
-// cells), two spaces apart.
-func (p *printer) flush() error {
-	if len(p.rows) == 0 {
+// table aligns rows by display width (CJK characters take two cells), two spaces
+// apart. It streams: flush writes the rows added so far, and a column never narrows,
+// so later rows stay aligned with earlier ones unless a cell is wider than any seen.
+type table struct {
+	rows   [][]string
+	widths []int
+}
+
+func (t *table) add(row []string) { t.rows = append(t.rows, row) }
+
+func (t *table) flush(w io.Writer) error {
+	if len(t.rows) == 0 {
 		return nil
 	}
-	widths := make([]int, len(p.rows[0]))
-	for _, row := range p.rows {
+	for _, row := range t.rows {
+		for len(t.widths) < len(row) {
+			t.widths = append(t.widths, 0)
+		}
 		for i, cell := range row {
-			widths[i] = max(widths[i], displayWidth(cell))
+			t.widths[i] = max(t.widths[i], displayWidth(cell))
 		}
 	}
 	var b strings.Builder
-	for _, row := range p.rows {
+	for _, row := range t.rows {
 		for i, cell := range row {
 			b.WriteString(cell)
 			if i < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))
+				b.WriteString(strings.Repeat(" ", t.widths[i]-displayWidth(cell)+2))
 			}
 		}
 		b.WriteByte('\n')
 	}
-	p.rows = nil
-	_, err := io.WriteString(p.w, b.String())
+	t.rows = t.rows[:0]
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 
@@ -137,12 +197,42 @@ func displayWidth(s string) int {
 	return n
 }
 
-// str renders an optional string-like field, "-" when absent or empty.
+// str renders an optional string-like field, "-" when absent or empty, with control
+// characters escaped (terminalSafe).
 func str[T ~string](p *T) string {
 	if p == nil || *p == "" {
 		return "-"
 	}
-	return string(*p)
+	return terminalSafe(string(*p))
+}
+
+// terminalSafe escapes what a terminal would act on in text from the network:
+// control characters (ESC, BEL, CR, ...) and invalid UTF-8 become Go escapes (\x1b),
+// so a name chosen by another tenant cannot move the cursor or retitle the window.
+func terminalSafe(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func num(p *int) string {
@@ -152,11 +242,12 @@ func num(p *int) string {
 	return strconv.Itoa(*p)
 }
 
-// toYAML renders JSON as YAML, keys sorted, field names the API's.
+// toYAML renders JSON as one item of a YAML sequence, keys sorted, field names the
+// API's.
 func toYAML(raw json.RawMessage) ([]byte, error) {
 	var generic any
 	if err := json.Unmarshal(raw, &generic); err != nil {
 		return nil, err
 	}
-	return yaml.Marshal(generic)
+	return yaml.Marshal([]any{generic})
 }

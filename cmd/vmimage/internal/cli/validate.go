@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,29 +17,42 @@ import (
 
 func (a *App) validateCommand() *cobra.Command {
 	var status int
+	var operation string
 	cmd := &cobra.Command{
 		Use:   "validate [FILE|-]...",
 		Short: "Check saved response bodies against the API's spec",
-		Long: `Validate recorded DescribeImage response bodies against the embedded OpenAPI
-document, printing every violation with its JSON pointer. The status is --status,
-or read from the body (error.code for an error envelope, else 200). With no file,
-or "-", the body is read from stdin. Exits 1 on any violation.`,
-		Example: "  vmimage validate responses/*.json\n  curl ... | vmimage validate --status 404 -",
+		Long: `Validate recorded response bodies of one operation (--operation, default
+describeImage) against the embedded OpenAPI document, printing every violation with
+its JSON pointer. The status is --status, or read from the body (error.code for an
+error envelope, else 200). With no file, or "-", the body is read from stdin. Exits 1
+on any violation.`,
+		Example: "  vmimage validate responses/*.json\n  vmimage validate --operation describeImages pages/*.json\n  curl ... | vmimage validate --status 404 -",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if status != 0 && (status < 100 || status > 599) {
 				return usage("--status %d is not an HTTP status", status)
 			}
-			return a.runValidate(cmd.Context(), args, status)
+			return a.runValidate(cmd.Context(), args, operation, status)
 		},
 	}
 	cmd.Flags().IntVar(&status, "status", 0, "HTTP status the bodies were answered with (default: from the body)")
+	cmd.Flags().StringVar(&operation, "operation", "describeImage", "operation id the bodies answer (describeImage, describeImages, describeImageConstraints, describeImageConstraintsBatch, describeImageMembers)")
+	_ = cmd.RegisterFlagCompletionFunc("operation", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		v, err := validate.Default()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		return v.Operations(), cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 
-func (a *App) runValidate(ctx context.Context, files []string, status int) error {
+func (a *App) runValidate(ctx context.Context, files []string, operation string, status int) error {
 	v, err := validate.Default()
 	if err != nil {
 		return &exitError{ExitError, err}
+	}
+	if !slices.Contains(v.Operations(), operation) {
+		return usage("--operation %q is not an operation of the spec (want one of %s)", operation, strings.Join(v.Operations(), ", "))
 	}
 	if len(files) == 0 {
 		files = []string{"-"}
@@ -52,7 +67,7 @@ func (a *App) runValidate(ctx context.Context, files []string, status int) error
 		if st == 0 {
 			st = statusFromBody(body)
 		}
-		err = v.ValidateBody(ctx, st, "application/json", body)
+		err = v.ValidateBody(ctx, operation, st, "application/json", body)
 		var verr *validate.Error
 		switch {
 		case err == nil:

@@ -1,0 +1,153 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/query"
+	"github.com/vmimage/vmimage/signer"
+)
+
+// call is what an operation hands the pipeline: who it is (for errors, logs and the
+// signature's region) and how to build its request. The pipeline knows nothing else
+// of the operation.
+type call struct {
+	op Operation
+	// id is the spec's operationId; it selects the indexed array parameters.
+	id string
+	// build returns the request for server (the endpoint + "/v1/"), normally with
+	// one of the generated api.New<Op>Request builders.
+	build func(server string) (*http.Request, error)
+}
+
+// newCall returns the call of one operation in one region.
+func newCall(name, id, region, resource string, build func(server string) (*http.Request, error)) call {
+	return call{op: Operation{Service: Service, Name: name, Region: region, Resource: resource}, id: id, build: build}
+}
+
+// invoke runs a call through the pipeline and decodes the success envelope's result
+// into T. check, when not nil, names what a decoded result lacks that the operation
+// promises ("" when nothing).
+func invoke[T any](ctx context.Context, c *Client, cl call, check func(*T) string) (*T, *Response, error) {
+	body, resp, err := c.send(ctx, cl)
+	if err != nil {
+		return nil, resp, err
+	}
+	out, reqID, err := decodeSuccess(cl.op, resp.StatusCode, resp.Header, body, check)
+	resp.RequestID = reqID
+	return out, resp, err
+}
+
+// send builds the request once, then makes attempts until one gives a final answer:
+// it returns the body of a 2xx response, or the typed error of the last attempt.
+func (c *Client) send(ctx context.Context, cl call) ([]byte, *Response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, &RequestError{Op: cl.op, Err: err}
+	}
+	tmpl, err := c.prepare(ctx, cl)
+	if err != nil {
+		return nil, nil, &RequestError{Op: cl.op, Err: fmt.Errorf("building the request: %w", err)}
+	}
+	policy := c.cfg.retry
+	resp := &Response{}
+	paid := 0
+	var last error
+	for attempt := 1; ; attempt++ {
+		if err := c.limiter.wait(ctx); err != nil {
+			return nil, resp, &RequestError{Op: cl.op, Attempts: attempt - 1, Err: err, Last: last}
+		}
+		o := c.attempt(ctx, cl, tmpl, attempt)
+		resp.Attempts = attempt
+		if o.status != 0 {
+			resp.StatusCode, resp.Header = o.status, o.header
+			resp.RequestID = o.header.Get(signer.HeaderRequestID)
+		}
+		if o.err == nil {
+			c.budget.success(paid)
+			return o.body, resp, nil
+		}
+		if reqID := requestIDOf(o.err); reqID != "" {
+			resp.RequestID = reqID
+		}
+		last = o.err
+		if !o.retryable {
+			return nil, resp, o.err
+		}
+		if attempt >= policy.MaxAttempts {
+			if policy.MaxAttempts == 1 {
+				return nil, resp, last
+			}
+			return nil, resp, &MaxAttemptsError{Op: cl.op, Attempts: attempt, Err: last}
+		}
+		cost, ok := c.budget.take(o.timeout)
+		if !ok {
+			return nil, resp, &MaxAttemptsError{Op: cl.op, Attempts: attempt, BudgetExhausted: true, Err: last}
+		}
+		paid += cost
+		delay := policy.backoff(attempt, c.cfg.random())
+		if o.hasRetryAfter {
+			delay = min(o.retryAfter, policy.MaxRetryAfter)
+		}
+		// The deadline is the caller's, on the wall clock, whatever clock sleeps.
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
+			return nil, resp, &RequestError{Op: cl.op, Attempts: attempt, Err: fmt.Errorf("next retry in %s would pass the deadline: %w", delay.Round(time.Millisecond), context.DeadlineExceeded), Last: last}
+		}
+		if err := c.cfg.clock.Sleep(ctx, delay); err != nil {
+			return nil, resp, &RequestError{Op: cl.op, Attempts: attempt, Err: err, Last: last}
+		}
+	}
+}
+
+// prepare builds the call's request template: the generated builder's request with
+// the query in canonical form (array parameters indexed) and every path segment
+// strictly escaped, so that what is signed is byte for byte what is sent.
+func (c *Client) prepare(ctx context.Context, cl call) (*http.Request, error) {
+	req, err := cl.build(c.server)
+	if err != nil {
+		return nil, err
+	}
+	if req.URL.RawQuery != "" {
+		v, err := url.ParseQuery(req.URL.RawQuery)
+		if err != nil {
+			return nil, err
+		}
+		req.URL.RawQuery = query.Encode(query.Index(v, api.IndexedArrayParams[cl.id]))
+	}
+	canonicalizePath(req)
+	return req.WithContext(ctx), nil
+}
+
+// requestIDOf reads the request id an attempt's typed error carries.
+func requestIDOf(err error) string {
+	switch e := err.(type) {
+	case *APIError:
+		return e.RequestID
+	case *UnexpectedResponseError:
+		return e.RequestID
+	}
+	return ""
+}
+
+// canonicalizePath re-escapes every path segment strictly (all but A-Z a-z 0-9 - . _ ~),
+// so the bytes on the wire are the ones JDCLOUD2 canonicalisation expects and signs.
+func canonicalizePath(req *http.Request) {
+	p := req.URL.Path
+	plain := true
+	for i := 0; i < len(p) && plain; i++ {
+		plain = p[i] == '/' || query.Unreserved(p[i])
+	}
+	if plain { // nothing to escape: the path is its own escaped form
+		req.URL.RawPath = ""
+		return
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = query.Escape(s)
+	}
+	req.URL.RawPath = strings.Join(segs, "/")
+}

@@ -1,0 +1,20 @@
+package client
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/vmimage/vmimage/client/api"
+)
+
+// DescribeImageMembers returns the accounts (pins and login names) a private image is
+// shared with. Parameters are checked and failures typed as for DescribeImage.
+func (c *Client) DescribeImageMembers(ctx context.Context, regionID, imageID string) (*api.DescribeImageMembersResult, *Response, error) {
+	cl := newCall("DescribeImageMembers", "describeImageMembers", regionID, imageID, func(server string) (*http.Request, error) {
+		return api.NewDescribeImageMembersRequest(server, regionID, imageID)
+	})
+	if err := checkPathIDs(cl.op, regionID, "imageId", imageID); err != nil {
+		return nil, nil, err
+	}
+	return invoke[api.DescribeImageMembersResult](ctx, c, cl, nil)
+}

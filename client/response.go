@@ -1,0 +1,21 @@
+package client
+
+import "net/http"
+
+// Response is what a call learned besides its result. Every call returns one, the
+// same for every operation, so it can grow without changing any signature.
+//
+// It is nil only when the call failed before sending anything (an invalid
+// parameter, a context already done); after a failed call it describes the last
+// attempt (StatusCode 0 when that attempt got no HTTP response).
+type Response struct {
+	// RequestID is the x-jdcloud-request-id of the last response (or its body's
+	// requestId), "" when there was none.
+	RequestID string
+	// StatusCode is the HTTP status of the last response.
+	StatusCode int
+	// Header is the last response's header.
+	Header http.Header
+	// Attempts is how many attempts were sent, retries included.
+	Attempts int
+}

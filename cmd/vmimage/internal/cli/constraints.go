@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vmimage/vmimage/client/api"
+)
+
+func (a *App) constraintsCommand(g *globals) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "constraints IMAGE_ID...",
+		Short: "Show which instance types images may be launched on",
+		Long: `Show the instance-type constraints of images: "only" lists the only instance types an
+image runs on (includes), "all but" the types it does not run on (excludes). One id
+makes one DescribeImageConstraints call; several (at most 100, public or thirdparty
+images) make one DescribeImageConstraintsBatch call, and ids the answer leaves out are
+named on stderr.`,
+		Example: "  vmimage constraints img-m5s0ab1c29\n  vmimage constraints img-a img-b -o json",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return fail(a.runConstraints(cmd.Context(), g, output, args))
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
+	return cmd
+}
+
+func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids []string) error {
+	if !validFormat(output) {
+		return usage("unknown output format %q (want one of %s)", output, strings.Join(formats, ", "))
+	}
+	if len(ids) == 0 {
+		return usage("constraints needs at least one image id")
+	}
+	c, err := a.newClient(g)
+	if err != nil {
+		return err
+	}
+	region, err := a.region(g, c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel, _ := withTimeout(ctx, g, 2*time.Minute)
+	defer cancel()
+	var list []api.ImageConstraint
+	if len(ids) == 1 {
+		one, _, err := c.DescribeImageConstraints(ctx, region, ids[0])
+		if err != nil {
+			return err
+		}
+		list = []api.ImageConstraint{*one}
+	} else {
+		if list, _, err = c.DescribeImageConstraintsBatch(ctx, region, ids); err != nil {
+			return err
+		}
+	}
+	out := &printer{format: output, w: a.Stdout,
+		header: func(bool) []string { return []string{"IMAGE ID", "RUNS ON", "INSTANCE TYPES"} },
+		row:    constraintRow}
+	got := map[string]bool{}
+	for _, ic := range list {
+		if ic.ImageId != nil {
+			got[*ic.ImageId] = true
+		}
+		raw, err := json.Marshal(ic)
+		if err == nil {
+			err = out.add(raw)
+		}
+		if err != nil {
+			return &exitError{ExitError, err}
+		}
+	}
+	if err := out.close(); err != nil {
+		return &exitError{ExitError, err}
+	}
+	for _, id := range ids {
+		if !got[id] {
+			fmt.Fprintf(a.Stderr, "vmimage: %s: no constraints returned (not a public or thirdparty image, or none set)\n", terminalSafe(id))
+		}
+	}
+	return nil
+}
+
+// constraintRow renders a constraint: "only" for includes, "all but" for excludes.
+func constraintRow(raw json.RawMessage, _ bool) ([]string, error) {
+	var ic api.ImageConstraint
+	if err := json.Unmarshal(raw, &ic); err != nil {
+		return nil, err
+	}
+	runsOn, types := "any", "-"
+	if c := ic.ImageInstanceTypeConstraint; c != nil {
+		safe := make([]string, len(c.InstanceTypes))
+		for i, t := range c.InstanceTypes {
+			safe[i] = terminalSafe(t)
+		}
+		if len(safe) > 0 {
+			types = strings.Join(safe, ", ")
+		}
+		switch {
+		case c.ConstraintsType == nil:
+			runsOn = "?"
+		case *c.ConstraintsType == api.ImageInstanceTypeConstraintConstraintsTypeIncludes:
+			runsOn = "only"
+		case *c.ConstraintsType == api.ImageInstanceTypeConstraintConstraintsTypeExcludes && len(safe) > 0:
+			runsOn = "all but"
+		case *c.ConstraintsType != api.ImageInstanceTypeConstraintConstraintsTypeExcludes:
+			runsOn = terminalSafe(string(*c.ConstraintsType))
+		}
+	}
+	return []string{str(ic.ImageId), runsOn, types}, nil
+}

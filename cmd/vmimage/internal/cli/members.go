@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vmimage/vmimage/client/api"
+)
+
+func (a *App) membersCommand(g *globals) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:     "members IMAGE_ID",
+		Short:   "Show whom a private image is shared with",
+		Long:    `Show the accounts (pins and login names) a private image is shared with (DescribeImageMembers).`,
+		Example: "  vmimage members img-privshare01 --region cn-north-1",
+		Args:    exactArgs(1, "members takes one image id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return fail(a.runMembers(cmd.Context(), g, output, args[0]))
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
+	return cmd
+}
+
+func (a *App) runMembers(ctx context.Context, g *globals, output, imageID string) error {
+	if !validFormat(output) {
+		return usage("unknown output format %q (want one of %s)", output, strings.Join(formats, ", "))
+	}
+	c, err := a.newClient(g)
+	if err != nil {
+		return err
+	}
+	region, err := a.region(g, c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel, _ := withTimeout(ctx, g, 2*time.Minute)
+	defer cancel()
+	m, _, err := c.DescribeImageMembers(ctx, region, imageID)
+	if err != nil {
+		return err
+	}
+	out := &printer{format: output, w: a.Stdout,
+		header: func(bool) []string { return []string{"ACCOUNT", "KIND"} },
+		row: func(raw json.RawMessage, _ bool) ([]string, error) {
+			var r [2]string
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return nil, err
+			}
+			return []string{terminalSafe(r[0]), r[1]}, nil
+		}}
+	if output == "table" || output == "wide" {
+		for _, list := range []struct {
+			kind  string
+			names []string
+		}{{"pin", m.Pins}, {"login name", m.LoginNames}} {
+			for _, name := range list.names {
+				raw, _ := json.Marshal([2]string{name, list.kind})
+				if err := out.add(raw); err != nil {
+					return &exitError{ExitError, err}
+				}
+			}
+		}
+		if out.n == 0 {
+			a.Stderr.Write([]byte("vmimage: " + terminalSafe(imageID) + " is shared with no one\n"))
+		}
+		return out.close()
+	}
+	raw, err := json.Marshal(membersDoc{ImageID: imageID, DescribeImageMembersResult: *m})
+	if err == nil {
+		err = out.add(raw)
+	}
+	if err == nil {
+		err = out.close()
+	}
+	if err != nil {
+		return &exitError{ExitError, err}
+	}
+	return nil
+}
+
+// membersDoc is what json and yaml print: the result with the image it is about.
+type membersDoc struct {
+	ImageID string `json:"imageId"`
+	api.DescribeImageMembersResult
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/fake"
+)
+
+// TestListAllPrintsEveryImageOnce lists every source of the catalog region with --all:
+// together they print every seeded image of the region exactly once.
+func TestListAllPrintsEveryImageOnce(t *testing.T) {
+	e := newEnv(t)
+	var want []string
+	for _, img := range e.srv.Images().InRegion(fake.SeedCatalogRegion) {
+		want = append(want, *img.ImageId)
+	}
+	var got []string
+	for _, args := range [][]string{
+		{"--source", "public", "--offline"}, {"--source", "thirdparty", "--offline"}, {"--source", "private"},
+		{"--source", "shared"}, {"--source", "community"},
+	} {
+		r := e.run(t, append([]string{"list", "-r", fake.SeedCatalogRegion, "--all", "-o", "jsonl"}, args...)...)
+		wantCode(t, r, ExitOK)
+		for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			if line == "" {
+				continue
+			}
+			var img struct {
+				ImageID string `json:"imageId"`
+			}
+			if err := json.Unmarshal([]byte(line), &img); err != nil {
+				t.Fatalf("%v: line %q: %v", args, line, err)
+			}
+			got = append(got, img.ImageID)
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("list --all printed\n%v\nwant every image of the region once\n%v", got, want)
+	}
+	if len(want) < 30 {
+		t.Errorf("the catalog region has only %d images", len(want))
+	}
+}
+
+func TestListFormats(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--page-size", "10", "--page", "3")
+	wantCode(t, r, ExitOK)
+	golden(t, "list_page3.golden", r.stdout)
+	if r.stderr != "page 3: 10 image(s) of 30 matching; --all lists every page\n" {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	// json is one array whatever the count; an empty result is [] in json and yaml.
+	for _, c := range []struct {
+		format, want string
+		n            int
+	}{{"json", "", 30}, {"yaml", "", 30}} {
+		r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--all", "-o", c.format)
+		wantCode(t, r, ExitOK)
+		if c.format == "json" {
+			var arr []map[string]any
+			if err := json.Unmarshal([]byte(r.stdout), &arr); err != nil || len(arr) != c.n {
+				t.Errorf("json: %d images, %v", len(arr), err)
+			}
+		} else if strings.Count(r.stdout, "\n- ") != c.n-1 || !strings.HasPrefix(r.stdout, "- ") {
+			t.Errorf("yaml is not a sequence of %d:\n%s", c.n, r.stdout[:200])
+		}
+		empty := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--name", "nothing like it", "-o", c.format)
+		if empty.stdout != "[]\n" {
+			t.Errorf("%s of nothing: %q", c.format, empty.stdout)
+		}
+	}
+	r = e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--platform", "Ubuntu", "--arch", "arm64", "--all")
+	wantCode(t, r, ExitOK)
+	golden(t, "list_filtered.golden", r.stdout)
+}
+
+func TestListUsageErrors(t *testing.T) {
+	e := newEnv(t)
+	for args, want := range map[string]string{
+		"list -r cn-north-1": "invalid imageSource: is required unless ids are given",
+		"list -r cn-north-1 --source public --page-size 5": "invalid pageSize",
+		"list -r cn-north-1 --source public --page 0":      "--page 0 must be at least 1",
+		"list -r cn-north-1 --source everything":           "invalid imageSource",
+		"list -r cn-north-1 --source public -o xml":        "unknown output format",
+		"list -r cn-north-1 --source public img-a":         "list takes no arguments",
+		"list -r cn-north-1 --id img-a --id img-b/c":       "invalid ids[1]",
+		"constraints -r cn-north-1":                        "at least one image id",
+		"members -r cn-north-1":                            "members takes one image id",
+		"validate --operation describeEverything -":        "not an operation of the spec",
+		"constraints -r cn-north-1 img-a -o xml":           "unknown output format",
+	} {
+		r := e.run(t, strings.Fields(args)...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, want) {
+			t.Errorf("%s: exit %d, stderr %q, want 2 and %q", args, r.code, r.stderr, want)
+		}
+	}
+}
+
+func TestConstraintsAndMembersCommands(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "constraints", "-r", "cn-north-1", fake.SeedCentOS)
+	wantCode(t, r, ExitOK)
+	golden(t, "constraints_one.golden", r.stdout)
+	r = e.run(t, "constraints", "-r", "cn-north-1", fake.SeedCentOS, fake.SeedUbuntu, "img-catalog05")
+	wantCode(t, r, ExitOK)
+	golden(t, "constraints_batch.golden", r.stdout)
+	if !strings.Contains(r.stderr, "img-catalog05: no constraints returned") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	r = e.run(t, "constraints", "-r", "cn-north-1", "img-nosuch01")
+	wantCode(t, r, ExitNotFound)
+
+	r = e.run(t, "members", "-r", "cn-north-1", fake.SeedShared)
+	wantCode(t, r, ExitOK)
+	golden(t, "members.golden", r.stdout)
+	r = e.run(t, "members", "-r", "cn-north-1", fake.SeedShared, "-o", "json")
+	wantCode(t, r, ExitOK)
+	var doc []struct {
+		ImageID string   `json:"imageId"`
+		Pins    []string `json:"pins"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc) != 1 || doc[0].ImageID != fake.SeedShared || len(doc[0].Pins) != 2 {
+		t.Errorf("members json: %+v %v\n%s", doc, err, r.stdout)
+	}
+	r = e.run(t, "members", "-r", "cn-north-1", fake.SeedPrivate)
+	wantCode(t, r, ExitOK)
+	if r.stdout != "" || !strings.Contains(r.stderr, "shared with no one") {
+		t.Errorf("unshared: stdout %q stderr %q", r.stdout, r.stderr)
+	}
+}
+
+func TestServerTextIsEscapedInTables(t *testing.T) {
+	e := newEnv(t)
+	id, name := "img-evil00001", "pwned\x1b]0;owned\x07\x1b[2J name"
+	if err := e.srv.Images().Put("cn-north-1", fakeImage(id, name)); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"describe", "-r", "cn-north-1", id},
+		{"describe", "-r", "cn-north-1", "-o", "wide", id},
+		{"list", "-r", "cn-north-1", "--id", id},
+	} {
+		r := e.run(t, args...)
+		wantCode(t, r, ExitOK)
+		if strings.ContainsAny(r.stdout, "\x1b\x07") || !strings.Contains(r.stdout, `pwned\x1b]0;owned\a\x1b[2J name`) {
+			t.Errorf("%v printed %q", args, r.stdout)
+		}
+	}
+	// json stays exact: the escape is JSON's own.
+	r := e.run(t, "describe", "-r", "cn-north-1", "-o", "json", id)
+	if !strings.Contains(r.stdout, `\u001b]0;owned\u0007`) {
+		t.Errorf("json: %s", r.stdout)
+	}
+}
+
+func fakeImage(id, name string) api.Image {
+	status, source := api.ImageStatusReady, api.ImageImageSourcePrivate
+	return api.Image{ImageId: &id, Name: &name, Status: &status, ImageSource: &source}
+}

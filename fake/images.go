@@ -1,0 +1,186 @@
+package fake
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/vmimage/vmimage/client/api"
+)
+
+// The service's paging defaults and bounds, as documented in openapi.yaml.
+const (
+	defaultPageSize = 20
+	minPageSize     = 10
+	maxPageSize     = 100
+	maxIDs          = 100
+)
+
+// DescribeImages implements the generated StrictServerInterface: every filter of the
+// spec, paged, with totalCount counting all matches.
+func (s *Service) DescribeImages(ctx context.Context, req DescribeImagesRequestObject) (DescribeImagesResponseObject, error) {
+	if err := checkRegion(req.RegionId); err != nil {
+		return nil, err
+	}
+	p := req.Params
+	number, size := deref(p.PageNumber, 1), deref(p.PageSize, defaultPageSize)
+	switch {
+	case p.ImageSource == nil && p.Ids == nil:
+		return nil, invalidArgument("imageSource is required unless ids are given")
+	case p.ImageSource != nil && !p.ImageSource.Valid():
+		return nil, invalidArgument("Invalid imageSource '%s'", *p.ImageSource)
+	case number < 1:
+		return nil, invalidArgument("pageNumber %d is not at least 1", number)
+	case size < minPageSize || size > maxPageSize:
+		return nil, invalidArgument("pageSize %d is not between %d and %d", size, minPageSize, maxPageSize)
+	case p.Ids != nil && len(*p.Ids) > maxIDs:
+		return nil, invalidArgument("ids has %d elements, at most %d are allowed", len(*p.Ids), maxIDs)
+	case p.InstanceIds != nil && len(*p.InstanceIds) > maxIDs:
+		return nil, invalidArgument("instanceIds has %d elements, at most %d are allowed", len(*p.InstanceIds), maxIDs)
+	}
+	var matches []api.Image
+	for _, img := range s.store.InRegion(req.RegionId) {
+		if matchesFilter(img, p) {
+			matches = append(matches, img)
+		}
+	}
+	page := []api.Image{}
+	if start := (number - 1) * size; start < len(matches) {
+		page = matches[start:min(start+size, len(matches))]
+	}
+	reqID := requestIDFrom(ctx)
+	return DescribeImages200JSONResponse{DescribeImagesOKJSONResponse{
+		Body:    api.DescribeImagesOutput{RequestId: reqID, Result: api.DescribeImagesResult{Images: page, TotalCount: len(matches)}},
+		Headers: DescribeImagesOKResponseHeaders{XJdcloudRequestId: &reqID},
+	}}, nil
+}
+
+// legacySources maps the 2019 imageSource vocabulary to today's.
+var legacySources = map[string]string{"jcloud": "public", "marketplace": "thirdparty", "self": "private", "share": "shared"}
+
+// matchesFilter applies every filter DescribeImages was given.
+func matchesFilter(img api.Image, p api.DescribeImagesParams) bool {
+	source := str(img.ImageSource)
+	if today, ok := legacySources[source]; ok {
+		source = today
+	}
+	offline := img.Offline != nil && *img.Offline
+	bootMode := str(img.BootMode)
+	if bootMode == "" {
+		bootMode = string(api.ImageBootModeBios)
+	}
+	switch {
+	case p.Ids != nil && !slices.Contains(*p.Ids, str(img.ImageId)):
+	case p.ImageSource != nil && string(*p.ImageSource) != source:
+	// Offline images are listed only when asked for, and only public and thirdparty
+	// ones are filtered so; a query by ids finds them anyway.
+	case p.Ids == nil && offline && !deref(p.Offline, false) && (source == "public" || source == "thirdparty"):
+	case p.Platform != nil && *p.Platform != str(img.Platform):
+	case p.ImageName != nil && !strings.Contains(strings.ToLower(str(img.Name)), strings.ToLower(*p.ImageName)):
+	case p.RootDeviceType != nil && string(*p.RootDeviceType) != str(img.RootDeviceType):
+	case p.LaunchPermission != nil && string(*p.LaunchPermission) != str(img.LaunchPermission):
+	case p.Status != nil && string(*p.Status) != str(img.Status):
+	case p.Architecture != nil && string(*p.Architecture) != str(img.Architecture):
+	case p.BootMode != nil && string(*p.BootMode) != bootMode:
+	case p.InstanceIds != nil && !slices.Contains(*p.InstanceIds, str(img.InstanceId)):
+	default:
+		return true
+	}
+	return false
+}
+
+// DescribeImageConstraints implements the generated StrictServerInterface. An image
+// without a stored constraint excludes nothing.
+func (s *Service) DescribeImageConstraints(ctx context.Context, req DescribeImageConstraintsRequestObject) (DescribeImageConstraintsResponseObject, error) {
+	if _, err := s.image(req.RegionId, req.ImageId); err != nil {
+		return nil, err
+	}
+	c, _ := s.store.Constraint(req.RegionId, req.ImageId)
+	if c == nil {
+		excludes := api.ImageInstanceTypeConstraintConstraintsTypeExcludes
+		c = &api.ImageInstanceTypeConstraint{ConstraintsType: &excludes, InstanceTypes: []string{}}
+	}
+	id := req.ImageId
+	reqID := requestIDFrom(ctx)
+	return DescribeImageConstraints200JSONResponse{DescribeImageConstraintsOKJSONResponse{
+		Body:    api.DescribeImageConstraintsOutput{RequestId: reqID, Result: api.DescribeImageConstraintsResult{ImageConstraints: api.ImageConstraint{ImageId: &id, ImageInstanceTypeConstraint: c}}},
+		Headers: DescribeImageConstraintsOKResponseHeaders{XJdcloudRequestId: &reqID},
+	}}, nil
+}
+
+// DescribeImageConstraintsBatch implements the generated StrictServerInterface: the
+// constraints of the public and thirdparty images named (all of them without ids)
+// that have one, in the order asked.
+func (s *Service) DescribeImageConstraintsBatch(ctx context.Context, req DescribeImageConstraintsBatchRequestObject) (DescribeImageConstraintsBatchResponseObject, error) {
+	if err := checkRegion(req.RegionId); err != nil {
+		return nil, err
+	}
+	var ids []string
+	if req.Params.Ids != nil {
+		ids = *req.Params.Ids
+		if len(ids) > maxIDs {
+			return nil, invalidArgument("ids has %d elements, at most %d are allowed", len(ids), maxIDs)
+		}
+		for _, id := range ids {
+			if !ImageIDPattern.MatchString(id) {
+				return nil, invalidArgument("Invalid imageId '%s'", id)
+			}
+		}
+	} else {
+		for _, img := range s.store.InRegion(req.RegionId) {
+			ids = append(ids, str(img.ImageId))
+		}
+	}
+	out := []api.ImageConstraint{}
+	for _, id := range ids {
+		img, ok := s.store.Get(req.RegionId, id)
+		source := str(img.ImageSource)
+		if today, legacy := legacySources[source]; legacy {
+			source = today
+		}
+		if !ok || (source != "public" && source != "thirdparty") {
+			continue
+		}
+		if c, _ := s.store.Constraint(req.RegionId, id); c != nil {
+			out = append(out, api.ImageConstraint{ImageId: &id, ImageInstanceTypeConstraint: c})
+		}
+	}
+	reqID := requestIDFrom(ctx)
+	return DescribeImageConstraintsBatch200JSONResponse{DescribeImageConstraintsBatchOKJSONResponse{
+		Body:    api.DescribeImageConstraintsBatchOutput{RequestId: reqID, Result: api.DescribeImageConstraintsBatchResult{ImageConstraints: out}},
+		Headers: DescribeImageConstraintsBatchOKResponseHeaders{XJdcloudRequestId: &reqID},
+	}}, nil
+}
+
+// DescribeImageMembers implements the generated StrictServerInterface.
+func (s *Service) DescribeImageMembers(ctx context.Context, req DescribeImageMembersRequestObject) (DescribeImageMembersResponseObject, error) {
+	if _, err := s.image(req.RegionId, req.ImageId); err != nil {
+		return nil, err
+	}
+	m, _ := s.store.Members(req.RegionId, req.ImageId)
+	if m.Pins == nil {
+		m.Pins = []string{}
+	}
+	if m.LoginNames == nil {
+		m.LoginNames = []string{}
+	}
+	reqID := requestIDFrom(ctx)
+	return DescribeImageMembers200JSONResponse{DescribeImageMembersOKJSONResponse{
+		Body:    api.DescribeImageMembersOutput{RequestId: reqID, Result: m},
+		Headers: DescribeImageMembersOKResponseHeaders{XJdcloudRequestId: &reqID},
+	}}, nil
+}
+
+func deref[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func str[T ~string](p *T) string {
+	if p == nil {
+		return ""
+	}
+	return string(*p)
+}
