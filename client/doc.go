@@ -1,19 +1,25 @@
-// Package client is a production-grade client for JD Cloud's Virtual Machines
-// DescribeImage call ("Query image details"), built over the code oapi-codegen
-// generates from the project's openapi.yaml (package client/api).
+// Package client is a production-grade client for JD Cloud's Virtual Machines image
+// read API, built over the code oapi-codegen generates from the project's
+// openapi.yaml (package client/api): DescribeImage, DescribeImages (and AllImages,
+// an iterator over every page), DescribeImageConstraints,
+// DescribeImageConstraintsBatch and DescribeImageMembers.
 //
 //	c, err := client.New() // credentials from the environment or ~/.jdc/config
 //	if err != nil { ... }
-//	img, requestID, err := c.DescribeImage(ctx, "cn-north-1", "img-m5s0ab1c29")
+//	img, resp, err := c.DescribeImage(ctx, "cn-north-1", "img-m5s0ab1c29")
 //	switch {
 //	case errors.Is(err, client.ErrNotFound): // no such image
 //	case err != nil: // see "Errors" below
 //	}
+//	fmt.Println(*img.Name, resp.RequestID)
 //
-// DescribeImageRaw returns the image's JSON as the service sent it (fields the spec
-// does not know yet included); DecodeResponse interprets a recorded response exactly
-// as DescribeImage would. WaitUntilImageReady polls until an image is ready, in the
-// style of the AWS SDKs' waiters (see its documentation).
+// Every call returns its result, a *Response (request id, status, header, attempts)
+// and an error, and goes through one pipeline: rate limit, build, sign (every
+// attempt afresh), send, bounded read, classify, retry, decode. DescribeImageRaw
+// returns the image's JSON as the service sent it (fields the spec does not know yet
+// included); DecodeResponse interprets a recorded response of any operation exactly
+// as the calls do. WaitUntilImageReady polls until an image is ready, in the style of
+// the AWS SDKs' waiters (see its documentation).
 //
 // # Credentials
 //
@@ -50,7 +56,8 @@
 //
 // # Errors
 //
-// Every error carries the operation, region and image id, and reads like
+// Every error carries the operation (service, name, region, and the image id or ids
+// it is about), and reads like
 //
 //	vmimage: describe image img-x in cn-north-1: 404 NOT_FOUND: Image 'img-x' not found (request id ...)
 //
@@ -59,9 +66,9 @@
 //   - *APIError: the service's JSON error (status, symbol, message, details,
 //     Retry-After, request id); errors.Is matches ErrNotFound, ErrUnauthorized,
 //     ErrForbidden, ErrThrottled;
-//   - *UnexpectedResponseError: not JSON, empty, malformed, a success without
-//     result.image, a redirect or a body too large (ErrResponseTooLarge), with a
-//     sanitised excerpt of the body;
+//   - *UnexpectedResponseError: not JSON, empty, malformed, a success without its
+//     result (result.image, result.totalCount, ...), a redirect or a body too large
+//     (ErrResponseTooLarge), with a sanitised excerpt of the body;
 //   - *RequestError: no usable response (connection error, ErrAttemptTimeout, the
 //     context ending; it unwraps to context.Canceled or DeadlineExceeded);
 //   - *MaxAttemptsError: retries exhausted (or ErrRetryBudgetExhausted); it unwraps
@@ -69,7 +76,7 @@
 //
 // # Logging
 //
-// With WithLogger, one debug record per attempt: method, path, status, attempt,
-// latency and request id. No credential, token or signature is ever logged or put in
+// With WithLogger, one debug record per attempt: operation, method, path, query,
+// status, attempt, latency and request id. No credential, token or signature is ever logged or put in
 // an error.
 package client

@@ -1,13 +1,20 @@
-// Package fake is an in-memory fake of JD Cloud's DescribeImage service, for tests
-// that need no cloud account: ours, and yours.
+// Package fake is an in-memory fake of JD Cloud's image read service (DescribeImage,
+// DescribeImages, DescribeImageConstraints, DescribeImageConstraintsBatch,
+// DescribeImageMembers), for tests that need no cloud account: ours, and yours.
 //
 // It is built on the server code oapi-codegen generates from the same openapi.yaml
 // as the client (server.gen.go), so a spec change the fake does not follow breaks
 // its build. It checks JDCLOUD2 signatures like the real gateway (401 ACCESS_ERROR
 // for a missing header, unknown key, wrong signature or skewed date; 403 for a
-// replayed nonce), answers the documented errors, and is seeded with realistic
-// images across the documented regions. Images can be added, replaced, removed, and
-// moved through a pending → ready (or error) lifecycle on an injectable clock. Faults
+// replayed nonce; the query is canonicalized before the signature is checked, so any
+// parameter order verifies), reads array parameters only in the indexed form
+// (ids.1=a&ids.2=b), answers every DescribeImages filter with paging and totalCount,
+// and the documented errors. It is seeded with realistic images across the documented
+// regions, a catalog of SeedPublicInCatalogRegion public images in SeedCatalogRegion,
+// constraints of both types and the members of a shared image. Images can be added,
+// replaced, removed, given constraints and members (Store.SetConstraint,
+// Store.SetMembers), and moved through a pending → ready (or error) lifecycle on an
+// injectable clock. Faults
 // (error statuses, HTML bodies, latency, Retry-After, closed connections, truncated
 // or oversized bodies, wrong content types) can be scripted per path or globally, and
 // a request log records exactly what each client sent.

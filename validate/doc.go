@@ -1,5 +1,8 @@
-// Package validate checks JD Cloud DescribeImage exchanges against the embedded
-// OpenAPI document (github.com/vmimage/vmimage.Spec) with kin-openapi.
+// Package validate checks exchanges of every operation of JD Cloud's image read API
+// against the embedded OpenAPI document (github.com/vmimage/vmimage.Spec) with
+// kin-openapi: the request's parameters (array parameters in the indexed form the
+// document's x-jdcloud-array-encoding extension names, ids.1=a&ids.2=b) and the
+// response.
 //
 // It is opt-in: the production client never imports it. Compose it instead:
 //
@@ -11,7 +14,7 @@
 //	if err := tr.Err(); err != nil { t.Fatal(err) } // every violation seen so far
 //
 // Saved response bodies, for example recorded in a CI pipeline, are checked with
-// [Validator.ValidateBody] without any live request.
+// [Validator.ValidateBody], naming the operation id, without any live request.
 //
 // Every violation carries a location (status, content-type, header or body) and,
 // for body violations, the JSON pointer of the offending value. A status code that

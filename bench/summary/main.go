@@ -97,6 +97,12 @@ func summarize(m metrics) ([]check, error) {
 	paired := must("Paired", "client/floor")
 	pairedFloor := must("Paired", "floor-ns/op")
 	pairedClient := must("Paired", "client-ns/op")
+	pageDecode := must("Page/decode", "ns/op")
+	pageFloor := must("Page/floor", "ns/op")
+	pageBytes := must("Page/decode", "B/op")
+	pageBody := must("Page/decode", "body-bytes")
+	pageCall := must("Page/describe-images", "ns/op")
+	iterate := must("Iterate", "ns/op")
 	clientConns := must("Parallel", "client-conns")
 	rawConns := must("Parallel", "raw-conns")
 	if len(errs) > 0 {
@@ -111,6 +117,9 @@ func summarize(m metrics) ([]check, error) {
 		{"validate/small", fmt.Sprintf("%.1f us", valSmall/1e3), "<= 30 us", valSmall <= 30000},
 		{"decode/large bytes allocated / body", fmt.Sprintf("%.2fx (%.0f B for %.0f B)", decLargeBytes/body, decLargeBytes, body), "<= 4x", decLargeBytes/body <= 4},
 		{"parallel throughput client / raw (64 goroutines)", fmt.Sprintf("%.2fx (%.0f vs %.0f req/s, alternated)", parallelRatio, clientRPS, rawRPS), ">= 0.85x", parallelRatio >= 0.85},
+		{"describe-images page of 100: decode / encoding/json", fmt.Sprintf("%.2fx (%.0f us vs %.0f us; whole call %.0f us)", pageDecode/pageFloor, pageDecode/1e3, pageFloor/1e3, pageCall/1e3), "(no budget yet)", true},
+		{"describe-images page of 100: bytes allocated / body", fmt.Sprintf("%.2fx (%.0f B for %.0f B)", pageBytes/pageBody, pageBytes, pageBody), "(no budget yet)", true},
+		{"AllImages over 1,000 images (10 pages)", fmt.Sprintf("%.1f ms, %.1f us an image", iterate/1e6, iterate/1e3/1000), "(no budget yet)", true},
 		{"parallel connections opened (client, raw)", fmt.Sprintf("%.0f, %.0f", clientConns, rawConns), "<= 64", clientConns <= 64},
 	}, nil
 }

@@ -15,6 +15,10 @@ BenchmarkClient/describe-validated-2 	    1000	    140000 ns/op	   29724 B/op	  
 BenchmarkSign-2              	    1000	      1900 ns/op	    400 B/op	      6 allocs/op
 BenchmarkDecode/large-2      	    1000	    970807 ns/op	  80.31 MB/s	     77966 body-bytes	  147360 B/op	    6671 allocs/op
 BenchmarkValidate/small-2    	    1000	     28236 ns/op	  23.45 MB/s	   12145 B/op	     149 allocs/op
+BenchmarkPage/decode-2       	     564	   2058072 ns/op	  28.95 MB/s	     59588 body-bytes	  141889 B/op	    4622 allocs/op
+BenchmarkPage/floor-2        	     590	   2030938 ns/op	  29.34 MB/s	  141827 B/op	    4620 allocs/op
+BenchmarkPage/describe-images-2 	     496	   2457686 ns/op	  218857 B/op	    4775 allocs/op
+BenchmarkIterate-2           	      45	  24016639 ns/op	      1000 images/op	 2305764 B/op	   47877 allocs/op
 BenchmarkPaired-2            	    1000	    130000 ns/op	    70000 client-ns/op	         1.170 client/floor	     60000 floor-ns/op
 BenchmarkParallel-2          	   18070	     69700 ns/op	        64.00 client-conns	     27000 client-req/s	         0.9000 client/raw	        80.00 raw-conns	     30000 raw-req/s	   23778 B/op	     333 allocs/op
 PASS

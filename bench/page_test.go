@@ -1,0 +1,107 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
+)
+
+// docsImage is the docs' example image, as one element of a page.
+var docsImage = strings.TrimSuffix(strings.TrimPrefix(docsBody, `{"requestId":"0d1531eb5016b64d801a9e24bac779e8","result":{"image":`), `}}`)
+
+// pageBody is a DescribeImages page of n docs images numbered from first, out of total.
+func pageBody(first, n, total int) string {
+	images := make([]string, n)
+	for i := range images {
+		images[i] = strings.Replace(docsImage, `"img-m5s0****29"`, fmt.Sprintf(`"img-bench%05d"`, first+i), 1)
+	}
+	return `{"requestId":"0d1531eb5016b64d801a9e24bac779e8","result":{"totalCount":` + strconv.Itoa(total) + `,"images":[` + strings.Join(images, ",") + `]}}`
+}
+
+// page100 is a full page of 100 images.
+var page100 = pageBody(0, 100, 1000)
+
+// BenchmarkPage measures a 100-image DescribeImages page: its decode by the client
+// (decode), encoding/json into the generated envelope (floor), and the whole call on
+// loopback (describe-images).
+func BenchmarkPage(b *testing.B) {
+	body := []byte(page100)
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := client.DecodeResponse[api.DescribeImagesResult](200, jsonHeader, body); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(body)), "body-bytes")
+	})
+	b.Run("floor", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out api.DescribeImagesOutput
+			if err := json.Unmarshal(body, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("describe-images", func(b *testing.B) {
+		l := newLoopbackWith(b, page100)
+		c := newClient(b, l.URL)
+		f := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}
+		b.ReportAllocs()
+		for b.Loop() {
+			page, _, err := c.DescribeImages(context.Background(), region, f, client.Page{Size: client.MaxPageSize})
+			if err != nil || len(page.Images) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkIterate walks 1,000 images with AllImages: ten pages of 100 from a
+// loopback server that pages by pageNumber.
+func BenchmarkIterate(b *testing.B) {
+	const total = 1000
+	pages := make([][]byte, total/100)
+	for i := range pages {
+		pages[i] = []byte(pageBody(i*100, 100, total))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("pageNumber"))
+		body := []byte(`{"requestId":"r","result":{"totalCount":1000,"images":[]}}`)
+		if n >= 1 && n <= len(pages) {
+			body = pages[n-1]
+		}
+		h := w.Header()
+		h["Content-Type"] = []string{"application/json"}
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+		w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	c := newClient(b, srv.URL)
+	f := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		for _, err := range c.AllImages(context.Background(), region, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != total {
+			b.Fatalf("%d images", n)
+		}
+	}
+	b.ReportMetric(float64(total), "images/op")
+}
