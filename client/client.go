@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -27,6 +28,9 @@ type Client struct {
 	budget    *budget
 	limiter   *limiter
 	userAgent []string
+	// secrets are redacted from every body excerpt and message an error carries: the
+	// secret key and the security token (raw and base64), as a proxy may echo them.
+	secrets []string
 }
 
 // New returns a Client. Credentials come from WithCredentials or, when it is not
@@ -69,7 +73,16 @@ func New(opts ...Option) (*Client, error) {
 		budget:    newBudget(cfg.retry.Budget),
 		limiter:   newLimiter(cfg.rateLimit, cfg.rateBurst, cfg.clock),
 		userAgent: []string{ua},
+		secrets:   secretsOf(res.Credentials),
 	}, nil
+}
+
+func secretsOf(c signer.Credentials) []string {
+	out := []string{c.SecretKey}
+	if c.SecurityToken != "" {
+		out = append(out, c.SecurityToken, base64.StdEncoding.EncodeToString([]byte(c.SecurityToken)))
+	}
+	return out
 }
 
 // Endpoint returns the base URL requests go to (without /v1).

@@ -2,6 +2,8 @@ package client
 
 import (
 	"strconv"
+
+	"github.com/vmimage/vmimage/signer"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,9 +22,21 @@ const (
 	MaxTextLength = 256
 )
 
+// checkRegionID refuses a region that cannot travel as a path segment or stand in
+// the signature's credential scope.
+func checkRegionID(op Operation, regionID string) error {
+	if err := checkID(op, "regionId", regionID, MaxRegionIDLength); err != nil {
+		return err
+	}
+	if signer.CheckRegion(regionID) != nil {
+		return &InvalidParameterError{Op: op, Param: "regionId", Reason: "has a character other than letters, digits, '-', '_' or '.'"}
+	}
+	return nil
+}
+
 // checkPathIDs checks the region and one more path identifier of a call.
 func checkPathIDs(op Operation, regionID, param, id string) error {
-	if err := checkID(op, "regionId", regionID, MaxRegionIDLength); err != nil {
+	if err := checkRegionID(op, regionID); err != nil {
 		return err
 	}
 	return checkID(op, param, id, MaxImageIDLength)

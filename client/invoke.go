@@ -40,6 +40,9 @@ func invoke[T any](ctx context.Context, c *Client, cl call, check func(*T) strin
 	}
 	out, reqID, err := decodeSuccess(cl.op, resp.StatusCode, resp.Header, body, check)
 	resp.RequestID = reqID
+	if err != nil {
+		redactError(err, c.secrets)
+	}
 	return out, resp, err
 }
 
@@ -49,7 +52,7 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, *Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, &RequestError{Op: cl.op, Err: err}
 	}
-	tmpl, err := c.prepare(ctx, cl)
+	tmpl, err := c.prepare(cl)
 	if err != nil {
 		return nil, nil, &RequestError{Op: cl.op, Err: fmt.Errorf("building the request: %w", err)}
 	}
@@ -105,8 +108,9 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, *Response, error) {
 
 // prepare builds the call's request template: the generated builder's request with
 // the query in canonical form (array parameters indexed) and every path segment
-// strictly escaped, so that what is signed is byte for byte what is sent.
-func (c *Client) prepare(ctx context.Context, cl call) (*http.Request, error) {
+// strictly escaped, so that what is signed is byte for byte what is sent. Each
+// attempt sends a copy of it with the call's context.
+func (c *Client) prepare(cl call) (*http.Request, error) {
 	req, err := cl.build(c.server)
 	if err != nil {
 		return nil, err
@@ -119,7 +123,7 @@ func (c *Client) prepare(ctx context.Context, cl call) (*http.Request, error) {
 		req.URL.RawQuery = query.Encode(query.Index(v, api.IndexedArrayParams[cl.id]))
 	}
 	canonicalizePath(req)
-	return req.WithContext(ctx), nil
+	return req, nil
 }
 
 // requestIDOf reads the request id an attempt's typed error carries.

@@ -48,7 +48,7 @@ func (c *Client) DescribeImageConstraintsBatch(ctx context.Context, regionID str
 		}
 		return api.NewDescribeImageConstraintsBatchRequest(server, regionID, params)
 	})
-	if err := checkID(cl.op, "regionId", regionID, MaxRegionIDLength); err != nil {
+	if err := checkRegionID(cl.op, regionID); err != nil {
 		return nil, nil, err
 	}
 	if err := checkIDList(cl.op, "ids", imageIDs); err != nil {

@@ -56,7 +56,7 @@ func (c *Client) DescribeImages(ctx context.Context, regionID string, f ImageFil
 	cl := newCall("DescribeImages", "describeImages", regionID, "", func(server string) (*http.Request, error) {
 		return api.NewDescribeImagesRequest(server, regionID, params)
 	})
-	if err := checkID(cl.op, "regionId", regionID, MaxRegionIDLength); err != nil {
+	if err := checkRegionID(cl.op, regionID); err != nil {
 		return nil, nil, err
 	}
 	params, err := f.params(cl.op, p)

@@ -250,6 +250,7 @@ func parseEndpoint(raw string, strict bool) (*url.URL, error) {
 }
 
 func plainHTTPAllowed(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	if host == "localhost" {
 		return true
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/vmimage/vmimage/signer"
@@ -35,9 +36,17 @@ var contentType = []string{"application/json"}
 // not a context deadline: a context cancelled right after the body is read races with
 // the transport's return of the connection to its pool, and loses connections.
 func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int) outcome {
-	req := new(http.Request)
-	*req = *tmpl
+	// A fresh copy each attempt: what the HTTP client adds to a request it sends (a
+	// cookie jar's Cookie) never reaches the next attempt's signature.
+	req := tmpl.WithContext(ctx)
 	req.Header = http.Header{"Content-Type": contentType, "User-Agent": c.userAgent}
+	// An empty body that cannot be rewound makes the request one that net/http's
+	// transport will not re-send by itself on a reused connection that died: such a
+	// replay would carry the same nonce, which the gateway refuses (403). Retries are
+	// the pipeline's, each with a new nonce.
+	// "identity" keeps net/http from probing the empty body in a goroutine of its own
+	// (the request is sent as a GET with no body and no length, as before).
+	req.Body, req.GetBody, req.ContentLength, req.TransferEncoding = noReplayBody(), nil, 0, identity
 	nonce, err := signer.NewNonce()
 	if err == nil {
 		// Signed on the client's clock, so a test clock shared with a fake agrees.
@@ -52,6 +61,9 @@ func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int
 		start = c.cfg.clock.Now()
 	}
 	o := c.exchange(ctx, cl.op, req, n)
+	if o.err != nil {
+		redactError(o.err, c.secrets, signatureOf(req))
+	}
 	if logging {
 		c.logAttempt(ctx, cl.op, req, n, o, c.cfg.clock.Now().Sub(start))
 	}
@@ -69,6 +81,11 @@ func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, 
 		limit = min(limit, MaxErrorBodyBytes) // an error envelope is small
 	}
 	body, rerr := readBounded(resp, limit)
+	if resp.StatusCode/100 != 2 && rerr == nil {
+		// A proxy may echo the request into its error page: no credential of ours
+		// goes into an error's excerpt or message.
+		body = redact(body, c.secrets, signatureOf(req))
+	}
 	if rerr != nil {
 		// Drain a little, so that a body that ends soon still frees its connection.
 		_, _ = io.CopyN(io.Discard, resp.Body, drainBytes)
@@ -87,6 +104,47 @@ func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, 
 		return o
 	}
 	return classifyResponse(op, resp.StatusCode, resp.Header, body, c.cfg.clock.Now())
+}
+
+// identity is the request transfer encoding that lets net/http send noReplayBody as
+// no body at all without probing it.
+var identity = []string{"identity"}
+
+// noReplayBody returns an empty request body that net/http cannot rewind. It is an
+// in-memory reader, so net/http writes the request in one piece, with no separate
+// flush of the headers.
+func noReplayBody() io.ReadCloser { return io.NopCloser(new(strings.Reader)) }
+
+// signatureOf returns the signature of a signed request ("" when none).
+func signatureOf(req *http.Request) string {
+	auth := req.Header.Get(signer.HeaderAuthorization)
+	if i := strings.LastIndex(auth, "Signature="); i >= 0 {
+		return auth[i+len("Signature="):]
+	}
+	return ""
+}
+
+// redacted replaces a secret in text from the network.
+const redacted = "[REDACTED]"
+
+// redact replaces every secret (of at least 8 bytes) found in b.
+func redact(b []byte, secrets []string, more ...string) []byte {
+	for _, s := range append(secrets, more...) {
+		if len(s) >= 8 && bytes.Contains(b, []byte(s)) {
+			b = bytes.ReplaceAll(b, []byte(s), []byte(redacted))
+		}
+	}
+	return b
+}
+
+// redactError redacts the text of an attempt's error that came from the network.
+func redactError(err error, secrets []string, more ...string) {
+	switch e := err.(type) {
+	case *UnexpectedResponseError:
+		e.Excerpt = string(redact([]byte(e.Excerpt), secrets, more...))
+	case *APIError:
+		e.Message = string(redact([]byte(e.Message), secrets, more...))
+	}
 }
 
 // readBounded reads the whole body, failing with ErrResponseTooLarge past limit

@@ -231,6 +231,10 @@ func hmacSum(key []byte, data string) []byte {
 	return h.Sum(nil)
 }
 
+// CheckRegion refuses a region that cannot stand in a credential scope: an empty one,
+// or one with a character other than letters, digits, '-', '_' or '.'.
+func CheckRegion(region string) error { return checkRegion(region) }
+
 // checkRegion refuses a region that cannot stand in a credential scope.
 func checkRegion(region string) error {
 	if region == "" {
