@@ -136,7 +136,7 @@ func (e *WaitTimeoutError) Error() string { return e.Op.prefix() + ": " + e.deta
 func (e *WaitTimeoutError) detail() string {
 	last := "never seen"
 	if e.LastStatus != "" {
-		last = "last status " + string(e.LastStatus)
+		last = "last status " + sanitize(string(e.LastStatus), 64)
 		if e.LastProgress >= 0 {
 			last += ", progress " + strconv.Itoa(e.LastProgress) + "%"
 		}

@@ -187,12 +187,15 @@ func Resolve(cfg Config) (*Resolved, error) {
 }
 
 // readINI parses a simple INI file: [section] headers, key = value lines, # and ;
-// comments. Errors name the line, never its value.
+// comments, a UTF-8 byte-order mark at the start ignored. A value may be quoted with
+// matching ' or " quotes, which are removed; a value with a quote at one end only is
+// an error. Errors name the file and line, never the value.
 func readINI(path string) (map[string]map[string]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // editors on Windows write a BOM
 	out := map[string]map[string]string{}
 	var cur map[string]string
 	sc := bufio.NewScanner(bytes.NewReader(b))
@@ -218,8 +221,31 @@ func readINI(path string) (map[string]map[string]string, error) {
 			if cur == nil {
 				return nil, fmt.Errorf("%s:%d: key outside any [profile] section", path, n)
 			}
-			cur[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(v), `"'`)
+			v, ok = unquote(strings.TrimSpace(v))
+			if !ok {
+				return nil, fmt.Errorf("%s:%d: value of %s has mismatched quotes", path, n, strings.TrimSpace(k))
+			}
+			cur[strings.ToLower(strings.TrimSpace(k))] = v
 		}
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
+}
+
+// unquote removes one pair of matching quotes; a quote at one end only is refused.
+func unquote(v string) (string, bool) {
+	if v == "" {
+		return v, true
+	}
+	first, last := v[0], v[len(v)-1]
+	quote := func(c byte) bool { return c == '"' || c == '\'' }
+	switch {
+	case len(v) >= 2 && quote(first) && first == last:
+		return v[1 : len(v)-1], true
+	case quote(first) || quote(last):
+		return "", false
+	}
+	return v, true
 }

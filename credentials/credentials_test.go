@@ -132,3 +132,27 @@ func TestMalformedProfileFile(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestProfileFileEdges(t *testing.T) {
+	t.Run("byte-order mark", func(t *testing.T) {
+		r, err := Resolve(Config{Getenv: env(nil), HomeDir: home(t, "\xef\xbb\xbf[default]\naccess_key = AKBOM\nsecret_key = 'secret bom value'\n", "")})
+		if err != nil || r.Credentials.AccessKey != "AKBOM" || r.Credentials.SecretKey != "secret bom value" {
+			t.Fatalf("got %+v, %v", r, err)
+		}
+	})
+	for name, value := range map[string]string{"leading quote only": `"s3cr3t-value`, "trailing quote only": `s3cr3t-value'`, "mixed quotes": `"s3cr3t-value'`} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Resolve(Config{Getenv: env(nil), HomeDir: home(t, "[default]\naccess_key = AK1\nsecret_key = "+value+"\n", "")})
+			if err == nil || !strings.Contains(err.Error(), "mismatched quotes") || !strings.Contains(err.Error(), "config:3") || strings.Contains(err.Error(), "s3cr3t") {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+	t.Run("over-long line names the file", func(t *testing.T) {
+		h := home(t, "[default]\naccess_key = AK1\nsecret_key = "+strings.Repeat("s", 100<<10)+"\n", "")
+		_, err := Resolve(Config{Getenv: env(nil), HomeDir: h})
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(h, ".jdc", "config")) || strings.Contains(err.Error(), "sss") {
+			t.Fatalf("got %v", err)
+		}
+	})
+}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -162,4 +164,57 @@ func TestServerTextIsEscapedInTables(t *testing.T) {
 func fakeImage(id, name string) api.Image {
 	status, source := api.ImageStatusReady, api.ImageImageSourcePrivate
 	return api.Image{ImageId: &id, Name: &name, Status: &status, ImageSource: &source}
+}
+
+func TestServerTextIsEscapedByWait(t *testing.T) {
+	e := newEnv(t)
+	id := "img-evil00002"
+	img := fakeImage(id, "ready\x1b]0;owned\x07 image")
+	if err := e.srv.Images().Put("cn-north-1", img); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(t, "wait", "-r", "cn-north-1", id)
+	wantCode(t, r, ExitOK)
+	if strings.ContainsAny(r.stdout+r.stderr, "\x1b\x07") || !strings.Contains(r.stdout, `ready\x1b]0;owned\a image`) {
+		t.Errorf("wait printed %q / %q", r.stdout, r.stderr)
+	}
+	// A status the spec does not know, with an escape in it, until the wait times out.
+	status := api.ImageStatus("pend\x1b[2Jing")
+	img.Status = &status
+	if err := e.srv.Images().Put("cn-north-1", img); err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range []bool{false, true} {
+		e.terminal = term
+		r = e.run(t, "wait", "-r", "cn-north-1", "--timeout", "1m", id)
+		wantCode(t, r, ExitTimeout)
+		if strings.Contains(r.stdout+r.stderr, "\x1b[2J") || !strings.Contains(r.stderr, `pend\x1b[2Jing`) && !strings.Contains(r.stderr, "pend?[2Jing") {
+			t.Errorf("terminal=%v: wait printed %q / %q", term, r.stdout, r.stderr)
+		}
+	}
+}
+
+// A file and stdin share one size limit, and the error names it.
+func TestValidateInputLimit(t *testing.T) {
+	e := newEnv(t)
+	big := filepath.Join(t.TempDir(), "big.json")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxValidateInput + 1); err != nil { // sparse: no disk, no time
+		t.Fatal(err)
+	}
+	f.Close()
+	r := e.run(t, "validate", big)
+	wantCode(t, r, ExitError)
+	if !strings.Contains(r.stderr, "larger than the 64 MiB") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	e.stdin = strings.Repeat(" ", MaxValidateInput+1)
+	r = e.run(t, "validate", "-")
+	wantCode(t, r, ExitError)
+	if !strings.Contains(r.stderr, "- is larger than the 64 MiB") {
+		t.Errorf("stdin: stderr %q", r.stderr)
+	}
 }

@@ -59,7 +59,7 @@ func (a *App) runValidate(ctx context.Context, files []string, operation string,
 	}
 	bad := 0
 	for _, name := range files {
-		body, err := a.readInput(name)
+		body, err := a.readInput(ctx, name)
 		if err != nil {
 			return &exitError{ExitError, err}
 		}
@@ -87,11 +87,46 @@ func (a *App) runValidate(ctx context.Context, files []string, operation string,
 	return nil
 }
 
-func (a *App) readInput(name string) ([]byte, error) {
+// MaxValidateInput bounds one body vmimage validate reads, from a file or stdin alike.
+const MaxValidateInput = 64 << 20
+
+// readInput reads one body, a file or "-" for stdin, refusing one over
+// MaxValidateInput without reading more than one byte past it. A read from stdin
+// ends early when ctx does (Ctrl-C), even if stdin never sends anything.
+func (a *App) readInput(ctx context.Context, name string) ([]byte, error) {
+	var r io.Reader
 	if name == "-" {
-		return io.ReadAll(io.LimitReader(a.Stdin, 64<<20))
+		r = a.Stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
 	}
-	return os.ReadFile(name)
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := io.ReadAll(io.LimitReader(r, MaxValidateInput+1))
+		done <- result{b, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err() // the read goroutine ends with the process
+	}
+	if res.err != nil {
+		return nil, res.err
+	}
+	if len(res.b) > MaxValidateInput {
+		return nil, fmt.Errorf("%s is larger than the %d MiB that vmimage validate reads", name, MaxValidateInput>>20)
+	}
+	return res.b, nil
 }
 
 // statusFromBody reads error.code from an error envelope; anything else is 200.

@@ -69,7 +69,7 @@ func (a *App) runWait(ctx context.Context, g *globals, f *waitFlags, imageID str
 
 // wait runs the waiter with progress output and prints the outcome line.
 func (a *App) wait(ctx context.Context, c *client.Client, region, imageID string, maxWait time.Duration, f *waitFlags) error {
-	p := &waitProgress{w: a.Stderr, terminal: a.IsTerminal != nil && a.IsTerminal(a.Stderr), id: imageID}
+	p := &waitProgress{w: a.Stderr, terminal: a.IsTerminal != nil && a.IsTerminal(a.Stderr), id: terminalSafe(imageID)}
 	img, err := c.WaitUntilImageReady(ctx, region, imageID,
 		client.WithMaxWait(maxWait), client.WithDelays(f.minDelay, f.maxDelay),
 		client.WithNotFoundGrace(f.grace), client.WithObserver(p.observe))
@@ -77,7 +77,7 @@ func (a *App) wait(ctx context.Context, c *client.Client, region, imageID string
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "image %s is ready (%s)\n", *img.ImageId, str(img.Name))
+	fmt.Fprintf(a.Stdout, "image %s is ready (%s)\n", str(img.ImageId), str(img.Name))
 	return nil
 }
 
@@ -91,7 +91,7 @@ type waitProgress struct {
 }
 
 func (p *waitProgress) observe(o client.Observation) {
-	status := string(o.Status)
+	status := terminalSafe(string(o.Status))
 	if o.Err != nil {
 		status = "not found yet"
 	}
