@@ -103,9 +103,12 @@ func signableHeaders(dst []hdr, h http.Header) []hdr {
 	return slices.CompactFunc(dst, func(a, b hdr) bool { return a.lower == b.lower })
 }
 
-// namedHeaders finds the map keys of signed header names (for Verify).
+// namedHeaders finds the map keys of signed header names (for Verify), in time
+// linear in the number of names and headers: a header not under its canonical key is
+// looked up in a lowercase index built once.
 func namedHeaders(h http.Header, lower []string) []hdr {
 	out := make([]hdr, 0, len(lower))
+	var index map[string]string
 	for _, name := range lower {
 		if name == "host" {
 			out = append(out, hdr{lower: name})
@@ -113,11 +116,16 @@ func namedHeaders(h http.Header, lower []string) []hdr {
 		}
 		key := http.CanonicalHeaderKey(name)
 		if _, ok := h[key]; !ok {
-			for k := range h {
-				if strings.EqualFold(k, name) {
-					key = k
-					break
+			if index == nil {
+				index = make(map[string]string, len(h))
+				for k := range h {
+					if lk := strings.ToLower(k); index[lk] == "" {
+						index[lk] = k
+					}
 				}
+			}
+			if k, ok := index[name]; ok {
+				key = k
 			}
 		}
 		out = append(out, hdr{lower: name, key: key})

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -218,7 +219,11 @@ func NewNonce() (string, error) {
 	return string(out[:]), nil
 }
 
+// derivations counts deriveKey calls (tests check the caches with it).
+var derivations atomic.Int64
+
 func deriveKey(secret, day, region, service string) []byte {
+	derivations.Add(1)
 	k := hmacSum([]byte(keyPrefix+secret), day)
 	k = hmacSum(k, region)
 	k = hmacSum(k, service)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,6 +29,15 @@ type VerifyOptions struct {
 
 // DefaultMaxSkew is the clock skew Verify accepts by default.
 const DefaultMaxSkew = 5 * time.Minute
+
+// Limits Verify puts on what it parses, so that an absurd request is refused before
+// any work proportional to its size: an Authorization header longer than
+// MaxAuthorizationBytes, or one naming more than MaxSignedHeaders headers, is
+// malformed.
+const (
+	MaxAuthorizationBytes = 4 << 10
+	MaxSignedHeaders      = 64
+)
 
 // Verified describes a request whose signature checked out.
 type Verified struct {
@@ -81,6 +91,9 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 	if auth == "" {
 		return nil, verr(ReasonMissing, "lack of header Authorization")
 	}
+	if len(auth) > MaxAuthorizationBytes {
+		return nil, verr(ReasonMalformed, "Authorization is longer than %d bytes", MaxAuthorizationBytes)
+	}
 	date := req.Header.Get(HeaderDate)
 	if date == "" {
 		return nil, verr(ReasonMissing, "lack of header x-jdcloud-date")
@@ -132,7 +145,7 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 	if !ok {
 		return nil, verr(ReasonUnknownKey, "Invalid accessKey %q", parsed.accessKey)
 	}
-	key := newSigningKey(deriveKey(secret, scope[0], scope[1], scope[2]))
+	key := verifyKeys.get(secret, scope[0], scope[1], scope[2])
 	want := key.sign(req.Method, escapedPath(req), query.Canonical(req.URL.RawQuery), hostOf(req), req.Header, namedHeaders(req.Header, parsed.signed),
 		bodyHash(body), date, scope[0], scope[1], scope[2])
 	if !hmac.Equal([]byte(parsed.signature), want[:]) {
@@ -147,6 +160,38 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 		v.SecurityToken = string(dec)
 	}
 	return v, nil
+}
+
+// verifyKeys caches the signing keys Verify derives, per secret, day, region and
+// service: a server verifies many requests of one key a day, and the derivation is
+// four HMACs.
+var verifyKeys = keyCache{max: 1024}
+
+// keyCache is a bounded cache of derived signing keys; when full it starts afresh.
+type keyCache struct {
+	max int
+	mu  sync.Mutex
+	m   map[keyCacheID]*signingKey
+}
+
+type keyCacheID struct{ secret, day, region, service string }
+
+func (c *keyCache) get(secret, day, region, service string) *signingKey {
+	id := keyCacheID{secret, day, region, service}
+	c.mu.Lock()
+	k, ok := c.m[id]
+	c.mu.Unlock()
+	if ok {
+		return k
+	}
+	k = newSigningKey(deriveKey(secret, day, region, service))
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= c.max {
+		c.m = make(map[keyCacheID]*signingKey)
+	}
+	c.m[id] = k
+	c.mu.Unlock()
+	return k
 }
 
 type authorization struct {
@@ -175,6 +220,9 @@ func parseAuthorization(h string) (authorization, error) {
 			}
 			a.accessKey, a.scope = ak, scope
 		case "SignedHeaders":
+			if strings.Count(v, ";") >= MaxSignedHeaders {
+				return a, verr(ReasonMalformed, "SignedHeaders names more than %d headers", MaxSignedHeaders)
+			}
 			a.signed = strings.Split(v, ";")
 			if !slices.IsSorted(a.signed) {
 				return a, verr(ReasonMalformed, "SignedHeaders are not sorted")
