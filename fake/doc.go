@@ -36,5 +36,27 @@
 //		}
 //	}
 //
+// # Limits
+//
+// The fake is meant to run on shared hosts, reachable by clients it does not trust,
+// so nothing a request sends grows its memory or holds a connection forever:
+//   - connections: DefaultTimeouts (10 s to read the headers, 30 s the whole request,
+//     2 min to write a response or keep an idle connection, 64 KiB of headers);
+//     WithTimeouts changes them;
+//   - a request body over MaxRequestBodyBytes is refused with 413 before its
+//     signature is checked; a method other than GET on an operation's path gets 405
+//     with Allow: GET;
+//   - the request log is a ring of the DefaultRequestLogSize most recent requests
+//     (WithRequestLogSize), each field clipped to a few hundred bytes; RequestStats
+//     counts everything, evicted entries included;
+//   - replayed nonces are remembered up to DefaultMaxNonces, expired in arrival
+//     order; a nonce over 64 bytes is refused;
+//   - signatures are checked in time linear in the request's size, an Authorization
+//     over signer.MaxAuthorizationBytes or naming over signer.MaxSignedHeaders
+//     headers is refused first, and the signature's region must be the path's.
+//
+// WithObserver sees every request once it is answered; `vmimage fake --log` prints a
+// line for each, with why authentication failed.
+//
 // Run it standalone, for clients in other languages, with `vmimage fake`.
 package fake

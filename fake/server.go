@@ -2,12 +2,60 @@ package fake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"testing"
 	"time"
 )
+
+// Timeouts are the limits a Server puts on each connection, so that a client that
+// sends nothing, sends slowly or sits idle cannot hold one forever. Zero fields
+// take the defaults of DefaultTimeouts.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers; Read the whole request.
+	ReadHeader, Read time.Duration
+	// Write bounds writing a response, from the end of the request's headers; keep it
+	// above the longest latency fault a test injects.
+	Write time.Duration
+	// Idle bounds the wait for the next request on a keep-alive connection.
+	Idle time.Duration
+	// MaxHeaderBytes bounds a request's header block.
+	MaxHeaderBytes int
+}
+
+// DefaultTimeouts are the limits of a Server unless WithTimeouts says otherwise.
+var DefaultTimeouts = Timeouts{
+	ReadHeader:     10 * time.Second,
+	Read:           30 * time.Second,
+	Write:          2 * time.Minute,
+	Idle:           2 * time.Minute,
+	MaxHeaderBytes: 64 << 10,
+}
+
+// WithTimeouts sets a Server's connection limits; a zero field keeps its default.
+func WithTimeouts(t Timeouts) Option {
+	return func(o *options) error {
+		if t.ReadHeader < 0 || t.Read < 0 || t.Write < 0 || t.Idle < 0 || t.MaxHeaderBytes < 0 {
+			return errors.New("fake: WithTimeouts: negative limit")
+		}
+		d := DefaultTimeouts
+		for _, f := range []struct {
+			dst *time.Duration
+			v   time.Duration
+		}{{&d.ReadHeader, t.ReadHeader}, {&d.Read, t.Read}, {&d.Write, t.Write}, {&d.Idle, t.Idle}} {
+			if f.v > 0 {
+				*f.dst = f.v
+			}
+		}
+		if t.MaxHeaderBytes > 0 {
+			d.MaxHeaderBytes = t.MaxHeaderBytes
+		}
+		o.timeouts = d
+		return nil
+	}
+}
 
 // Server is a fake Service listening on a loopback port.
 type Server struct {
@@ -34,9 +82,10 @@ func Start(opts ...Option) (*Server, error) {
 	s := &Server{
 		Service: svc,
 		URL:     "http://" + ln.Addr().String(),
-		srv:     &http.Server{Handler: svc, ReadHeaderTimeout: 10 * time.Second},
-		ln:      ln,
-		done:    make(chan struct{}),
+		srv: &http.Server{Handler: svc, ReadHeaderTimeout: svc.timeouts.ReadHeader, ReadTimeout: svc.timeouts.Read,
+			WriteTimeout: svc.timeouts.Write, IdleTimeout: svc.timeouts.Idle, MaxHeaderBytes: svc.timeouts.MaxHeaderBytes},
+		ln:   ln,
+		done: make(chan struct{}),
 	}
 	go func() {
 		defer close(s.done)

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vmimage/vmimage/client"
@@ -36,11 +35,39 @@ const DefaultMaxSkew = 5 * time.Minute
 type Option func(*options) error
 
 type options struct {
-	creds   signer.Credentials
-	clock   client.Clock
-	maxSkew time.Duration
-	noSeed  bool
-	addr    string
+	creds    signer.Credentials
+	clock    client.Clock
+	maxSkew  time.Duration
+	noSeed   bool
+	addr     string
+	logSize  int
+	observe  func(RecordedRequest)
+	timeouts Timeouts
+}
+
+// WithRequestLogSize sets how many recent requests Requests keeps (default
+// DefaultRequestLogSize); older ones are only counted in RequestStats.
+func WithRequestLogSize(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return fmt.Errorf("fake: WithRequestLogSize: %d is not positive", n)
+		}
+		o.logSize = n
+		return nil
+	}
+}
+
+// WithObserver calls f with every request once it has been answered (or its
+// connection cut), for example to print a line per request. f must be safe for
+// concurrent use; its RecordedRequest holds untrusted text from the client.
+func WithObserver(f func(RecordedRequest)) Option {
+	return func(o *options) error {
+		if f == nil {
+			return errors.New("fake: WithObserver: nil function")
+		}
+		o.observe = f
+		return nil
+	}
 }
 
 // WithCredentials sets the one key pair the fake accepts.
@@ -113,22 +140,22 @@ var indexedParams = func() []string {
 // Service is the fake image read service as an http.Handler, for callers that
 // mount it themselves. Start wraps it in a loopback server.
 type Service struct {
-	creds   signer.Credentials
-	clock   client.Clock
-	maxSkew time.Duration
-	store   *Store
-	faults  faults
-	log     requestLog
-	mux     *http.ServeMux
-	addr    string
-
-	nonceMu sync.Mutex
-	nonces  map[string]time.Time
+	creds    signer.Credentials
+	clock    client.Clock
+	maxSkew  time.Duration
+	store    *Store
+	faults   faults
+	log      *requestLog
+	nonces   *nonceCache
+	mux      *http.ServeMux
+	addr     string
+	timeouts Timeouts
 }
 
 // New returns a Service, seeded unless WithoutSeed is given.
 func New(opts ...Option) (*Service, error) {
-	o := options{creds: DefaultCredentials, clock: client.SystemClock{}, maxSkew: DefaultMaxSkew, addr: "127.0.0.1:0"}
+	o := options{creds: DefaultCredentials, clock: client.SystemClock{}, maxSkew: DefaultMaxSkew, addr: "127.0.0.1:0",
+		logSize: DefaultRequestLogSize, timeouts: DefaultTimeouts}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("fake: nil Option")
@@ -137,7 +164,8 @@ func New(opts ...Option) (*Service, error) {
 			return nil, err
 		}
 	}
-	s := &Service{creds: o.creds, clock: o.clock, maxSkew: o.maxSkew, addr: o.addr, nonces: make(map[string]time.Time)}
+	s := &Service{creds: o.creds, clock: o.clock, maxSkew: o.maxSkew, addr: o.addr, timeouts: o.timeouts,
+		log: newRequestLog(o.logSize, o.observe), nonces: newNonceCache(2*o.maxSkew, DefaultMaxNonces)}
 	s.store = newStore(o.clock.Now)
 	if !o.noSeed {
 		if err := seed(s.store); err != nil {
@@ -146,7 +174,7 @@ func New(opts ...Option) (*Service, error) {
 	}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "HTTP_NOT_FOUND", "no such API: "+r.Method+" "+r.URL.Path, requestIDFrom(r.Context()))
+		writeError(w, http.StatusNotFound, "HTTP_NOT_FOUND", "no such API: "+clip(r.Method, maxLoggedID)+" "+clip(r.URL.Path, maxLoggedText), requestIDFrom(r.Context()))
 	})
 	HandlerWithOptions(NewStrictHandlerWithOptions(s, nil, StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -182,10 +210,13 @@ func (s *Service) Inject(f Fault) error { return s.faults.add(f) }
 // ClearFaults removes every scripted fault.
 func (s *Service) ClearFaults() { s.faults.clear() }
 
-// Requests returns the request log, oldest first.
+// Requests returns the most recent requests (at most the log's size), oldest first.
 func (s *Service) Requests() []RecordedRequest { return s.log.all() }
 
-// ResetRequests empties the request log.
+// RequestStats counts every request since the start or the last ResetRequests.
+func (s *Service) RequestStats() RequestStats { return s.log.statistics() }
+
+// ResetRequests empties the request log and its counters.
 func (s *Service) ResetRequests() { s.log.reset() }
 
 // Handler returns the fake as an http.Handler serving /v1/regions/... .
@@ -198,31 +229,51 @@ func requestIDFrom(ctx context.Context) string {
 	return id
 }
 
-// ServeHTTP authenticates like the gateway, applies scripted faults, then serves the
-// generated handler; every request is logged.
+// MaxRequestBodyBytes bounds a request body; a larger one is refused with 413 before
+// its signature is checked (the read API's calls have no body at all).
+const MaxRequestBodyBytes = 1 << 20
+
+// ServeHTTP refuses a method the path does not take (405), authenticates like the
+// gateway, applies scripted faults, then serves the generated handler; every request
+// is logged (bounded) and counted.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
-	entry := RecordedRequest{Time: s.clock.Now(), Method: r.Method, Path: r.URL.EscapedPath(), RequestID: reqID, Nonce: r.Header.Get(signer.HeaderNonce)}
+	entry := RecordedRequest{Time: s.clock.Now(), Method: clip(r.Method, maxLoggedID), Path: clip(r.URL.EscapedPath(), maxLoggedText),
+		RequestID: reqID, Nonce: clip(r.Header.Get(signer.HeaderNonce), maxLoggedID)}
 	entry.AccessKey, entry.SignedHeaders = signedHeaders(r)
-	idx := s.log.add(entry)
+	seq := s.log.add(entry)
+	defer func() { s.log.done(seq, entry) }()
 	rec := &statusRecorder{ResponseWriter: w, onWrite: func(status int) {
 		entry.Status = status
-		s.log.update(idx, entry)
+		s.log.update(seq, entry)
 	}}
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, reqID))
 
+	if allow := s.allowed(r); allow != "" {
+		rec.Header().Set("Allow", allow)
+		writeError(rec, http.StatusMethodNotAllowed, "HTTP_METHOD_NOT_ALLOWED", "method "+entry.Method+" is not allowed here; use "+allow, reqID)
+		return
+	}
+	if r.ContentLength > MaxRequestBodyBytes {
+		writeError(rec, http.StatusRequestEntityTooLarge, "HTTP_REQUEST_ENTITY_TOO_LARGE", fmt.Sprintf("request body over %d bytes", MaxRequestBodyBytes), reqID)
+		return
+	}
 	var body []byte
 	var err error
 	if r.Body != nil { // nil when a caller mounts the handler and passes a client request
-		body, err = io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		body, err = io.ReadAll(io.LimitReader(r.Body, MaxRequestBodyBytes+1))
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		writeError(rec, http.StatusBadRequest, "HTTP_BAD_REQUEST", "cannot read request body", reqID)
+		return
+	case len(body) > MaxRequestBodyBytes:
+		writeError(rec, http.StatusRequestEntityTooLarge, "HTTP_REQUEST_ENTITY_TOO_LARGE", fmt.Sprintf("request body over %d bytes", MaxRequestBodyBytes), reqID)
 		return
 	}
 	if status, code, msg := s.authenticate(r, body); status != 0 {
-		entry.AuthError = msg
-		s.log.update(idx, entry)
+		entry.AuthError = clip(msg, maxLoggedText)
+		s.log.update(seq, entry)
 		writeError(rec, status, code, msg, reqID)
 		return
 	}
@@ -234,16 +285,32 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.URL.RawQuery = params.Encode()
 	if f, ok := s.faults.take(entry.Path); ok {
 		entry.Fault = f.Kind.String()
-		s.log.update(idx, entry)
+		s.log.update(seq, entry)
 		_ = s.serveFault(r.Context(), rec, f, reqID, func(w http.ResponseWriter) { s.mux.ServeHTTP(w, r) })
 		return
 	}
 	s.mux.ServeHTTP(rec, r)
 }
 
-// authenticate checks the signature and the nonce; it returns a zero status when the
-// request may pass.
+// allowed returns "GET" when r's path is an operation's and its method is not GET
+// (the only method of the read API), "" otherwise.
+func (s *Service) allowed(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return ""
+	}
+	probe := &http.Request{Method: http.MethodGet, URL: r.URL, Host: r.Host}
+	if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
+		return http.MethodGet
+	}
+	return ""
+}
+
+// authenticate checks the signature, that its scope's region is the path's, and the
+// nonce; it returns a zero status when the request may pass.
 func (s *Service) authenticate(r *http.Request, body []byte) (status int, code, msg string) {
+	if n := r.Header.Get(signer.HeaderNonce); len(n) > maxNonceBytes {
+		return http.StatusUnauthorized, "ACCESS_ERROR", fmt.Sprintf("x-jdcloud-nonce is longer than %d bytes", maxNonceBytes)
+	}
 	lookup := func(ak string) (string, bool) {
 		if ak == s.creds.AccessKey {
 			return s.creds.SecretKey, true
@@ -264,30 +331,23 @@ func (s *Service) authenticate(r *http.Request, body []byte) (status int, code, 
 	case err != nil:
 		return http.StatusUnauthorized, "ACCESS_ERROR", err.Error()
 	}
-	if !s.claimNonce(v.Nonce) {
+	if region, ok := pathRegion(r.URL.Path); ok && region != v.Region {
+		return http.StatusUnauthorized, "ACCESS_ERROR", fmt.Sprintf("the signature's credential scope names region %q, but the request is for region %q", clip(v.Region, maxLoggedID), clip(region, maxLoggedID))
+	}
+	if !s.nonces.claim(v.Nonce, s.clock.Now()) {
 		return http.StatusForbidden, "HTTP_FORBIDDEN", "nonce " + v.Nonce + " has been used"
 	}
 	return 0, "", ""
 }
 
-// claimNonce records a nonce; it reports false for a nonce seen within the skew
-// window (older ones cannot pass the date check anyway).
-func (s *Service) claimNonce(nonce string) bool {
-	now := s.clock.Now()
-	s.nonceMu.Lock()
-	defer s.nonceMu.Unlock()
-	if _, seen := s.nonces[nonce]; seen {
-		return false
+// pathRegion reads the region of a /v1/regions/{regionId}/... path.
+func pathRegion(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, "/v1/regions/")
+	if !ok {
+		return "", false
 	}
-	if len(s.nonces) >= 10000 {
-		for n, t := range s.nonces {
-			if now.Sub(t) > 2*s.maxSkew {
-				delete(s.nonces, n)
-			}
-		}
-	}
-	s.nonces[nonce] = now
-	return true
+	region, _, _ := strings.Cut(rest, "/")
+	return region, region != ""
 }
 
 // DescribeImage implements the generated StrictServerInterface.
@@ -362,21 +422,30 @@ func newRequestID() string {
 }
 
 // signedHeaders reads the access key and the signed headers named by Authorization,
-// for the request log. Nothing is verified here.
+// for the request log, each bounded (maxLoggedHeaders names, clipped values).
+// Nothing is verified here.
 func signedHeaders(r *http.Request) (accessKey string, headers map[string]string) {
 	auth := r.Header.Get(signer.HeaderAuthorization)
+	if len(auth) > signer.MaxAuthorizationBytes {
+		auth = auth[:signer.MaxAuthorizationBytes]
+	}
 	headers = map[string]string{}
 	for _, part := range strings.Split(strings.TrimPrefix(auth, signer.Algorithm+" "), ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "Credential":
 			accessKey, _, _ = strings.Cut(v, "/")
+			accessKey = clip(accessKey, maxLoggedID)
 		case "SignedHeaders":
 			for _, name := range strings.Split(v, ";") {
-				if name == "host" {
-					headers[name] = r.Host
-				} else if name != "" {
-					headers[name] = r.Header.Get(name)
+				if len(headers) == maxLoggedHeaders {
+					break
+				}
+				switch {
+				case name == "host":
+					headers[name] = clip(r.Host, maxLoggedText)
+				case name != "":
+					headers[clip(name, maxLoggedID)] = clip(r.Header.Get(name), maxLoggedText)
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 
 func (a *App) fakeCommand() *cobra.Command {
 	var addr string
+	var logRequests bool
 	cmd := &cobra.Command{
 		Use:   "fake",
 		Short: "Run the fake image read service (for tests, in any language)",
@@ -22,7 +24,23 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 ` + fmt.Sprint(fake.SeedPublicInCatalogRegion) + ` public images in ` + fake.SeedCatalogRegion + `), and answers the documented errors.`,
 		Args: exactArgs(0, "fake takes no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			srv, err := fake.Start(fake.WithAddr(addr))
+			opts := []fake.Option{fake.WithAddr(addr)}
+			if logRequests {
+				var mu sync.Mutex
+				opts = append(opts, fake.WithObserver(func(r fake.RecordedRequest) {
+					line := fmt.Sprintf("fake: %s %s %s -> %d", r.Time.UTC().Format("15:04:05.000"), terminalSafe(r.Method), terminalSafe(r.Path), r.Status)
+					if r.AuthError != "" {
+						line += " (refused: " + terminalSafe(r.AuthError) + ")"
+					}
+					if r.Fault != "" {
+						line += " (injected fault: " + r.Fault + ")"
+					}
+					mu.Lock()
+					fmt.Fprintln(a.Stderr, line)
+					mu.Unlock()
+				}))
+			}
+			srv, err := fake.Start(opts...)
 			if err != nil {
 				return &exitError{ExitError, err}
 			}
@@ -55,5 +73,6 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed")
 	return cmd
 }
