@@ -1,7 +1,7 @@
 # vmimage: the two commands a new user needs are `go run ./cmd/vmimage demo` and `make test`.
 GO      ?= go
 
-.PHONY: all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
+.PHONY: load all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
 
 all: test
 
@@ -89,6 +89,10 @@ BENCH_COUNT ?= 5
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./bench/ | tee bench.out
 	$(GO) run ./bench/summary < bench.out
+
+## load: the fake's bounded load test (about 30 s, loopback only): heap after floods, Verify's cost by size
+load:
+	VMIMAGE_LOAD=1 $(GO) test -count=1 -run TestLoad -v ./fake/ | grep -E 'load_test|ok|FAIL'
 
 ## demo: the embedded default, against an in-process fake
 demo:
