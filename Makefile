@@ -1,7 +1,7 @@
 # vmimage: the two commands a new user needs are `go run ./cmd/vmimage demo` and `make test`.
 GO      ?= go
 
-.PHONY: load all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
+.PHONY: load all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-ts-client spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
 
 all: test
 
@@ -28,7 +28,7 @@ test: lint generate-check
 	$(MAKE) --no-print-directory spec-check
 
 ## spec-check: the spec as a shared artifact (see README, "The spec as a shared artifact")
-spec-check: spec-validators spec-lint spec-breaking spec-ts spec-jdsdk downstream docs-check spec-gates-selftest
+spec-check: spec-validators spec-lint spec-breaking spec-ts spec-ts-client spec-jdsdk downstream docs-check spec-gates-selftest
 
 ## spec-validators: libopenapi-validator agrees with kin-openapi that the document is valid
 spec-validators:
@@ -50,6 +50,12 @@ spec-diff:
 ## spec-ts: TypeScript types from the spec, and a consumer that type-checks against them
 spec-ts:
 	spec-tools/run ts openapi.yaml
+
+## spec-ts-client: a TypeScript client made only from openapi.yaml (openapi-fetch + a signer written from the
+## security scheme's words) makes every operation against vmimage fake
+spec-ts-client:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) build -o "$$tmp/vmimage" ./cmd/vmimage && spec-tools/run ts-client "$$tmp/vmimage"
 
 ## spec-jdsdk: JD Cloud's own Node SDK (jdcloud-sdk-js, unmodified) makes every call against vmimage fake
 spec-jdsdk:

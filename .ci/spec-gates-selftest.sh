@@ -7,8 +7,11 @@ cd "$root"
 tmp=$(mktemp -d)
 gen=examples/downstream/imagesapi/imagesapi.gen.go
 cp "$gen" "$tmp/gen.backup"
+tssigner=spec-tools/ts/client/signer.mts
+cp "$tssigner" "$tmp/signer.backup"
 cleanup() {
   cp "$tmp/gen.backup" "$gen"
+  cp "$tmp/signer.backup" "$tssigner"
   spec-tools/run ts openapi.yaml >/dev/null 2>&1 || true # types back from the real spec
   rm -rf "$tmp"
 }
@@ -53,6 +56,18 @@ expect_failure "oasdiff breaking-change gate" "response-property-enum-value-adde
 awk '/^        progress:$/ {print; getline; print "          type: integer"; getline; getline; print "          description: Progress."; next} {print}' openapi.yaml > "$tmp/ts.yaml"
 grep -A2 '^        progress:$' "$tmp/ts.yaml" | grep -q 'type: integer'
 expect_failure "TypeScript consumer" "error TS" spec-tools/run ts "$tmp/ts.yaml"
+
+# The TypeScript runtime client: a step of the signer that departs from the security
+# scheme's words (the path signed re-escaped instead of as sent, rule 5) fails against
+# the fake; so does a spec that no longer matches the fake (a path renamed).
+go build -o "$tmp/vmimage" ./cmd/vmimage
+sed -i 's|const path = input.url.pathname; // PATH-AS-SENT|const path = input.url.pathname.split("/").map((s) => rfc3986(decodeURIComponent(s))).join("/");|' "$tssigner"
+grep -q 'rfc3986(decodeURIComponent(s))' "$tssigner"
+expect_failure "TypeScript client, a wrong signing step" "not ok .* an id that needs escaping" spec-tools/run ts-client "$tmp/vmimage"
+cp "$tmp/signer.backup" "$tssigner"
+sed 's|^  /regions/{regionId}/images/{imageId}/members:$|  /regions/{regionId}/images/{imageId}/sharing:|' openapi.yaml > "$tmp/renamed.yaml"
+grep -q '/sharing:$' "$tmp/renamed.yaml"
+expect_failure "TypeScript client, spec and fake disagree" "error TS" spec-tools/run ts-client "$tmp/vmimage" "$tmp/renamed.yaml"
 
 # Downstream drift: a generated file edited by hand.
 echo "// edited by hand" >> "$gen"
