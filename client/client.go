@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -40,10 +41,10 @@ func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		if o == nil {
-			return nil, fmt.Errorf("vmimage: new client: nil Option")
+			return nil, &OptionError{Err: errors.New("nil Option")}
 		}
 		if err := o(&cfg); err != nil {
-			return nil, fmt.Errorf("vmimage: new client: %w", err)
+			return nil, &OptionError{Err: err}
 		}
 	}
 	res, err := credentials.Resolve(credentials.Config{Explicit: cfg.creds, Profile: cfg.profile})
@@ -56,7 +57,10 @@ func New(opts ...Option) (*Client, error) {
 	}
 	u, err := parseEndpoint(endpoint, !cfg.insecure)
 	if err != nil {
-		return nil, fmt.Errorf("vmimage: new client: endpoint: %w", err)
+		return nil, &OptionError{Err: fmt.Errorf("endpoint: %w", err)}
+	}
+	if res.Timeout > 0 && !cfg.attemptTimeoutSet {
+		cfg.attemptTimeout = res.Timeout
 	}
 	ua := fmt.Sprintf("vmimage-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	if cfg.uaSuffix != "" {

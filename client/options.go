@@ -37,12 +37,31 @@ const (
 	Version = "0.1.0"
 )
 
+// ErrPlainHTTP matches the error of New for a plain-http endpoint on a host where it
+// is not allowed without WithInsecureHTTP.
+var ErrPlainHTTP = errors.New("plain http is only allowed for loopback or vm.internal.<region>.jdcloud-api.com")
+
+// DocumentedRegions are the regions JD Cloud documents for the service. The list is
+// open: other region ids are sent as given.
+var DocumentedRegions = []string{"cn-north-1", "cn-east-1", "cn-east-2", "cn-south-1"}
+
+// OptionError reports an Option that New refused; it unwraps to the option's error.
+type OptionError struct{ Err error }
+
+func (e *OptionError) Error() string { return "vmimage: new client: " + e.Err.Error() }
+
+// Unwrap returns the option's error.
+func (e *OptionError) Unwrap() error { return e.Err }
+
 // Option configures a Client. Options validate their input: New fails with an error
 // naming the option when one is wrong.
 type Option func(*config) error
 
 type config struct {
-	creds          *signer.Credentials
+	// attemptTimeoutSet is true when WithAttemptTimeout was given (a profile's
+	// timeout then does not apply).
+	attemptTimeoutSet bool
+	creds             *signer.Credentials
 	profile        string
 	endpoint       string
 	insecure       bool
@@ -116,13 +135,14 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithAttemptTimeout bounds each attempt (default DefaultAttemptTimeout).
+// WithAttemptTimeout bounds each attempt (default: the jdc profile's timeout when the
+// credentials come from a profile that sets one, else DefaultAttemptTimeout).
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(cfg *config) error {
 		if d <= 0 {
 			return fmt.Errorf("WithAttemptTimeout: %s is not positive", d)
 		}
-		cfg.attemptTimeout = d
+		cfg.attemptTimeout, cfg.attemptTimeoutSet = d, true
 		return nil
 	}
 }
@@ -243,7 +263,7 @@ func parseEndpoint(raw string, strict bool) (*url.URL, error) {
 		return nil, fmt.Errorf("%q: path must be empty or /v1", raw)
 	}
 	if strict && u.Scheme == "http" && !plainHTTPAllowed(u.Hostname()) {
-		return nil, fmt.Errorf("%q: plain http is only allowed for loopback or vm.internal.<region>.jdcloud-api.com (use WithInsecureHTTP to override)", raw)
+		return nil, fmt.Errorf("%q: %w (use WithInsecureHTTP to override)", raw, ErrPlainHTTP)
 	}
 	u.Path, u.RawPath = "", ""
 	return u, nil

@@ -4,11 +4,15 @@
 //  2. the environment: JDCLOUD_ACCESS_KEY and JDCLOUD_SECRET_KEY, with the optional
 //     JDCLOUD_SECURITY_TOKEN and JDCLOUD_REGION (the names JD Cloud's Packer builder uses);
 //  3. the profile file of JD Cloud's `jdc` CLI, ~/.jdc/config (INI, one section per
-//     profile, keys access_key, secret_key, region_id, endpoint, scheme). The profile is
-//     Config.Profile, else $JDCLOUD_PROFILE, else the name in ~/.jdc/current, else
-//     "default".
+//     profile, keys access_key, secret_key, region_id, endpoint, scheme, timeout). The
+//     profile is Config.Profile, else $JDCLOUD_PROFILE, else the name in
+//     ~/.jdc/current, else "default".
 //
-// The first place that holds a key pair wins. A place that holds only half a pair (a
+// As in the AWS CLI, a profile named in code (Config.Profile, the CLI's --profile)
+// wins over the environment: the chain then skips step 2, the profile's region_id
+// wins over JDCLOUD_REGION, and a profile that does not exist is a
+// *ProfileNotFoundError listing the profiles that do. Otherwise the first place that
+// holds a key pair wins. A place that holds only half a pair (a
 // key without a secret, or the reverse) is an error, never a fall-through. When no
 // place holds credentials, the *NotFoundError lists every place looked at. No error
 // ever contains a secret.
@@ -19,9 +23,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vmimage/vmimage/signer"
 )
@@ -59,6 +67,8 @@ type Resolved struct {
 	Region string
 	// Endpoint is the profile's scheme://endpoint ("" when none).
 	Endpoint string
+	// Timeout is the profile's timeout (its timeout key, in seconds; 0 when none).
+	Timeout time.Duration
 	// Source says where the credentials came from, e.g. "environment" or
 	// "profile \"default\" in /home/u/.jdc/config".
 	Source string
@@ -79,6 +89,22 @@ type IncompleteError struct {
 	Source string
 	// Missing names what is missing, e.g. "JDCLOUD_SECRET_KEY".
 	Missing string
+}
+
+// ProfileNotFoundError reports a profile named in code (or on the command line) that
+// the profile file does not hold.
+type ProfileNotFoundError struct {
+	Profile, File string
+	// Available are the profiles the file holds, sorted.
+	Available []string
+}
+
+func (e *ProfileNotFoundError) Error() string {
+	have := "it holds no profile"
+	if len(e.Available) > 0 {
+		have = "profiles there: " + strings.Join(e.Available, ", ")
+	}
+	return fmt.Sprintf("credentials: profile %q not found in %s (%s)", e.Profile, e.File, have)
 }
 
 func (e *IncompleteError) Error() string {
@@ -104,6 +130,9 @@ func Resolve(cfg Config) (*Resolved, error) {
 
 	ak, sk := strings.TrimSpace(getenv(EnvAccessKey)), strings.TrimSpace(getenv(EnvSecretKey))
 	switch {
+	case cfg.Profile != "":
+		looked = append(looked, "environment (skipped: a profile was named)")
+		ak, sk = "", ""
 	case ak != "" && sk != "":
 		c := signer.Credentials{AccessKey: ak, SecretKey: sk, SecurityToken: strings.TrimSpace(getenv(EnvSecurityToken))}
 		if err := c.Validate(); err != nil {
@@ -115,7 +144,9 @@ func Resolve(cfg Config) (*Resolved, error) {
 	case sk != "":
 		return nil, &IncompleteError{Source: "environment", Missing: EnvAccessKey}
 	}
-	looked = append(looked, fmt.Sprintf("environment (%s and %s unset)", EnvAccessKey, EnvSecretKey))
+	if cfg.Profile == "" {
+		looked = append(looked, fmt.Sprintf("environment (%s and %s unset)", EnvAccessKey, EnvSecretKey))
+	}
 
 	home := cfg.HomeDir
 	if home == "" {
@@ -149,8 +180,11 @@ func Resolve(cfg Config) (*Resolved, error) {
 		return nil, fmt.Errorf("credentials: %w", err)
 	}
 	sec, ok := sections[profile]
+	if !ok && cfg.Profile != "" {
+		return nil, &ProfileNotFoundError{Profile: profile, File: path, Available: slices.Sorted(maps.Keys(sections))}
+	}
 	if !ok {
-		looked = append(looked, fmt.Sprintf("profile %q (%s) in %s (no such section)", profile, how, path))
+		looked = append(looked, fmt.Sprintf("profile %q (%s) in %s (no such section; profiles there: %s)", profile, how, path, strings.Join(slices.Sorted(maps.Keys(sections)), ", ")))
 		return nil, &NotFoundError{Looked: looked}
 	}
 	source := fmt.Sprintf("profile %q in %s", profile, path)
@@ -169,8 +203,15 @@ func Resolve(cfg Config) (*Resolved, error) {
 		return nil, fmt.Errorf("credentials: %s: %w", source, err)
 	}
 	r := &Resolved{Credentials: c, Region: region, Source: source}
-	if r.Region == "" {
+	if r.Region == "" || cfg.Profile != "" && sec["region_id"] != "" {
 		r.Region = sec["region_id"]
+	}
+	if t := sec["timeout"]; t != "" {
+		secs, err := strconv.Atoi(t)
+		if err != nil || secs <= 0 {
+			return nil, fmt.Errorf("credentials: %s: timeout %q is not a positive number of seconds", source, t)
+		}
+		r.Timeout = time.Duration(secs) * time.Second
 	}
 	if ep := sec["endpoint"]; ep != "" {
 		scheme := sec["scheme"]

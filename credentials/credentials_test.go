@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vmimage/vmimage/signer"
 )
@@ -155,4 +156,31 @@ func TestProfileFileEdges(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	})
+}
+
+// As in the AWS CLI: a named profile wins over the environment, brings its region and
+// timeout, and a missing one is an error listing those that exist.
+func TestNamedProfileWinsOverTheEnvironment(t *testing.T) {
+	e := env(map[string]string{EnvAccessKey: "AKENV", EnvSecretKey: "secret-env-value", EnvRegion: "cn-south-1"})
+	h := home(t, profiles+"\n[slow]\naccess_key = AKSLOW\nsecret_key = secret-slow-value\ntimeout = 45\n", "")
+	r, err := Resolve(Config{Getenv: e, HomeDir: h, Profile: "work"})
+	if err != nil || r.AccessKey != "AKWORK" || r.Region != "cn-east-2" || !strings.Contains(r.Source, `profile "work"`) {
+		t.Fatalf("got %+v, %v", r, err)
+	}
+	r, err = Resolve(Config{Getenv: e, HomeDir: h, Profile: "slow"})
+	if err != nil || r.Timeout != 45*time.Second || r.Region != "cn-south-1" {
+		t.Fatalf("slow: %+v, %v", r, err)
+	}
+	_, err = Resolve(Config{Getenv: e, HomeDir: h, Profile: "nosuch"})
+	var pe *ProfileNotFoundError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), `profile "nosuch" not found`) || !strings.Contains(err.Error(), "default, half, slow, work") {
+		t.Fatalf("nosuch: %v", err)
+	}
+	// Without a named profile the environment still comes first.
+	if r, err := Resolve(Config{Getenv: e, HomeDir: h}); err != nil || r.AccessKey != "AKENV" {
+		t.Fatalf("no profile: %+v, %v", r, err)
+	}
+	if _, err := Resolve(Config{Getenv: env(nil), HomeDir: home(t, "[default]\naccess_key = A\nsecret_key = s3cr3t-value\ntimeout = soon\n", "")}); err == nil || !strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("bad timeout: %v", err)
+	}
 }

@@ -2,11 +2,19 @@ package main
 
 import (
 	"errors"
+	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/creack/pty"
+
+	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/fake"
 )
 
 // TestMain lets a test run this binary's main as a subprocess: with
@@ -50,5 +58,42 @@ func TestInterruptEndsABlockedRead(t *testing.T) {
 			t.Errorf("%v: still running 10 s after the signal", sig)
 		}
 		w.Close()
+	}
+}
+
+// On a real pseudo-terminal 60 columns wide, wait's progress bar is redrawn within
+// the width, so no redraw leaves a wrapped line behind.
+func TestWaitBarOnARealTerminal(t *testing.T) {
+	srv := fake.StartTest(t)
+	id := "img-ptytest01"
+	name := "pty test image"
+	if err := srv.Images().Put("cn-north-1", api.Image{ImageId: &id, Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Images().Transition("cn-north-1", id, api.ImageStatusReady, 1500*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "wait", "--endpoint", srv.URL, "-r", "cn-north-1", "--min-delay", "200ms", "--max-delay", "300ms", "--timeout", "30s", id)
+	cmd.Env = append(os.Environ(), "VMIMAGE_TEST_MAIN=1", "TERM=xterm",
+		"JDCLOUD_ACCESS_KEY="+srv.Credentials().AccessKey, "JDCLOUD_SECRET_KEY="+srv.Credentials().SecretKey)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 60, Rows: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty.Close()
+	out, _ := io.ReadAll(tty) // ends with EIO when the child exits
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%v: %q", err, out)
+	}
+	text := strings.ReplaceAll(string(out), "\r\n", "\n")
+	if !strings.Contains(text, "\r\x1b[K") || !strings.Contains(text, "100%") {
+		t.Fatalf("no bar drawn: %q", text)
+	}
+	for _, seg := range strings.Split(text, "\r\x1b[K") {
+		for _, line := range strings.Split(seg, "\n") {
+			if n := utf8.RuneCountInString(line); n > 59 {
+				t.Errorf("a %d-column line on a 60-column terminal: %q", n, line)
+			}
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ const (
 	ExitNotFound = 3 // the image does not exist
 	ExitTimeout  = 4 // the wait (or --timeout) ran out
 	ExitFailed   = 5 // the image will not become ready (error, deleting, offline)
+	// ExitInterrupted is the exit code after Ctrl-C (128 + SIGINT).
+	ExitInterrupted = 130
 )
 
 // App is one invocation's environment. New fills it from the process; tests
@@ -33,10 +36,14 @@ const (
 type App struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	// Getenv reads the environment (JDCLOUD_REGION).
+	// Getenv reads the environment (JDCLOUD_REGION, TERM).
 	Getenv func(string) string
 	// IsTerminal reports whether w is a terminal (progress bars are drawn only there).
 	IsTerminal func(w io.Writer) bool
+	// StdinIsTerminal reports whether stdin is a terminal (validate then needs a file).
+	StdinIsTerminal func() bool
+	// TerminalWidth returns the width of the terminal w is, 0 when unknown.
+	TerminalWidth func(w io.Writer) int
 	// ClientOptions are added to every client the commands build (tests inject a
 	// transport or a clock here).
 	ClientOptions []client.Option
@@ -55,16 +62,49 @@ func New() *App {
 			f, ok := w.(*os.File)
 			return ok && term.IsTerminal(int(f.Fd()))
 		},
+		StdinIsTerminal: func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
+		TerminalWidth: func(w io.Writer) int {
+			f, ok := w.(*os.File)
+			if !ok {
+				return 0
+			}
+			width, _, err := term.GetSize(int(f.Fd()))
+			if err != nil {
+				return 0
+			}
+			return width
+		},
 	}
 }
 
-// globals are the flags every command shares.
+// globals are the flags of the commands that call the API (describe, list,
+// constraints, members, wait); the others do not take them.
 type globals struct {
-	region   string
-	endpoint string
-	profile  string
-	timeout  time.Duration
-	debug    bool
+	region       string
+	endpoint     string
+	insecureHTTP bool
+	profile      string
+	timeout      time.Duration
+	debug        bool
+	query        string
+}
+
+// register adds the API flags to cmd, with jdc's --region-id as an alias of --region.
+func (g *globals) register(cmd *cobra.Command, timeoutHelp string) {
+	fl := cmd.Flags()
+	fl.StringVarP(&g.region, "region", "r", "", "region id (default $JDCLOUD_REGION, then the profile's region_id; also --region-id)")
+	fl.StringVar(&g.region, "region-id", "", "alias of --region, as jdc spells it")
+	_ = fl.MarkHidden("region-id")
+	fl.StringVar(&g.endpoint, "endpoint", "", "service base URL (default "+client.DefaultEndpoint+")")
+	fl.BoolVar(&g.insecureHTTP, "insecure-http", false, "allow a plain-http --endpoint on any host (requests are signed but not encrypted)")
+	fl.StringVar(&g.profile, "profile", "", "jdc profile to use; wins over the environment (default $JDCLOUD_PROFILE, ~/.jdc/current, default)")
+	fl.DurationVar(&g.timeout, "timeout", 0, timeoutHelp)
+	fl.BoolVar(&g.debug, "debug", false, "log each HTTP attempt to stderr (credentials are never logged)")
+}
+
+// registerQuery adds --query to a command with json or yaml output.
+func (g *globals) registerQuery(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&g.query, "query", "", "JMESPath expression applied to the json or yaml document (as in the AWS CLI)")
 }
 
 // exitError carries an exit code with the error to print.
@@ -88,9 +128,12 @@ func fail(err error) error {
 	var wt *client.WaitTimeoutError
 	var wf *client.WaitFailedError
 	var ip *client.InvalidParameterError
+	var oe *client.OptionError
 	switch {
-	case errors.As(err, &ip):
+	case errors.As(err, &ip), errors.As(err, &oe):
 		return &exitError{ExitUsage, err} // refused before anything was sent
+	case errors.Is(err, context.Canceled):
+		return &exitError{ExitInterrupted, err}
 	case errors.Is(err, client.ErrNotFound):
 		return &exitError{ExitNotFound, err}
 	case errors.As(err, &wt), errors.Is(err, context.DeadlineExceeded):
@@ -153,16 +196,12 @@ Exit codes: 0 ok, 1 API, network or validation error, 2 usage, 3 not found,
 4 timeout, 5 image failed (error, deleting or offline).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       client.Version,
+		Version:       versionLine(),
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage("%v", err) })
-	pf := root.PersistentFlags()
-	pf.StringVarP(&g.region, "region", "r", "", "region id (default $JDCLOUD_REGION, then the profile's region_id)")
-	pf.StringVar(&g.endpoint, "endpoint", "", "service base URL (default "+client.DefaultEndpoint+")")
-	pf.StringVar(&g.profile, "profile", "", "jdc profile to read credentials from (default $JDCLOUD_PROFILE, ~/.jdc/current, default)")
-	pf.DurationVar(&g.timeout, "timeout", 0, "give up after this long (describe: 2m; wait: the maximum wait, 30m)")
-	pf.BoolVar(&g.debug, "debug", false, "log each HTTP attempt to stderr (credentials are never logged)")
-	root.AddCommand(a.describeCommand(g), a.listCommand(g), a.constraintsCommand(g), a.membersCommand(g), a.waitCommand(g), a.validateCommand(), a.specCommand(), a.fakeCommand(), a.demoCommand())
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.AddCommand(a.describeCommand(g), a.listCommand(g), a.constraintsCommand(g), a.membersCommand(g), a.waitCommand(g),
+		a.validateCommand(), a.specCommand(), a.fakeCommand(), a.demoCommand(), a.versionCommand())
 	return root
 }
 
@@ -173,6 +212,12 @@ func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, err
 	if g.endpoint != "" {
 		opts = append(opts, client.WithEndpoint(g.endpoint))
 	}
+	if g.insecureHTTP {
+		opts = append(opts, client.WithInsecureHTTP())
+		if strings.HasPrefix(g.endpoint, "http:") {
+			fmt.Fprintln(a.Stderr, "vmimage: warning: --insecure-http: requests to "+terminalSafe(g.endpoint)+" travel unencrypted (signed, but readable and replayable by anyone on the path)")
+		}
+	}
 	if g.profile != "" {
 		opts = append(opts, client.WithProfile(g.profile))
 	}
@@ -182,10 +227,32 @@ func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, err
 	opts = append(opts, extra...)
 	opts = append(opts, a.ClientOptions...)
 	c, err := client.New(opts...)
-	if err != nil {
+	switch {
+	case errors.Is(err, client.ErrPlainHTTP):
+		return nil, usage("--endpoint %s: plain http is only allowed for loopback or vm.internal.<region>.jdcloud-api.com; add --insecure-http to send requests there unencrypted", terminalSafe(g.endpoint))
+	case err != nil:
+		var oe *client.OptionError
+		if errors.As(err, &oe) {
+			return nil, usage("%v", err)
+		}
 		return nil, &exitError{ExitError, err}
 	}
 	return c, nil
+}
+
+// explain adds to an API error what a CLI user needs to act on it: for a 404 in a
+// region JD Cloud does not document, that the region may be the mistake; for a 401,
+// which credentials were used (their source, never the secret).
+func explain(err error, region string, c *client.Client) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, client.ErrNotFound) && !slices.Contains(client.DocumentedRegions, region):
+		return fmt.Errorf("%w (note: region %q is not one of the documented regions %s: check --region)", err, region, strings.Join(client.DocumentedRegions, ", "))
+	case errors.Is(err, client.ErrUnauthorized):
+		return fmt.Errorf("%w (credentials from %s)", err, c.CredentialSource())
+	}
+	return err
 }
 
 // region picks --region, then $JDCLOUD_REGION, then the profile's region.

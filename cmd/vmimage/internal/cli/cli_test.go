@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,7 +31,10 @@ type env struct {
 	srv      *fake.Server
 	clock    *fake.ManualClock
 	terminal bool
+	width    int // the terminal's width when terminal (0: unknown)
 	stdin    string
+	// stdinTerminal makes stdin a terminal.
+	stdinTerminal bool
 }
 
 func newEnv(t *testing.T) *env {
@@ -51,21 +58,43 @@ func (e *env) run(t *testing.T, args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	app := &App{
-		Stdin:      strings.NewReader(e.stdin),
-		Stdout:     &stdout,
-		Stderr:     &stderr,
-		Getenv:     os.Getenv,
-		IsTerminal: func(io.Writer) bool { return e.terminal },
+		Stdin:           strings.NewReader(e.stdin),
+		Stdout:          &stdout,
+		Stderr:          &stderr,
+		Getenv:          os.Getenv,
+		IsTerminal:      func(io.Writer) bool { return e.terminal },
+		StdinIsTerminal: func() bool { return e.stdinTerminal },
+		TerminalWidth:   func(io.Writer) int { return e.width },
 		ClientOptions: []client.Option{
 			client.WithClock(e.clock),
 			client.WithRandom(func() float64 { return 0 }),
+			client.WithHTTPClient(&http.Client{Transport: loopbackOnly}),
 		},
 		Clock: e.clock,
 	}
-	full := append([]string{"--endpoint", e.srv.URL}, args...)
+	full := args
+	if len(args) > 0 && slices.Contains([]string{"describe", "list", "constraints", "members", "wait"}, args[0]) {
+		// The API flags belong to the commands that call the API.
+		full = append([]string{args[0], "--endpoint", e.srv.URL}, args[1:]...)
+	}
 	code := app.Run(context.Background(), full)
 	return result{stdout.String(), stderr.String(), code}
 }
+
+// loopbackOnly is the tests' transport: it refuses to dial anything but loopback, so
+// no test can reach the network, whatever endpoint a command ends up with.
+var loopbackOnly = func() *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, _, err := net.SplitHostPort(addr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return nil, fmt.Errorf("test transport: refusing to dial %s: tests talk to loopback only", addr)
+		}
+		return dial(ctx, network, addr)
+	}
+	return tr
+}()
 
 var requestIDs = regexp.MustCompile(`request id [a-z0-9]{32}`)
 
@@ -179,8 +208,8 @@ func TestWaitTerminalProgressBar(t *testing.T) {
 	r := e.run(t, "wait", "-r", "cn-north-1", fake.SeedPending)
 	wantCode(t, r, ExitOK)
 	for _, want := range []string{
-		"\r\033[Kwaiting for img-pending0001 [..............................]   0% pending       poll 1, next in 2s",
-		"\r\033[Kwaiting for img-pending0001 [##############################] 100% ready         poll 4\n",
+		"\r\033[Kwaiting for img-pending0001 [..............................]   0% pending, poll 1, next in 2s",
+		"\r\033[Kwaiting for img-pending0001 [##############################] 100% ready, poll 4\n",
 	} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%q", want, r.stderr)
@@ -327,7 +356,7 @@ func TestUsageErrors(t *testing.T) {
 func TestCredentialErrorsAndDebug(t *testing.T) {
 	e := newEnv(t)
 	sk := e.srv.Credentials().SecretKey
-	r := e.run(t, "--debug", "describe", "-r", "cn-north-1", fake.SeedCentOS)
+	r := e.run(t, "describe", "--debug", "-r", "cn-north-1", fake.SeedCentOS)
 	wantCode(t, r, ExitOK)
 	if !strings.Contains(r.stderr, "vmimage: attempt\" operation=DescribeImage") || strings.Contains(r.stderr, sk) || strings.Contains(r.stderr, "Signature=") {
 		t.Errorf("debug log:\n%s", r.stderr)
@@ -405,7 +434,7 @@ func TestProfileFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(home, ".jdc", "config"), []byte(profile), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := e.run(t, "--profile", "fake", "describe", fake.SeedWindows) // region from the profile
+	r := e.run(t, "describe", "--profile", "fake", fake.SeedWindows) // region from the profile
 	wantCode(t, r, ExitOK)
 	if !strings.Contains(r.stdout, fake.SeedWindows) {
 		t.Errorf("stdout:\n%s", r.stdout)

@@ -14,6 +14,7 @@ import (
 
 func (a *App) constraintsCommand(g *globals) *cobra.Command {
 	var output string
+	var ids []string
 	cmd := &cobra.Command{
 		Use:   "constraints IMAGE_ID...",
 		Short: "Show which instance types images may be launched on",
@@ -24,9 +25,13 @@ images) make one DescribeImageConstraintsBatch call, and ids the answer leaves o
 named on stderr.`,
 		Example: "  vmimage constraints img-m5s0ab1c29\n  vmimage constraints img-a img-b -o json",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return fail(a.runConstraints(cmd.Context(), g, output, args))
+			output = queryFormat(g.query, output, cmd.Flags().Changed("output"))
+			return fail(a.runConstraints(cmd.Context(), g, output, append(args, ids...)))
 		},
 	}
+	g.register(cmd, "give up after this long (default 2m)")
+	g.registerQuery(cmd)
+	cmd.Flags().StringArrayVar(&ids, "image-id", nil, "an image id, as jdc spells it (repeatable; the same as an argument)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	return cmd
 }
@@ -37,6 +42,12 @@ func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids
 	}
 	if len(ids) == 0 {
 		return usage("constraints needs at least one image id")
+	}
+	out := &printer{format: output, w: a.Stdout,
+		header: func(bool) []string { return []string{"IMAGE ID", "RUNS ON", "INSTANCE TYPES"} },
+		row:    constraintRow}
+	if err := out.setQuery(g.query); err != nil {
+		return err
 	}
 	c, err := a.newClient(g)
 	if err != nil {
@@ -52,17 +63,14 @@ func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids
 	if len(ids) == 1 {
 		one, _, err := c.DescribeImageConstraints(ctx, region, ids[0])
 		if err != nil {
-			return err
+			return explain(err, region, c)
 		}
 		list = []api.ImageConstraint{*one}
 	} else {
 		if list, _, err = c.DescribeImageConstraintsBatch(ctx, region, ids); err != nil {
-			return err
+			return explain(err, region, c)
 		}
 	}
-	out := &printer{format: output, w: a.Stdout,
-		header: func(bool) []string { return []string{"IMAGE ID", "RUNS ON", "INSTANCE TYPES"} },
-		row:    constraintRow}
 	got := map[string]bool{}
 	for _, ic := range list {
 		if ic.ImageId != nil {

@@ -21,6 +21,7 @@ import (
 const manyIDs = 5
 
 type describeFlags struct {
+	ids         []string
 	output      string
 	fromFile    string
 	concurrency int
@@ -39,9 +40,13 @@ non-zero if any failed (3 when every failure was "not found").`,
 		Example: `  vmimage describe img-m5s0ab1c29 --region cn-north-1
   vmimage describe -o json --from-file ids.txt`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.output = queryFormat(g.query, f.output, cmd.Flags().Changed("output"))
 			return fail(a.runDescribe(cmd.Context(), g, f, args))
 		},
 	}
+	g.register(cmd, "give up after this long (default 2m)")
+	g.registerQuery(cmd)
+	cmd.Flags().StringArrayVar(&f.ids, "image-id", nil, "an image id, as jdc spells it (repeatable; the same as an argument)")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.fromFile, "from-file", "", `read image ids from a file, one per line ("-" for stdin)`)
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", 4, "how many images to describe at once")
@@ -62,7 +67,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 	if f.rate < 0 {
 		return usage("--rate must not be negative")
 	}
-	ids := append([]string(nil), args...)
+	ids := append(append([]string(nil), args...), f.ids...)
 	if f.fromFile != "" {
 		more, err := a.readIDs(f.fromFile)
 		if err != nil {
@@ -72,6 +77,10 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 	}
 	if len(ids) == 0 {
 		return usage("describe needs at least one image id (arguments or --from-file)")
+	}
+	out := newPrinter(f.output, a.Stdout, "")
+	if err := out.setQuery(g.query); err != nil {
+		return err
 	}
 	burst := max(1, int(f.rate))
 	c, err := a.newClient(g, client.WithRateLimit(f.rate, burst))
@@ -122,7 +131,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 		}
 	}()
 
-	out := newPrinter(f.output, a.Stdout, region)
+	out.region = region
 	bar := a.newCountBar(len(ids))
 	failures, notFound := 0, 0
 	for i := range ids {
@@ -130,7 +139,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 		bar.step(i + 1)
 		r := results[i]
 		if r.err != nil && len(ids) == 1 {
-			return fail(r.err) // one id: its error is the one line
+			return fail(explain(r.err, region, c)) // one id: its error is the one line
 		}
 		if r.err != nil {
 			failures++
@@ -138,7 +147,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 				notFound++
 			}
 			bar.clear()
-			fmt.Fprintln(a.Stderr, oneLine(r.err))
+			fmt.Fprintln(a.Stderr, oneLine(explain(r.err, region, c)))
 			continue
 		}
 		if err := out.add(r.raw); err != nil {

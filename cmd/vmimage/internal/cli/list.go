@@ -36,9 +36,12 @@ while it is read).`,
   vmimage list --id img-m5s0ab1c29 --id img-ubuntu2204x`,
 		Args: exactArgs(0, "list takes no arguments: filter with flags (see --help)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.output = queryFormat(g.query, f.output, cmd.Flags().Changed("output"))
 			return fail(a.runList(cmd.Context(), g, f))
 		},
 	}
+	g.register(cmd, "give up after this long (default 10m)")
+	g.registerQuery(cmd)
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	fl.StringVar(&f.source, "source", "", "image source: public, thirdparty, private, shared, community")
@@ -82,6 +85,10 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	if f.page < 1 {
 		return usage("--page %d must be at least 1", f.page)
 	}
+	out := newPrinter(f.output, a.Stdout, "")
+	if err := out.setQuery(g.query); err != nil {
+		return err
+	}
 	c, err := a.newClient(g)
 	if err != nil {
 		return err
@@ -90,14 +97,14 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	if err != nil {
 		return err
 	}
+	out.region = region
 	ctx, cancel, _ := withTimeout(ctx, g, 10*time.Minute)
 	defer cancel()
-	out := newPrinter(f.output, a.Stdout, region)
 	filter := f.filter()
 	if !f.all {
 		res, _, err := c.DescribeImages(ctx, region, filter, client.Page{Number: f.page, Size: f.pageSize})
 		if err != nil {
-			return fail(err)
+			return fail(explain(err, region, c))
 		}
 		for _, img := range res.Images {
 			if err := addImage(out, img); err != nil {
@@ -114,7 +121,7 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	for img, err := range c.AllImages(ctx, region, filter) {
 		if err != nil {
 			_ = out.close() // what was printed stays a valid document
-			return fail(err)
+			return fail(explain(err, region, c))
 		}
 		if err := addImage(out, img); err != nil {
 			return err

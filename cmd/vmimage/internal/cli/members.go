@@ -12,17 +12,26 @@ import (
 )
 
 func (a *App) membersCommand(g *globals) *cobra.Command {
-	var output string
+	var output, imageID string
 	cmd := &cobra.Command{
 		Use:     "members IMAGE_ID",
 		Short:   "Show whom a private image is shared with",
 		Long:    `Show the accounts (pins and login names) a private image is shared with (DescribeImageMembers).`,
 		Example: "  vmimage members img-privshare01 --region cn-north-1",
-		Args:    exactArgs(1, "members takes one image id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if imageID != "" {
+				args = append(args, imageID)
+			}
+			if len(args) != 1 {
+				return usage("members takes one image id (got %d)", len(args))
+			}
+			output = queryFormat(g.query, output, cmd.Flags().Changed("output"))
 			return fail(a.runMembers(cmd.Context(), g, output, args[0]))
 		},
 	}
+	g.register(cmd, "give up after this long (default 2m)")
+	g.registerQuery(cmd)
+	cmd.Flags().StringVar(&imageID, "image-id", "", "the image id, as jdc spells it (the same as the argument)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	return cmd
 }
@@ -43,7 +52,7 @@ func (a *App) runMembers(ctx context.Context, g *globals, output, imageID string
 	defer cancel()
 	m, _, err := c.DescribeImageMembers(ctx, region, imageID)
 	if err != nil {
-		return err
+		return explain(err, region, c)
 	}
 	out := &printer{format: output, w: a.Stdout,
 		header: func(bool) []string { return []string{"ACCOUNT", "KIND"} },
@@ -54,7 +63,10 @@ func (a *App) runMembers(ctx context.Context, g *globals, output, imageID string
 			}
 			return []string{terminalSafe(r[0]), r[1]}, nil
 		}}
-	if output == "table" || output == "wide" {
+	if err := out.setQuery(g.query); err != nil {
+		return err
+	}
+	if out.query == nil && (output == "table" || output == "wide") {
 		for _, list := range []struct {
 			kind  string
 			names []string

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jmespath-community/go-jmespath"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/width"
 
@@ -29,24 +30,31 @@ func validFormat(f string) bool { return slices.Contains(formats, f) }
 type printer struct {
 	format string
 	w      io.Writer
+	// query, when set, is applied to the whole document at close (the items are
+	// buffered until then); the result is printed in format, json or yaml.
+	query jmespath.JMESPath
+	items []any
 	// row renders an object as table cells (wide when the format is wide); nil
 	// header means table and wide print nothing.
 	header func(wide bool) []string
 	row    func(raw json.RawMessage, wide bool) ([]string, error)
 	tab    table
 	n      int
+	// region is shown by the wide format.
+	region string
 }
 
 // newPrinter returns a printer of images.
 func newPrinter(format string, w io.Writer, region string) *printer {
-	return &printer{format: format, w: w,
+	p := &printer{format: format, w: w, region: region,
 		header: func(wide bool) []string {
 			if wide {
 				return append(slices.Clone(tableHeader), wideHeader...)
 			}
 			return tableHeader
-		},
-		row: func(raw json.RawMessage, wide bool) ([]string, error) { return imageRow(raw, wide, region) }}
+		}}
+	p.row = func(raw json.RawMessage, wide bool) ([]string, error) { return imageRow(raw, wide, p.region) }
+	return p
 }
 
 var (
@@ -58,6 +66,14 @@ var (
 // json, jsonl and yaml formats).
 func (p *printer) add(raw json.RawMessage) error {
 	defer func() { p.n++ }()
+	if p.query != nil {
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		p.items = append(p.items, v)
+		return nil
+	}
 	switch p.format {
 	case "json":
 		var b bytes.Buffer
@@ -106,6 +122,9 @@ func (p *printer) flush() error { return p.tab.flush(p.w) }
 // close flushes and ends the document: the json array's bracket, an empty array or
 // sequence when nothing was added.
 func (p *printer) close() error {
+	if p.query != nil {
+		return p.printQuery()
+	}
 	if err := p.flush(); err != nil {
 		return err
 	}
@@ -117,6 +136,56 @@ func (p *printer) close() error {
 		end = "[]\n"
 	}
 	_, err := io.WriteString(p.w, end)
+	return err
+}
+
+// queryFormat is the output format with --query: json unless -o was given.
+func queryFormat(query, output string, outputSet bool) string {
+	if query != "" && !outputSet {
+		return "json"
+	}
+	return output
+}
+
+// setQuery compiles a JMESPath expression for the document; it needs json or yaml
+// output.
+func (p *printer) setQuery(expr string) error {
+	if expr == "" {
+		return nil
+	}
+	if p.format != "json" && p.format != "yaml" {
+		return usage("--query needs -o json or -o yaml (not %s)", p.format)
+	}
+	q, err := jmespath.Compile(expr)
+	if err != nil {
+		return usage("--query %q: %v", expr, err)
+	}
+	p.query = q
+	return nil
+}
+
+// printQuery applies the query to the document (the array of every item) and prints
+// the result, indented json or yaml.
+func (p *printer) printQuery() error {
+	doc := p.items
+	if doc == nil {
+		doc = []any{}
+	}
+	res, err := p.query.Search(doc)
+	if err != nil {
+		return fmt.Errorf("--query: %w", err)
+	}
+	var b []byte
+	if p.format == "yaml" {
+		b, err = yaml.Marshal(res)
+	} else {
+		b, err = json.MarshalIndent(res, "", "  ")
+		b = append(b, '\n')
+	}
+	if err != nil {
+		return err
+	}
+	_, err = p.w.Write(b)
 	return err
 }
 

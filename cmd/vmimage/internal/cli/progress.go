@@ -10,10 +10,13 @@ import (
 const barWidth = 30
 
 // renderBar draws "[#########.....]  45%".
-func renderBar(pct int) string {
+func renderBar(pct int) string { return renderBarWidth(pct, barWidth) }
+
+// renderBarWidth draws the bar with width cells between the brackets.
+func renderBarWidth(pct, width int) string {
 	pct = max(0, min(100, pct))
-	filled := pct * barWidth / 100
-	return fmt.Sprintf("[%s%s] %3d%%", strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled), pct)
+	filled := pct * width / 100
+	return fmt.Sprintf("[%s%s] %3d%%", strings.Repeat("#", filled), strings.Repeat(".", width-filled), pct)
 }
 
 // countBar shows "describing [####....] 12/50" on a terminal; elsewhere it is silent.
@@ -25,7 +28,15 @@ type countBar struct {
 }
 
 func (a *App) newCountBar(total int) *countBar {
-	return &countBar{w: a.Stderr, total: total, on: total >= manyIDs && a.IsTerminal != nil && a.IsTerminal(a.Stderr)}
+	return &countBar{w: a.Stderr, total: total, on: total >= manyIDs && a.drawsOn(a.Stderr)}
+}
+
+// drawsOn reports whether progress may be drawn on w: a terminal, and not TERM=dumb.
+func (a *App) drawsOn(w io.Writer) bool {
+	if a.IsTerminal == nil || !a.IsTerminal(w) {
+		return false
+	}
+	return a.Getenv == nil || a.Getenv("TERM") != "dumb"
 }
 
 func (b *countBar) step(done int) {

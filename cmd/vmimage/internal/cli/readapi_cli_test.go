@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -252,5 +255,210 @@ func TestFakeCommandLogsRequests(t *testing.T) {
 	<-done
 	if !regexp.MustCompile(`fake: \S+ GET /v1/regions/cn-north-1/images/img-centos82pub -> 401 \(refused: Invalid accessKey\)`).MatchString(errOut.String()) {
 		t.Errorf("stderr:\n%s", errOut.String())
+	}
+}
+
+// The bar fits the terminal: every redraw of the line stays within width-1 cells.
+func TestWaitBarFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 60, 40, 20} {
+		e := newEnv(t)
+		e.terminal, e.width = true, width
+		r := e.run(t, "wait", "-r", "cn-north-1", fake.SeedPending)
+		wantCode(t, r, ExitOK)
+		for _, line := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\r\033[K") {
+			if w := displayWidth(line); w > width-1 {
+				t.Errorf("width %d: a %d-cell line: %q", width, w, line)
+			}
+		}
+		if !strings.Contains(r.stderr, "100%") {
+			t.Errorf("width %d: no final state: %q", width, r.stderr)
+		}
+	}
+	// TERM=dumb: plain lines, no redraws, even on a terminal.
+	e := newEnv(t)
+	e.terminal = true
+	t.Setenv("TERM", "dumb")
+	r := e.run(t, "wait", "-r", "cn-north-1", fake.SeedPending)
+	if strings.Contains(r.stderr, "\r") || !strings.Contains(r.stderr, "img-pending0001: status ready, progress 100%\n") {
+		t.Errorf("TERM=dumb: %q", r.stderr)
+	}
+}
+
+// wait says in words what it sees: an image not found yet, an offline one.
+func TestWaitSaysWhatItSees(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "wait", "-r", "cn-south-1", fake.SeedOffline)
+	wantCode(t, r, ExitFailed)
+	if !strings.Contains(r.stderr, "img-offline0001: offline: no new instances can be created from it\n") || strings.Contains(r.stderr, "status ready") {
+		t.Errorf("offline: %q", r.stderr)
+	}
+	r = e.run(t, "wait", "-r", "cn-north-1", "--not-found-grace", "5s", "--min-delay", "2s", "img-nosuch01")
+	wantCode(t, r, ExitNotFound)
+	if !strings.Contains(r.stderr, "img-nosuch01: not found yet (a new image can take a while to appear)\n") || strings.Contains(r.stderr, "status ,") {
+		t.Errorf("missing: %q", r.stderr)
+	}
+}
+
+func TestValidateOnATerminalNeedsAFile(t *testing.T) {
+	e := newEnv(t)
+	e.stdinTerminal = true
+	r := e.run(t, "validate")
+	wantCode(t, r, ExitUsage)
+	if !strings.Contains(r.stderr, "usage: vmimage validate [FILE|-]") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	e.stdin = `{"requestId":"r","result":{"image":{}}}`
+	r = e.run(t, "validate", "-") // explicit: reads the terminal's stdin
+	wantCode(t, r, ExitOK)
+}
+
+// Global flags are accepted only by the commands they act on.
+func TestAPIFlagsOnlyWhereTheyAct(t *testing.T) {
+	e := newEnv(t)
+	for _, args := range [][]string{{"spec", "--region", "cn-north-1"}, {"validate", "--endpoint", "http://127.0.0.1:1", "-"}, {"demo", "--debug"}, {"fake", "--timeout", "1s"}} {
+		r := e.run(t, args...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "unknown flag") {
+			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+	for _, cmd := range []string{"describe", "list", "constraints", "members", "wait"} {
+		r := e.run(t, cmd, "--help")
+		if r.code != ExitOK || !strings.Contains(r.stdout, "--region") || !strings.Contains(r.stdout, "--insecure-http") {
+			t.Errorf("%s --help lacks the API flags: %s", cmd, r.stdout)
+		}
+	}
+	r := e.run(t, "spec", "--help")
+	if strings.Contains(r.stdout, "--region") {
+		t.Errorf("spec --help shows --region")
+	}
+}
+
+// People coming from jdc type --region-id and --image-id.
+func TestJdcAliases(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "describe", "--region-id", "cn-north-1", "--image-id", fake.SeedCentOS)
+	wantCode(t, r, ExitOK)
+	if !strings.Contains(r.stdout, fake.SeedCentOS) {
+		t.Errorf("stdout %q", r.stdout)
+	}
+	for _, args := range [][]string{
+		{"members", "--region-id", "cn-north-1", "--image-id", fake.SeedShared},
+		{"constraints", "--region-id", "cn-north-1", "--image-id", fake.SeedCentOS},
+		{"wait", "--region-id", "cn-north-1", "--image-id", fake.SeedCentOS},
+	} {
+		if r := e.run(t, args...); r.code != ExitOK {
+			t.Errorf("%v: exit %d %s", args, r.code, r.stderr)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	e := newEnv(t)
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		r := e.run(t, args...)
+		wantCode(t, r, ExitOK)
+		if !regexp.MustCompile(`^vmimage \d+\.\d+\.\d+ \(module \S+ \S+, revision \S+.*, go1\.\d+.* \w+/\w+\)\n$`).MatchString(r.stdout) {
+			t.Errorf("%v: %q", args, r.stdout)
+		}
+	}
+}
+
+// --query is JMESPath over the json or yaml document, as in the AWS CLI.
+func TestQuery(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--all", "--query", "[?architecture=='arm64'].imageId | sort(@)")
+	wantCode(t, r, ExitOK)
+	if r.stdout != "[\n  \"img-catalog06\",\n  \"img-catalog09\",\n  \"img-catalog12\",\n  \"img-catalog18\",\n  \"img-catalog21\",\n  \"img-catalog24\",\n  \"img-ubuntu2204x\"\n]\n" {
+		t.Errorf("list --query: %q", r.stdout)
+	}
+	r = e.run(t, "describe", "-r", "cn-north-1", fake.SeedCentOS, fake.SeedUbuntu, "--query", "[].name", "-o", "yaml")
+	wantCode(t, r, ExitOK)
+	if r.stdout != "- CentOS 8.2 64位\n- Ubuntu 22.04 64位 (arm64)\n" {
+		t.Errorf("describe --query -o yaml: %q", r.stdout)
+	}
+	for _, args := range [][]string{
+		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", "[?"},
+		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", "[].name", "-o", "table"},
+	} {
+		if r := e.run(t, args...); r.code != ExitUsage || !strings.Contains(r.stderr, "--query") {
+			t.Errorf("%v: exit %d %q", args, r.code, r.stderr)
+		}
+	}
+}
+
+// TestExitCodesOfTheREADME runs every example of the README's exit-code table.
+func TestExitCodesOfTheREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := string(readme)
+	start, end := strings.Index(table, "<!-- exit-codes -->"), strings.Index(table, "<!-- /exit-codes -->")
+	if start < 0 || end < start {
+		t.Fatal("README has no exit-codes table")
+	}
+	row := regexp.MustCompile(`(?m)^\| (\d+) \| [^|]+ \| (.*) \|$`)
+	example := regexp.MustCompile("`vmimage ([^`]*)`")
+	e := newEnv(t)
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"requestId":"r","result":{"image":{"sizeMB":"big"}}}`), 0o644)
+	rows := 0
+	for _, m := range row.FindAllStringSubmatch(table[start:end], -1) {
+		rows++
+		code, _ := strconv.Atoi(m[1])
+		if code == ExitInterrupted {
+			var stdout, stderr bytes.Buffer
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			app := &App{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv,
+				ClientOptions: []client.Option{client.WithHTTPClient(&http.Client{Transport: loopbackOnly})}}
+			if got := app.Run(ctx, []string{"wait", "--endpoint", e.srv.URL, "-r", "cn-north-1", fake.SeedPending}); got != code {
+				t.Errorf("an interrupted wait exits %d, the README says %d", got, code)
+			}
+			continue
+		}
+		examples := example.FindAllStringSubmatch(m[2], -1)
+		if len(examples) == 0 {
+			t.Errorf("row %d has no example", code)
+		}
+		for _, ex := range examples {
+			var args []string
+			for _, f := range strings.Fields(ex[1]) {
+				switch f {
+				case "''":
+					f = ""
+				case "testdata/bad.json":
+					f = bad
+				}
+				args = append(args, f)
+			}
+			if r := e.run(t, args...); r.code != code {
+				t.Errorf("vmimage %s: exit %d, the README says %d (stderr %q)", ex[1], r.code, code, r.stderr)
+			}
+		}
+	}
+	if rows != 7 {
+		t.Errorf("the table has %d rows, want 7 (0-5 and 130)", rows)
+	}
+}
+
+// A wrong region looks like one, and a 401 says whose credentials were refused.
+func TestErrorsSayWhatToFix(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "describe", "-r", "cn-nowhere-9", fake.SeedCentOS)
+	wantCode(t, r, ExitNotFound)
+	if !strings.Contains(r.stderr, `region "cn-nowhere-9" is not one of the documented regions cn-north-1, cn-east-1, cn-east-2, cn-south-1`) {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	t.Setenv("JDCLOUD_SECRET_KEY", "not-the-secret-at-all")
+	r = e.run(t, "describe", "-r", "cn-north-1", fake.SeedCentOS)
+	wantCode(t, r, ExitError)
+	if !strings.Contains(r.stderr, "401 ACCESS_ERROR") || !strings.Contains(r.stderr, "(credentials from environment)") || strings.Contains(r.stderr, "not-the-secret") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	r = e.run(t, "describe", "--endpoint", "http://example.com", "-r", "cn-north-1", fake.SeedCentOS)
+	wantCode(t, r, ExitUsage)
+	if !strings.Contains(r.stderr, "add --insecure-http") || strings.Contains(r.stderr, "WithInsecureHTTP") {
+		t.Errorf("stderr %q", r.stderr)
 	}
 }

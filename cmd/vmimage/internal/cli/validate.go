@@ -24,8 +24,8 @@ func (a *App) validateCommand() *cobra.Command {
 		Long: `Validate recorded response bodies of one operation (--operation, default
 describeImage) against the embedded OpenAPI document, printing every violation with
 its JSON pointer. The status is --status, or read from the body (error.code for an
-error envelope, else 200). With no file, or "-", the body is read from stdin. Exits 1
-on any violation.`,
+error envelope, else 200). "-" reads stdin, and so does no file at all unless stdin
+is a terminal: then it prints its usage instead of waiting. Exits 1 on any violation.`,
 		Example: "  vmimage validate responses/*.json\n  vmimage validate --operation describeImages pages/*.json\n  curl ... | vmimage validate --status 404 -",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if status != 0 && (status < 100 || status > 599) {
@@ -55,6 +55,9 @@ func (a *App) runValidate(ctx context.Context, files []string, operation string,
 		return usage("--operation %q is not an operation of the spec (want one of %s)", operation, strings.Join(v.Operations(), ", "))
 	}
 	if len(files) == 0 {
+		if a.StdinIsTerminal != nil && a.StdinIsTerminal() {
+			return usage("validate needs a FILE, or - to read stdin (stdin is a terminal); usage: vmimage validate [FILE|-]... [--operation ID] [--status N]")
+		}
 		files = []string{"-"}
 	}
 	bad := 0
