@@ -3,7 +3,7 @@
 // DescribeImageMembers), for tests that need no cloud account: ours, and yours.
 //
 // It is built on the server code oapi-codegen generates from the same openapi.yaml
-// as the client (server.gen.go), so a spec change the fake does not follow breaks
+// as the client (in fake/internal/server), so a spec change the fake does not follow breaks
 // its build. It checks JDCLOUD2 signatures like the real gateway (401 ACCESS_ERROR
 // for a missing header, unknown key, wrong signature or skewed date; 403 for a
 // replayed nonce; the query is canonicalized before the signature is checked, so any

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/fake/internal/server"
 )
 
 // The service's paging defaults and bounds, as documented in openapi.yaml.
@@ -18,7 +19,8 @@ const (
 
 // DescribeImages implements the generated StrictServerInterface: every filter of the
 // spec, paged, with totalCount counting all matches.
-func (s *Service) DescribeImages(ctx context.Context, req DescribeImagesRequestObject) (DescribeImagesResponseObject, error) {
+func (h handlers) DescribeImages(ctx context.Context, req server.DescribeImagesRequestObject) (server.DescribeImagesResponseObject, error) {
+	s := h.s
 	if err := checkRegion(req.RegionId); err != nil {
 		return nil, err
 	}
@@ -49,9 +51,9 @@ func (s *Service) DescribeImages(ctx context.Context, req DescribeImagesRequestO
 		page = matches[start:min(start+size, len(matches))]
 	}
 	reqID := requestIDFrom(ctx)
-	return DescribeImages200JSONResponse{DescribeImagesOKJSONResponse{
+	return server.DescribeImages200JSONResponse{DescribeImagesOKJSONResponse: server.DescribeImagesOKJSONResponse{
 		Body:    api.DescribeImagesOutput{RequestId: reqID, Result: api.DescribeImagesResult{Images: page, TotalCount: len(matches)}},
-		Headers: DescribeImagesOKResponseHeaders{XJdcloudRequestId: &reqID},
+		Headers: server.DescribeImagesOKResponseHeaders{XJdcloudRequestId: &reqID},
 	}}, nil
 }
 
@@ -91,7 +93,8 @@ func matchesFilter(img api.Image, p api.DescribeImagesParams) bool {
 
 // DescribeImageConstraints implements the generated StrictServerInterface. An image
 // without a stored constraint excludes nothing.
-func (s *Service) DescribeImageConstraints(ctx context.Context, req DescribeImageConstraintsRequestObject) (DescribeImageConstraintsResponseObject, error) {
+func (h handlers) DescribeImageConstraints(ctx context.Context, req server.DescribeImageConstraintsRequestObject) (server.DescribeImageConstraintsResponseObject, error) {
+	s := h.s
 	if _, err := s.image(req.RegionId, req.ImageId); err != nil {
 		return nil, err
 	}
@@ -102,16 +105,17 @@ func (s *Service) DescribeImageConstraints(ctx context.Context, req DescribeImag
 	}
 	id := req.ImageId
 	reqID := requestIDFrom(ctx)
-	return DescribeImageConstraints200JSONResponse{DescribeImageConstraintsOKJSONResponse{
+	return server.DescribeImageConstraints200JSONResponse{DescribeImageConstraintsOKJSONResponse: server.DescribeImageConstraintsOKJSONResponse{
 		Body:    api.DescribeImageConstraintsOutput{RequestId: reqID, Result: api.DescribeImageConstraintsResult{ImageConstraints: api.ImageConstraint{ImageId: &id, ImageInstanceTypeConstraint: c}}},
-		Headers: DescribeImageConstraintsOKResponseHeaders{XJdcloudRequestId: &reqID},
+		Headers: server.DescribeImageConstraintsOKResponseHeaders{XJdcloudRequestId: &reqID},
 	}}, nil
 }
 
 // DescribeImageConstraintsBatch implements the generated StrictServerInterface: the
 // constraints of the public and thirdparty images named (all of them without ids)
 // that have one, in the order asked.
-func (s *Service) DescribeImageConstraintsBatch(ctx context.Context, req DescribeImageConstraintsBatchRequestObject) (DescribeImageConstraintsBatchResponseObject, error) {
+func (h handlers) DescribeImageConstraintsBatch(ctx context.Context, req server.DescribeImageConstraintsBatchRequestObject) (server.DescribeImageConstraintsBatchResponseObject, error) {
+	s := h.s
 	if err := checkRegion(req.RegionId); err != nil {
 		return nil, err
 	}
@@ -146,14 +150,15 @@ func (s *Service) DescribeImageConstraintsBatch(ctx context.Context, req Describ
 		}
 	}
 	reqID := requestIDFrom(ctx)
-	return DescribeImageConstraintsBatch200JSONResponse{DescribeImageConstraintsBatchOKJSONResponse{
+	return server.DescribeImageConstraintsBatch200JSONResponse{DescribeImageConstraintsBatchOKJSONResponse: server.DescribeImageConstraintsBatchOKJSONResponse{
 		Body:    api.DescribeImageConstraintsBatchOutput{RequestId: reqID, Result: api.DescribeImageConstraintsBatchResult{ImageConstraints: out}},
-		Headers: DescribeImageConstraintsBatchOKResponseHeaders{XJdcloudRequestId: &reqID},
+		Headers: server.DescribeImageConstraintsBatchOKResponseHeaders{XJdcloudRequestId: &reqID},
 	}}, nil
 }
 
 // DescribeImageMembers implements the generated StrictServerInterface.
-func (s *Service) DescribeImageMembers(ctx context.Context, req DescribeImageMembersRequestObject) (DescribeImageMembersResponseObject, error) {
+func (h handlers) DescribeImageMembers(ctx context.Context, req server.DescribeImageMembersRequestObject) (server.DescribeImageMembersResponseObject, error) {
+	s := h.s
 	if _, err := s.image(req.RegionId, req.ImageId); err != nil {
 		return nil, err
 	}
@@ -165,9 +170,9 @@ func (s *Service) DescribeImageMembers(ctx context.Context, req DescribeImageMem
 		m.LoginNames = []string{}
 	}
 	reqID := requestIDFrom(ctx)
-	return DescribeImageMembers200JSONResponse{DescribeImageMembersOKJSONResponse{
+	return server.DescribeImageMembers200JSONResponse{DescribeImageMembersOKJSONResponse: server.DescribeImageMembersOKJSONResponse{
 		Body:    api.DescribeImageMembersOutput{RequestId: reqID, Result: m},
-		Headers: DescribeImageMembersOKResponseHeaders{XJdcloudRequestId: &reqID},
+		Headers: server.DescribeImageMembersOKResponseHeaders{XJdcloudRequestId: &reqID},
 	}}, nil
 }
 

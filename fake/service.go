@@ -14,13 +14,18 @@ import (
 
 	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/fake/internal/server"
 	"github.com/vmimage/vmimage/internal/query"
 	"github.com/vmimage/vmimage/signer"
 )
 
 // The fake implements the generated strict server interface: a spec change that it
 // does not follow breaks this build.
-var _ StrictServerInterface = (*Service)(nil)
+var _ server.StrictServerInterface = handlers{}
+
+// handlers are the operations of the generated strict server, answered from the
+// Service's store.
+type handlers struct{ s *Service }
 
 const headerRequestID = "X-Jdcloud-Request-Id"
 
@@ -176,7 +181,7 @@ func New(opts ...Option) (*Service, error) {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "HTTP_NOT_FOUND", "no such API: "+clip(r.Method, maxLoggedID)+" "+clip(r.URL.Path, maxLoggedText), requestIDFrom(r.Context()))
 	})
-	HandlerWithOptions(NewStrictHandlerWithOptions(s, nil, StrictHTTPServerOptions{
+	server.HandlerWithOptions(server.NewStrictHandlerWithOptions(handlers{s}, nil, server.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), requestIDFrom(r.Context()))
 		},
@@ -188,7 +193,7 @@ func New(opts ...Option) (*Service, error) {
 			}
 			writeError(w, http.StatusInternalServerError, "INTERNAL", "internal error", requestIDFrom(r.Context()))
 		},
-	}), StdHTTPServerOptions{
+	}), server.StdHTTPServerOptions{
 		BaseURL:    "/v1",
 		BaseRouter: s.mux,
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -351,15 +356,16 @@ func pathRegion(path string) (string, bool) {
 }
 
 // DescribeImage implements the generated StrictServerInterface.
-func (s *Service) DescribeImage(ctx context.Context, req DescribeImageRequestObject) (DescribeImageResponseObject, error) {
+func (h handlers) DescribeImage(ctx context.Context, req server.DescribeImageRequestObject) (server.DescribeImageResponseObject, error) {
+	s := h.s
 	img, err := s.image(req.RegionId, req.ImageId)
 	if err != nil {
 		return nil, err
 	}
 	reqID := requestIDFrom(ctx)
-	return DescribeImage200JSONResponse{DescribeImageOKJSONResponse{
+	return server.DescribeImage200JSONResponse{DescribeImageOKJSONResponse: server.DescribeImageOKJSONResponse{
 		Body:    api.DescribeImageOutput{RequestId: reqID, Result: api.DescribeImageResult{Image: img}},
-		Headers: DescribeImageOKResponseHeaders{XJdcloudRequestId: &reqID},
+		Headers: server.DescribeImageOKResponseHeaders{XJdcloudRequestId: &reqID},
 	}}, nil
 }
 
