@@ -1,7 +1,7 @@
 # vmimage: the two commands a new user needs are `go run ./cmd/vmimage demo` and `make test`.
 GO      ?= go
 
-.PHONY: load all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-ts-client spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
+.PHONY: tools load all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-ts-client spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
 
 all: test
 
@@ -20,9 +20,14 @@ lint:
 	$(GO) vet ./...
 	$(GO) vet -tags live ./tests/
 
+## tools: Node.js 20.19+ and npm are there and the spec tools installed; fails in
+## seconds, with what to install, before anything slow runs
+tools:
+	@spec-tools/run ensure
+
 ## test: lint, generate-check, the race-enabled suite, a benchmark smoke run, and the
 ## spec checks (validators, lint, breaking changes, TypeScript, downstream, docs)
-test: lint generate-check
+test: tools lint generate-check
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory bench-smoke
 	$(MAKE) --no-print-directory spec-check
