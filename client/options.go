@@ -62,19 +62,19 @@ type config struct {
 	// timeout then does not apply).
 	attemptTimeoutSet bool
 	creds             *signer.Credentials
-	profile        string
-	endpoint       string
-	insecure       bool
-	httpClient     *http.Client
-	attemptTimeout time.Duration
-	retry          RetryPolicy
-	maxBody        int64
-	logger         *slog.Logger
-	uaSuffix       string
-	clock          Clock
-	random         func() float64
-	rateLimit      float64
-	rateBurst      int
+	profile           string
+	endpoint          string
+	insecure          bool
+	httpClient        *http.Client
+	attemptTimeout    time.Duration
+	retry             RetryPolicy
+	maxBody           int64
+	logger            *slog.Logger
+	uaSuffix          string
+	clock             Clock
+	random            func() float64
+	rateLimit         float64
+	rateBurst         int
 }
 
 // WithCredentials sets explicit credentials, the first link of the credential chain.
