@@ -26,6 +26,10 @@ type Client struct {
 	region    string
 	cfg       config
 	http      *http.Client
+	// rt is the HTTP client's transport, used directly when the client adds nothing
+	// the pipeline needs (no cookie jar): no header copy for redirects that are never
+	// followed, and the per-attempt timeout as a context deadline.
+	rt        http.RoundTripper
 	budget    *budget
 	limiter   *limiter
 	userAgent []string
@@ -66,6 +70,15 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.uaSuffix != "" {
 		ua += " " + cfg.uaSuffix
 	}
+	hc := prepareHTTPClient(cfg.httpClient, cfg.attemptTimeout)
+	cfg.attemptTimeout = hc.Timeout // a shorter Timeout of the caller's client stays
+	var rt http.RoundTripper
+	if hc.Jar == nil {
+		rt = hc.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+	}
 	return &Client{
 		endpoint:  u,
 		server:    u.String() + "/v1/",
@@ -73,7 +86,8 @@ func New(opts ...Option) (*Client, error) {
 		source:    res.Source,
 		region:    res.Region,
 		cfg:       cfg,
-		http:      prepareHTTPClient(cfg.httpClient, cfg.attemptTimeout),
+		http:      hc,
+		rt:        rt,
 		budget:    newBudget(cfg.retry.Budget),
 		limiter:   newLimiter(cfg.rateLimit, cfg.rateBurst, cfg.clock),
 		userAgent: []string{ua},

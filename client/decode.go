@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/vmimage/vmimage/signer"
 )
 
@@ -31,6 +34,14 @@ func DecodeResponse[T any](statusCode int, header http.Header, body []byte) (*T,
 	resp.RequestID = reqID
 	return out, resp, err
 }
+
+// decodeOptions make the JSON v2 decoder (github.com/go-json-experiment/json, the
+// prototype of encoding/json/v2) as lenient as encoding/json where the service could
+// differ: duplicate member names (the last wins) and invalid UTF-8 (replaced) are
+// accepted. Unknown members are ignored, as by encoding/json. Names match exactly, as
+// the service sends them. The generated types are unchanged and still decode with
+// encoding/json.
+var decodeOptions = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 // successBody is the success envelope with a pointer, so that a missing result is
 // told apart from an empty one.
@@ -65,7 +76,7 @@ func decodeSuccess[T any](op Operation, status int, header http.Header, body []b
 		return nil, reqID, unexpected(op, status, header, body, reqID, reason, nil)
 	}
 	var out successBody[T]
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := jsonv2.Unmarshal(body, &out, decodeOptions); err != nil {
 		return nil, reqID, unexpected(op, status, header, body, reqID, "malformed JSON: "+jsonErrorText(err), err)
 	}
 	if reqID == "" {

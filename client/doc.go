@@ -38,9 +38,8 @@
 // percent-encoded as one path segment each. Bodies over DefaultMaxResponseBytes (error
 // bodies over MaxErrorBodyBytes) fail with ErrResponseTooLarge without being buffered
 // whole; an unread rest is drained (a few KiB at most) before the body is closed. Redirects are never
-// followed. The default transport requires TLS 1.2 or later. A client-side rate limit
-// (DefaultRateLimit attempts a second, burst DefaultRateBurst) keeps a client inside
-// the gateway's per-key limit.
+// followed. The default transport requires TLS 1.2 or later. There is no client-side
+// rate limit unless WithRateLimit sets one.
 //
 // # Retries
 //

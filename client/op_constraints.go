@@ -13,8 +13,8 @@ import (
 // only the listed ones. Parameters are checked and failures typed as for
 // DescribeImage.
 func (c *Client) DescribeImageConstraints(ctx context.Context, regionID, imageID string) (*api.ImageConstraint, *Response, error) {
-	cl := newCall("DescribeImageConstraints", "describeImageConstraints", regionID, imageID, func(server string) (*http.Request, error) {
-		return api.NewDescribeImageConstraintsRequest(server, regionID, imageID)
+	cl := newCall("DescribeImageConstraints", "describeImageConstraints", regionID, imageID, func(string) (*http.Request, error) {
+		return c.pathRequest("regions", regionID, "images", imageID, "constraints"), nil
 	})
 	if err := checkPathIDs(cl.op, regionID, "imageId", imageID); err != nil {
 		return nil, nil, err

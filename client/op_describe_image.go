@@ -52,8 +52,8 @@ type (
 )
 
 func describeImage[T any](ctx context.Context, c *Client, regionID, imageID string, hasImage func(*T) bool) (*T, *Response, error) {
-	cl := newCall("DescribeImage", "describeImage", regionID, imageID, func(server string) (*http.Request, error) {
-		return api.NewDescribeImageRequest(server, regionID, imageID)
+	cl := newCall("DescribeImage", "describeImage", regionID, imageID, func(string) (*http.Request, error) {
+		return c.pathRequest("regions", regionID, "images", imageID), nil
 	})
 	if err := checkPathIDs(cl.op, regionID, "imageId", imageID); err != nil {
 		return nil, nil, err

@@ -10,8 +10,8 @@ import (
 // DescribeImageMembers returns the accounts (pins and login names) a private image is
 // shared with. Parameters are checked and failures typed as for DescribeImage.
 func (c *Client) DescribeImageMembers(ctx context.Context, regionID, imageID string) (*api.DescribeImageMembersResult, *Response, error) {
-	cl := newCall("DescribeImageMembers", "describeImageMembers", regionID, imageID, func(server string) (*http.Request, error) {
-		return api.NewDescribeImageMembersRequest(server, regionID, imageID)
+	cl := newCall("DescribeImageMembers", "describeImageMembers", regionID, imageID, func(string) (*http.Request, error) {
+		return c.pathRequest("regions", regionID, "images", imageID, "members"), nil
 	})
 	if err := checkPathIDs(cl.op, regionID, "imageId", imageID); err != nil {
 		return nil, nil, err

@@ -23,10 +23,10 @@ const (
 	DefaultAttemptTimeout = 10 * time.Second
 	// DefaultMaxResponseBytes bounds a response body.
 	DefaultMaxResponseBytes int64 = 10 << 20
-	// DefaultRateLimit is the client-side limit on attempts per second, safely inside
-	// the gateway's per-access-key limit; DefaultRateBurst is its burst.
-	DefaultRateLimit = 10.0
-	DefaultRateBurst = 10
+	// DefaultRateLimit is the client-side limit on attempts per second: none. JD
+	// Cloud documents no such limit, and throttling (429, Retry-After) is handled by
+	// the retries and the retry budget. See WithRateLimit for when to set one.
+	DefaultRateLimit = 0.0
 	// DefaultMaxConnsPerHost caps the connections the default transport opens to the
 	// service (and keeps as many idle): far above what the rate limit needs, and a
 	// bound on what a burst of goroutines can open.
@@ -194,7 +194,11 @@ func WithUserAgentSuffix(s string) Option {
 }
 
 // WithRateLimit limits attempts to perSecond on average with the given burst, shared
-// by every goroutine using the Client. perSecond 0 disables the limit.
+// by every goroutine using the Client; perSecond 0 (the default) disables the limit.
+// Use it when one client fans out many calls at once (a batch job, the CLI's
+// describe of many ids) and should stay below a rate the service's operators gave
+// you; the service's own throttling is already honoured without it (429 and
+// Retry-After are retried within the retry budget).
 func WithRateLimit(perSecond float64, burst int) Option {
 	return func(cfg *config) error {
 		if perSecond < 0 || perSecond != perSecond || (perSecond > 0 && burst < 1) {
@@ -239,7 +243,6 @@ func defaultConfig() config {
 		clock:          SystemClock{},
 		random:         rand.Float64,
 		rateLimit:      DefaultRateLimit,
-		rateBurst:      DefaultRateBurst,
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -196,14 +196,18 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// budget is the shared token bucket.
+// budget is the shared token bucket, lock-free: every call touches it (a success
+// refunds), so it must not serialize goroutines.
 type budget struct {
 	cfg    RetryBudget
-	mu     sync.Mutex
-	tokens int
+	tokens atomic.Int64
 }
 
-func newBudget(cfg RetryBudget) *budget { return &budget{cfg: cfg, tokens: cfg.Capacity} }
+func newBudget(cfg RetryBudget) *budget {
+	b := &budget{cfg: cfg}
+	b.tokens.Store(int64(cfg.Capacity))
+	return b
+}
 
 // take pays for a retry; it reports false when the bucket cannot pay.
 func (b *budget) take(timeout bool) (cost int, ok bool) {
@@ -214,13 +218,15 @@ func (b *budget) take(timeout bool) (cost int, ok bool) {
 	if timeout {
 		cost = b.cfg.TimeoutCost
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.tokens < cost {
-		return 0, false
+	for {
+		t := b.tokens.Load()
+		if t < int64(cost) {
+			return 0, false
+		}
+		if b.tokens.CompareAndSwap(t, t-int64(cost)) {
+			return cost, true
+		}
 	}
-	b.tokens -= cost
-	return cost, true
 }
 
 // success refunds a successful call: the cost of its retries, or SuccessRefund.
@@ -231,7 +237,11 @@ func (b *budget) success(paid int) {
 	if paid == 0 {
 		paid = b.cfg.SuccessRefund
 	}
-	b.mu.Lock()
-	b.tokens = min(b.tokens+paid, b.cfg.Capacity)
-	b.mu.Unlock()
+	for {
+		t := b.tokens.Load()
+		n := min(t+int64(paid), int64(b.cfg.Capacity))
+		if n == t || b.tokens.CompareAndSwap(t, n) {
+			return
+		}
+	}
 }

@@ -32,13 +32,20 @@ var contentType = []string{"application/json"}
 // attempt sends one freshly signed copy of the template and reads its body within
 // the per-attempt timeout, then classifies the result.
 //
-// The per-attempt timeout is the HTTP client's Timeout (set on the client's own copy),
-// not a context deadline: a context cancelled right after the body is read races with
-// the transport's return of the connection to its pool, and loses connections.
+// The per-attempt timeout is a deadline on the attempt's context when the transport is
+// used directly, else the HTTP client's Timeout. The context is cancelled only after
+// the body was read: reading to its end is what hands the connection back to the
+// pool (net/http returns the last bytes with io.EOF), so no connection is lost.
 func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int) outcome {
+	actx := ctx
+	if c.rt != nil {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.cfg.attemptTimeout)
+		defer cancel()
+	}
 	// A fresh copy each attempt: what the HTTP client adds to a request it sends (a
 	// cookie jar's Cookie) never reaches the next attempt's signature.
-	req := tmpl.WithContext(ctx)
+	req := tmpl.WithContext(actx)
 	req.Header = http.Header{"Content-Type": contentType, "User-Agent": c.userAgent}
 	// An empty body that cannot be rewound makes the request one that net/http's
 	// transport will not re-send by itself on a reused connection that died: such a
@@ -72,7 +79,13 @@ func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int
 
 // exchange does one HTTP round trip with a bounded read of the body.
 func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, n int) outcome {
-	resp, err := c.http.Do(req)
+	var resp *http.Response
+	var err error
+	if c.rt != nil {
+		resp, err = c.rt.RoundTrip(req)
+	} else {
+		resp, err = c.http.Do(req)
+	}
 	if err != nil {
 		return classifyTransportError(ctx, op, n, err, c.cfg.attemptTimeout)
 	}

@@ -84,11 +84,19 @@ type Signer struct {
 	token   string // base64 of the security token, "" when none
 	now     func() time.Time
 
+	// last is the most recently used key: one day and region serve nearly every
+	// request, lock-free; keys holds the others.
+	last atomic.Pointer[cachedKey]
 	mu   sync.Mutex
 	keys map[keyID]*signingKey // derived signing keys, per day and region
 }
 
 type keyID struct{ day, region string }
+
+type cachedKey struct {
+	id  keyID
+	key *signingKey
+}
 
 // New returns a Signer for service ("vm" for this API).
 func New(c Credentials, service string) *Signer {
@@ -146,10 +154,14 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	date := string(at.UTC().AppendFormat(dateBuf[:0], TimeFormat))
 	day := date[:8]
 	delete(req.Header, HeaderAuthorization)
-	req.Header[HeaderDate] = []string{date}
-	req.Header[HeaderNonce] = []string{nonce}
+	// One backing array for the values this signer sets: date, nonce, Authorization
+	// and the token.
+	vals := make([]string, 4)
+	vals[0], vals[1], vals[3] = date, nonce, s.token
+	req.Header[HeaderDate] = vals[0:1:1]
+	req.Header[HeaderNonce] = vals[1:2:2]
 	if s.token != "" {
-		req.Header[HeaderSecurityToken] = []string{s.token}
+		req.Header[HeaderSecurityToken] = vals[3:4:4]
 	}
 	var namesBuf [8]hdr
 	names := signableHeaders(namesBuf[:0], req.Header)
@@ -176,25 +188,29 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	}
 	b.WriteString(", Signature=")
 	b.Write(sig[:])
-	req.Header[HeaderAuthorization] = []string{b.String()}
+	vals[2] = b.String()
+	req.Header[HeaderAuthorization] = vals[2:3:3]
 	return nil
 }
 
 func (s *Signer) signingKey(day, region string) *signingKey {
 	id := keyID{day, region}
+	if c := s.last.Load(); c != nil && c.id == id {
+		return c.key
+	}
 	s.mu.Lock()
 	k, ok := s.keys[id]
 	s.mu.Unlock()
-	if ok {
-		return k
+	if !ok {
+		k = newSigningKey(deriveKey(s.creds.SecretKey, day, region, s.service))
+		s.mu.Lock()
+		if len(s.keys) > 64 { // a day change or many regions: start afresh
+			clear(s.keys)
+		}
+		s.keys[id] = k
+		s.mu.Unlock()
 	}
-	k = newSigningKey(deriveKey(s.creds.SecretKey, day, region, s.service))
-	s.mu.Lock()
-	if len(s.keys) > 64 { // a day change or many regions: start afresh
-		clear(s.keys)
-	}
-	s.keys[id] = k
-	s.mu.Unlock()
+	s.last.Store(&cachedKey{id, k})
 	return k
 }
 

@@ -17,6 +17,10 @@ import (
 	"github.com/vmimage/vmimage/client"
 )
 
+// defaultDescribeRate is describe's own limit on requests a second: a fan-out of many
+// ids stays polite by default (the library has no limit unless asked).
+const defaultDescribeRate = 10.0
+
 // manyIDs is the count from which describe draws a progress bar on a terminal.
 const manyIDs = 5
 
@@ -50,7 +54,7 @@ non-zero if any failed (3 when every failure was "not found").`,
 	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.fromFile, "from-file", "", `read image ids from a file, one per line ("-" for stdin)`)
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", 4, "how many images to describe at once")
-	cmd.Flags().Float64Var(&f.rate, "rate", client.DefaultRateLimit, "client-side limit on requests per second (0: none)")
+	cmd.Flags().Float64Var(&f.rate, "rate", defaultDescribeRate, "client-side limit on requests per second when describing many ids (0: none)")
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return formats, cobra.ShellCompDirectiveNoFileComp
 	})
