@@ -99,7 +99,7 @@ BENCH_COUNT ?= 5
 ## bench: the benchmarks with -benchmem, then the budget summary computed from this run
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./bench/ | tee bench.out
-	$(GO) run ./bench/summary < bench.out
+	$(GO) run ./bench/summary -strict < bench.out
 
 ## load: the fake's bounded load test (about 30 s, loopback only): heap after floods, Verify's cost by size
 load:
