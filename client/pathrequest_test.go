@@ -26,10 +26,14 @@ func TestPathRequestsMatchTheGeneratedBuilders(t *testing.T) {
 					func() (*http.Request, error) {
 						return c.pathRequest("regions", "cn-north-1", "images", id, "constraints"), nil
 					},
-					func() (*http.Request, error) { return api.NewDescribeImageConstraintsRequest(c.server, "cn-north-1", id) },
+					func() (*http.Request, error) {
+						return api.NewDescribeImageConstraintsRequest(c.server, "cn-north-1", id)
+					},
 				},
 				"describeImageMembers": {
-					func() (*http.Request, error) { return c.pathRequest("regions", "cn-north-1", "images", id, "members"), nil },
+					func() (*http.Request, error) {
+						return c.pathRequest("regions", "cn-north-1", "images", id, "members"), nil
+					},
 					func() (*http.Request, error) { return api.NewDescribeImageMembersRequest(c.server, "cn-north-1", id) },
 				},
 			} {
