@@ -19,13 +19,13 @@ import (
 // afresh, send, bounded read, classify, retry, decode) and returns the same shape:
 // the result, a *Response with the call's metadata, and an error.
 type Client struct {
-	endpoint  *url.URL
-	server    string // endpoint + "/v1/", the generated request builders' server
-	signer    *signer.Signer
-	source    string
-	region    string
-	cfg       config
-	http      *http.Client
+	endpoint *url.URL
+	server   string // endpoint + "/v1/", the generated request builders' server
+	signer   *signer.Signer
+	source   string
+	region   string
+	cfg      config
+	http     *http.Client
 	// rt is the HTTP client's transport, used directly when the client adds nothing
 	// the pipeline needs (no cookie jar): no header copy for redirects that are never
 	// followed, and the per-attempt timeout as a context deadline.
