@@ -255,6 +255,23 @@ func explain(err error, region string, c *client.Client) error {
 	return err
 }
 
+// session is what a command that calls the API starts with: a client from the API
+// flags, the region, and the context bounded by --timeout (def when not given; 0
+// leaves the context alone). cancel must be called.
+func (a *App) session(ctx context.Context, g *globals, def time.Duration, extra ...client.Option) (c *client.Client, region string, _ context.Context, cancel context.CancelFunc, err error) {
+	cancel = func() {}
+	if c, err = a.newClient(g, extra...); err != nil {
+		return nil, "", ctx, cancel, err
+	}
+	if region, err = a.region(g, c); err != nil {
+		return nil, "", ctx, cancel, err
+	}
+	if def > 0 {
+		ctx, cancel, _ = withTimeout(ctx, g, def)
+	}
+	return c, region, ctx, cancel, nil
+}
+
 // region picks --region, then $JDCLOUD_REGION, then the profile's region.
 func (a *App) region(g *globals, c *client.Client) (string, error) {
 	switch {

@@ -49,16 +49,11 @@ func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids
 	if err := out.setQuery(g.query); err != nil {
 		return err
 	}
-	c, err := a.newClient(g)
-	if err != nil {
-		return err
-	}
-	region, err := a.region(g, c)
-	if err != nil {
-		return err
-	}
-	ctx, cancel, _ := withTimeout(ctx, g, 2*time.Minute)
+	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute)
 	defer cancel()
+	if err != nil {
+		return err
+	}
 	var list []api.ImageConstraint
 	if len(ids) == 1 {
 		one, _, err := c.DescribeImageConstraints(ctx, region, ids[0])

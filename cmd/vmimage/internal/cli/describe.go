@@ -87,16 +87,11 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 		return err
 	}
 	burst := max(1, int(f.rate))
-	c, err := a.newClient(g, client.WithRateLimit(f.rate, burst))
-	if err != nil {
-		return err
-	}
-	region, err := a.region(g, c)
-	if err != nil {
-		return err
-	}
-	ctx, cancel, _ := withTimeout(ctx, g, 2*time.Minute)
+	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute, client.WithRateLimit(f.rate, burst))
 	defer cancel()
+	if err != nil {
+		return err
+	}
 
 	type result struct {
 		raw json.RawMessage

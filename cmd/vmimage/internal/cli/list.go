@@ -89,17 +89,12 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	if err := out.setQuery(g.query); err != nil {
 		return err
 	}
-	c, err := a.newClient(g)
-	if err != nil {
-		return err
-	}
-	region, err := a.region(g, c)
+	c, region, ctx, cancel, err := a.session(ctx, g, 10*time.Minute)
+	defer cancel()
 	if err != nil {
 		return err
 	}
 	out.region = region
-	ctx, cancel, _ := withTimeout(ctx, g, 10*time.Minute)
-	defer cancel()
 	filter := f.filter()
 	if !f.all {
 		res, _, err := c.DescribeImages(ctx, region, filter, client.Page{Number: f.page, Size: f.pageSize})

@@ -40,16 +40,11 @@ func (a *App) runMembers(ctx context.Context, g *globals, output, imageID string
 	if !validFormat(output) {
 		return usage("unknown output format %q (want one of %s)", output, strings.Join(formats, ", "))
 	}
-	c, err := a.newClient(g)
-	if err != nil {
-		return err
-	}
-	region, err := a.region(g, c)
-	if err != nil {
-		return err
-	}
-	ctx, cancel, _ := withTimeout(ctx, g, 2*time.Minute)
+	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute)
 	defer cancel()
+	if err != nil {
+		return err
+	}
 	m, _, err := c.DescribeImageMembers(ctx, region, imageID)
 	if err != nil {
 		return explain(err, region, c)

@@ -64,11 +64,8 @@ func (a *App) runWait(ctx context.Context, g *globals, f *waitFlags, imageID str
 	if f.minDelay <= 0 || f.minDelay > f.maxDelay {
 		return usage("--min-delay %s must be positive and at most --max-delay %s", f.minDelay, f.maxDelay)
 	}
-	c, err := a.newClient(g)
-	if err != nil {
-		return err
-	}
-	region, err := a.region(g, c)
+	c, region, ctx, cancel, err := a.session(ctx, g, 0) // the waiter bounds itself: --timeout is its maximum wait
+	defer cancel()
 	if err != nil {
 		return err
 	}
