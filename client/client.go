@@ -30,6 +30,7 @@ type Client struct {
 	// the pipeline needs (no cookie jar): no header copy for redirects that are never
 	// followed, and the per-attempt timeout as a context deadline.
 	rt        http.RoundTripper
+	deadlines *deadlines // the per-attempt timeout when rt is used
 	budget    *budget
 	limiter   *limiter
 	userAgent []string
@@ -88,6 +89,7 @@ func New(opts ...Option) (*Client, error) {
 		cfg:       cfg,
 		http:      hc,
 		rt:        rt,
+		deadlines: newDeadlines(cfg.attemptTimeout),
 		budget:    newBudget(cfg.retry.Budget),
 		limiter:   newLimiter(cfg.rateLimit, cfg.rateBurst, cfg.clock),
 		userAgent: []string{ua},

@@ -39,9 +39,9 @@ var contentType = []string{"application/json"}
 func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int) outcome {
 	actx := ctx
 	if c.rt != nil {
-		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, c.cfg.attemptTimeout)
-		defer cancel()
+		var end func()
+		actx, end = c.deadlines.start(ctx)
+		defer end()
 	}
 	// A fresh copy each attempt: what the HTTP client adds to a request it sends (a
 	// cookie jar's Cookie) never reaches the next attempt's signature.
@@ -87,7 +87,7 @@ func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, 
 		resp, err = c.http.Do(req)
 	}
 	if err != nil {
-		return classifyTransportError(ctx, op, n, err, c.cfg.attemptTimeout)
+		return classifyTransportError(ctx, op, n, attemptErr(req.Context(), err), c.cfg.attemptTimeout)
 	}
 	limit := c.cfg.maxBody
 	if resp.StatusCode/100 != 2 {
@@ -112,11 +112,20 @@ func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, 
 			// A retryable status stays retryable, whatever its body.
 			retryable: retryableStatus(resp.StatusCode)}
 	case rerr != nil:
-		o := classifyTransportError(ctx, op, n, fmt.Errorf("reading body of status %d: %w", resp.StatusCode, rerr), c.cfg.attemptTimeout)
+		o := classifyTransportError(ctx, op, n, fmt.Errorf("reading body of status %d: %w", resp.StatusCode, attemptErr(req.Context(), rerr)), c.cfg.attemptTimeout)
 		o.status, o.header = resp.StatusCode, resp.Header
 		return o
 	}
 	return classifyResponse(op, resp.StatusCode, resp.Header, body, c.cfg.clock.Now())
+}
+
+// attemptErr makes the error of an attempt whose own deadline passed a timeout, as
+// the classification expects (the transport reports a cancelled context).
+func attemptErr(actx context.Context, err error) error {
+	if context.Cause(actx) == errAttemptDeadline {
+		return context.DeadlineExceeded
+	}
+	return err
 }
 
 // identity is the request transfer encoding that lets net/http send noReplayBody as
