@@ -60,12 +60,18 @@ func (h handlers) DescribeImages(ctx context.Context, req server.DescribeImagesR
 // legacySources maps the 2019 imageSource vocabulary to today's.
 var legacySources = map[string]string{"jcloud": "public", "marketplace": "thirdparty", "self": "private", "share": "shared"}
 
-// matchesFilter applies every filter DescribeImages was given.
-func matchesFilter(img api.Image, p api.DescribeImagesParams) bool {
+// sourceOf is an image's imageSource in today's vocabulary.
+func sourceOf(img api.Image) string {
 	source := str(img.ImageSource)
 	if today, ok := legacySources[source]; ok {
-		source = today
+		return today
 	}
+	return source
+}
+
+// matchesFilter applies every filter DescribeImages was given.
+func matchesFilter(img api.Image, p api.DescribeImagesParams) bool {
+	source := sourceOf(img)
 	offline := img.Offline != nil && *img.Offline
 	bootMode := str(img.BootMode)
 	if bootMode == "" {
@@ -138,11 +144,7 @@ func (h handlers) DescribeImageConstraintsBatch(ctx context.Context, req server.
 	out := []api.ImageConstraint{}
 	for _, id := range ids {
 		img, ok := s.store.Get(req.RegionId, id)
-		source := str(img.ImageSource)
-		if today, legacy := legacySources[source]; legacy {
-			source = today
-		}
-		if !ok || (source != "public" && source != "thirdparty") {
+		if source := sourceOf(img); !ok || (source != "public" && source != "thirdparty") {
 			continue
 		}
 		if c, _ := s.store.Constraint(req.RegionId, id); c != nil {
