@@ -29,6 +29,15 @@ type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
 	opts   *openapi3filter.Options
+	// bodyless is opts with ExcludeResponseBody, for the exchanges whose body is
+	// validated by validateJSONBody.
+	bodyless *openapi3filter.Options
+	// direct holds the response media types whose JSON bodies validateJSONBody
+	// validates (see directSchema).
+	direct map[*openapi3.MediaType]string
+	// schemaOptions are the options openapi3filter.ValidateResponse visits a body
+	// with under opts, less openapi3.VisitAsResponse.
+	schemaOptions []openapi3.SchemaValidationOption
 	// samples are a request per operation id and its route, used by ValidateBody.
 	samples map[string]sample
 	// indexed are the array query parameters of each operation id that the document
@@ -91,8 +100,17 @@ func New(spec []byte) (*Validator, error) {
 		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 	}
 	opts.ExcludeRequestBody = true
-	opts.WithCustomSchemaErrorFunc(func(err *openapi3.SchemaError) string { return err.Reason })
-	return &Validator{doc: doc, router: router, opts: opts, samples: samples, indexed: indexed}, nil
+	opts.WithCustomSchemaErrorFunc(schemaErrorText)
+	bodyless := *opts
+	bodyless.ExcludeResponseBody = true
+	return &Validator{doc: doc, router: router, opts: opts, bodyless: &bodyless, direct: directMediaTypes(doc),
+		schemaOptions: []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaErrorMessageCustomizer(schemaErrorText)},
+		samples:       samples, indexed: indexed}, nil
+}
+
+// schemaErrorText is a schema error's reason alone: flatten adds the rest.
+func schemaErrorText(err *openapi3.SchemaError) string {
+	return err.Reason
 }
 
 // operations builds a sample request for every operation of the document, with each
@@ -217,6 +235,10 @@ func (v *Validator) validate(ctx context.Context, violations []Violation, req *h
 		violations = append(violations, Violation{Where: WhereStatus, Reason: fmt.Sprintf("status %d is not documented for %s (only the default response covers it)", status, route.Operation.OperationID)})
 	}
 	opts := v.opts
+	media, schemaID := v.directMedia(req, route, status, header)
+	if media != nil {
+		opts = v.bodyless // the status and headers only: the body is validated below
+	}
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request:    req,
@@ -229,7 +251,11 @@ func (v *Validator) validate(ctx context.Context, violations []Violation, req *h
 		Body:    io.NopCloser(bytes.NewReader(body)),
 		Options: opts,
 	}
-	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
+	err := openapi3filter.ValidateResponse(ctx, input)
+	if err == nil && media != nil {
+		err = v.validateJSONBody(input, media, schemaID, body)
+	}
+	if err != nil {
 		violations = append(violations, flatten(err)...)
 	}
 	if len(violations) == 0 {
