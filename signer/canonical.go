@@ -14,10 +14,19 @@ type hdr struct{ lower, key string }
 
 // signingKey is a derived key with the HMAC pads precomputed, so that a signature
 // costs two SHA-256 sums and no allocation.
-type signingKey struct{ ipad, opad [sha256.BlockSize]byte }
+type signingKey struct {
+	ipad, opad [sha256.BlockSize]byte
+	// scope is the string to sign's third line, with its newline:
+	// day/region/service/jdcloud2_request.
+	scope string
+	// credential opens the Authorization header, up to the signed header names:
+	// "JDCLOUD2-HMAC-SHA256 Credential=ak/scope, SignedHeaders=".
+	credential string
+}
 
-func newSigningKey(k []byte) *signingKey {
-	sk := &signingKey{}
+func newSigningKey(k []byte, accessKey, day, region, service string) *signingKey {
+	scope := day + "/" + region + "/" + service + "/" + terminator
+	sk := &signingKey{scope: scope + "\n", credential: Algorithm + " Credential=" + accessKey + "/" + scope + ", SignedHeaders="}
 	copy(sk.ipad[:], k) // derived keys are 32 bytes: shorter than a block
 	copy(sk.opad[:], k)
 	for i := range sk.ipad {
@@ -39,7 +48,7 @@ func (k *signingKey) mac(msg []byte) [sha256.Size]byte {
 }
 
 // sign returns the lowercase hex signature of a request.
-func (k *signingKey) sign(method, path, query, host string, h http.Header, names []hdr, payloadHash, date, day, region, service string) [2 * sha256.Size]byte {
+func (k *signingKey) sign(method, path, query, host string, h http.Header, names []hdr, payloadHash, date string) [2 * sha256.Size]byte {
 	canonical := appendCanonical(make([]byte, 0, 512), method, path, query, host, h, names, payloadHash)
 	crHash := sha256.Sum256(canonical)
 
@@ -47,12 +56,7 @@ func (k *signingKey) sign(method, path, query, host string, h http.Header, names
 	sts = append(sts, Algorithm+"\n"...)
 	sts = append(sts, date...)
 	sts = append(sts, '\n')
-	sts = append(sts, day...)
-	sts = append(sts, '/')
-	sts = append(sts, region...)
-	sts = append(sts, '/')
-	sts = append(sts, service...)
-	sts = append(sts, "/"+terminator+"\n"...)
+	sts = append(sts, k.scope...)
 	sts = hex.AppendEncode(sts, crHash[:])
 
 	sum := k.mac(sts)
@@ -170,6 +174,9 @@ func appendCanonical(b []byte, method, path, query, host string, h http.Header, 
 // appendValue appends v trimmed, with inner runs of spaces collapsed to one.
 func appendValue(b []byte, v string) []byte {
 	v = strings.TrimSpace(v)
+	if strings.IndexByte(v, '\t') < 0 && !strings.Contains(v, "  ") {
+		return append(b, v...) // nothing to collapse: the common case
+	}
 	space := false
 	for i := 0; i < len(v); i++ {
 		c := v[i]

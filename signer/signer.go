@@ -79,10 +79,15 @@ func (c Credentials) Validate() error {
 // Signer signs requests for one service with one set of credentials. It is safe for
 // concurrent use.
 type Signer struct {
-	creds   Credentials
-	service string
-	token   string // base64 of the security token, "" when none
-	now     func() time.Time
+	creds    Credentials
+	credsErr error // creds.Validate(), once
+	service  string
+	token    string // base64 of the security token, "" when none
+	now      func() time.Time
+
+	// date is the x-jdcloud-date of the last second signed in: one string serves
+	// every request signed within that second.
+	date atomic.Pointer[signedDate]
 
 	// last is the most recently used key: one day and region serve nearly every
 	// request, lock-free; keys holds the others.
@@ -98,9 +103,14 @@ type cachedKey struct {
 	key *signingKey
 }
 
+type signedDate struct {
+	unix int64
+	date string
+}
+
 // New returns a Signer for service ("vm" for this API).
 func New(c Credentials, service string) *Signer {
-	s := &Signer{creds: c, service: service, now: time.Now, keys: make(map[keyID]*signingKey)}
+	s := &Signer{creds: c, credsErr: c.Validate(), service: service, now: time.Now, keys: make(map[keyID]*signingKey)}
 	if c.SecurityToken != "" {
 		s.token = base64.StdEncoding.EncodeToString([]byte(c.SecurityToken))
 	}
@@ -135,11 +145,8 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	if req == nil || req.URL == nil {
 		return errors.New("signer: nil request or URL")
 	}
-	if err := s.creds.Validate(); err != nil {
-		return err
-	}
-	if err := checkRegion(region); err != nil {
-		return err
+	if s.credsErr != nil {
+		return s.credsErr
 	}
 	if s.service == "" {
 		return errors.New("signer: service is empty")
@@ -150,9 +157,12 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
-	var dateBuf [16]byte
-	date := string(at.UTC().AppendFormat(dateBuf[:0], TimeFormat))
+	date := s.dateOf(at)
 	day := date[:8]
+	key, err := s.signingKey(day, region)
+	if err != nil {
+		return err
+	}
 	delete(req.Header, HeaderAuthorization)
 	// One backing array for the values this signer sets: date, nonce, Authorization
 	// and the token.
@@ -165,21 +175,11 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	}
 	var namesBuf [8]hdr
 	names := signableHeaders(namesBuf[:0], req.Header)
-	sig := s.signingKey(day, region).sign(req.Method, escapedPath(req), query.Canonical(req.URL.RawQuery), hostOf(req), req.Header, names,
-		bodyHash(body), date, day, region, s.service)
+	sig := key.sign(req.Method, escapedPath(req), query.Canonical(req.URL.RawQuery), hostOf(req), req.Header, names, bodyHash(body), date)
 
 	var b strings.Builder
-	b.Grow(len(Algorithm) + len(s.creds.AccessKey) + len(region) + len(s.service) + 8*len(names) + 200)
-	b.WriteString(Algorithm)
-	b.WriteString(" Credential=")
-	b.WriteString(s.creds.AccessKey)
-	b.WriteByte('/')
-	b.WriteString(day)
-	b.WriteByte('/')
-	b.WriteString(region)
-	b.WriteByte('/')
-	b.WriteString(s.service)
-	b.WriteString("/" + terminator + ", SignedHeaders=")
+	b.Grow(len(key.credential) + 24*len(names) + len(", Signature=") + len(sig))
+	b.WriteString(key.credential)
 	for i, n := range names {
 		if i > 0 {
 			b.WriteByte(';')
@@ -193,16 +193,34 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	return nil
 }
 
-func (s *Signer) signingKey(day, region string) *signingKey {
+// dateOf formats at as x-jdcloud-date, reusing the last second's string.
+func (s *Signer) dateOf(at time.Time) string {
+	unix := at.Unix()
+	if d := s.date.Load(); d != nil && d.unix == unix {
+		return d.date
+	}
+	var buf [16]byte
+	d := &signedDate{unix: unix, date: string(at.UTC().AppendFormat(buf[:0], TimeFormat))}
+	s.date.Store(d)
+	return d.date
+}
+
+// signingKey returns the key of a day and region: the last one used without a lock,
+// else from the cache, else derived (after checking the region, which a cached key
+// vouches for).
+func (s *Signer) signingKey(day, region string) (*signingKey, error) {
 	id := keyID{day, region}
 	if c := s.last.Load(); c != nil && c.id == id {
-		return c.key
+		return c.key, nil
 	}
 	s.mu.Lock()
 	k, ok := s.keys[id]
 	s.mu.Unlock()
 	if !ok {
-		k = newSigningKey(deriveKey(s.creds.SecretKey, day, region, s.service))
+		if err := checkRegion(region); err != nil {
+			return nil, err
+		}
+		k = newSigningKey(deriveKey(s.creds.SecretKey, day, region, s.service), s.creds.AccessKey, day, region, s.service)
 		s.mu.Lock()
 		if len(s.keys) > 64 { // a day change or many regions: start afresh
 			clear(s.keys)
@@ -211,7 +229,7 @@ func (s *Signer) signingKey(day, region string) *signingKey {
 		s.mu.Unlock()
 	}
 	s.last.Store(&cachedKey{id, k})
-	return k
+	return k, nil
 }
 
 // NewNonce returns a random lowercase UUIDv4.

@@ -147,7 +147,7 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 	}
 	key := verifyKeys.get(secret, scope[0], scope[1], scope[2])
 	want := key.sign(req.Method, escapedPath(req), query.Canonical(req.URL.RawQuery), hostOf(req), req.Header, namedHeaders(req.Header, parsed.signed),
-		bodyHash(body), date, scope[0], scope[1], scope[2])
+		bodyHash(body), date)
 	if !hmac.Equal([]byte(parsed.signature), want[:]) {
 		return nil, verr(ReasonMismatch, "sign result is not same")
 	}
@@ -184,7 +184,7 @@ func (c *keyCache) get(secret, day, region, service string) *signingKey {
 	if ok {
 		return k
 	}
-	k = newSigningKey(deriveKey(secret, day, region, service))
+	k = newSigningKey(deriveKey(secret, day, region, service), "", day, region, service) // no access key: Verify writes no Authorization
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= c.max {
 		c.m = make(map[keyCacheID]*signingKey)
