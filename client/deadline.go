@@ -13,37 +13,30 @@ import (
 var errAttemptDeadline = errors.New("per-attempt timeout")
 
 // deadlines bounds attempts with one timer per client instead of one per attempt: an
-// attempt registers its deadline and cancel function, and a goroutine, running only
-// while some attempt is registered, cancels those that overrun. Every attempt of a
-// client has the same timeout, so deadlines arrive in order: the queue is FIFO, an
-// attempt that ends marks its entry done (no lock), and done entries are dropped from
-// the front as the queue moves.
+// attempt registers its context, and a goroutine, running only while some attempt is
+// registered, cancels those that overrun. Every attempt of a client has the same
+// timeout, so deadlines arrive in order: the queue is FIFO, an attempt that ends
+// marks its context ended (no lock), and ended ones are dropped from the front as the
+// queue moves.
 type deadlines struct {
 	timeout time.Duration
 
 	mu      sync.Mutex
-	queue   []*deadlineEntry
+	queue   []*attemptContext
 	head    int
 	running bool
 	wake    *time.Timer
-}
-
-type deadlineEntry struct {
-	at     time.Time
-	cancel context.CancelCauseFunc
-	done   atomic.Bool
 }
 
 func newDeadlines(timeout time.Duration) *deadlines { return &deadlines{timeout: timeout} }
 
 // start returns the attempt's context, cancelled with errAttemptDeadline once the
 // timeout passes, and the function that ends the attempt (it must be called).
-func (d *deadlines) start(ctx context.Context) (context.Context, func()) {
-	actx, cancel := context.WithCancelCause(ctx)
-	e := &deadlineEntry{at: time.Now().Add(d.timeout), cancel: cancel}
+func (d *deadlines) start(ctx context.Context) (*attemptContext, func()) {
+	a := newAttemptContext(ctx, time.Now().Add(d.timeout))
 	d.mu.Lock()
-	d.dropDone()
-	d.queue = append(d.queue, e)
+	d.dropEnded()
+	d.queue = append(d.queue, a)
 	if !d.running {
 		d.running = true
 		if d.wake == nil {
@@ -53,15 +46,12 @@ func (d *deadlines) start(ctx context.Context) (context.Context, func()) {
 		}
 	}
 	d.mu.Unlock()
-	return actx, func() {
-		e.done.Store(true)
-		cancel(nil)
-	}
+	return a, a.end
 }
 
-// dropDone removes ended attempts from the front of the queue (d.mu held).
-func (d *deadlines) dropDone() {
-	for d.head < len(d.queue) && d.queue[d.head].done.Load() {
+// dropEnded removes ended attempts from the front of the queue (d.mu held).
+func (d *deadlines) dropEnded() {
+	for d.head < len(d.queue) && d.queue[d.head].ended.Load() {
 		d.queue[d.head] = nil
 		d.head++
 	}
@@ -80,17 +70,128 @@ func (d *deadlines) expire() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for d.head < len(d.queue) {
-		e := d.queue[d.head]
-		if !e.done.Load() {
-			if now.Before(e.at) {
-				d.wake.Reset(e.at.Sub(now))
+		a := d.queue[d.head]
+		if !a.ended.Load() {
+			if now.Before(a.at) {
+				d.wake.Reset(a.at.Sub(now))
 				return
 			}
-			e.cancel(errAttemptDeadline)
+			a.cancel(context.Canceled, errAttemptDeadline)
 		}
 		d.queue[d.head] = nil
 		d.head++
 	}
 	d.queue, d.head = d.queue[:0], 0
 	d.running = false
+}
+
+// attemptContext is the context of one attempt: its parent's values and
+// cancellation, and the client's per-attempt deadline, which the deadline watcher
+// enforces. It costs less than a context.WithCancelCause per attempt: net/http
+// derives its own context from the request's, and registers with this one through
+// its AfterFunc method (one function kept) instead of a map of children; an attempt
+// that ends in time needs no cancellation at all.
+type attemptContext struct {
+	context.Context // the parent: values, deadline
+
+	at    time.Time // the attempt's deadline
+	done  chan struct{}
+	ended atomic.Bool // set by end: the watcher leaves it alone
+
+	mu         sync.Mutex
+	err, cause error
+	after      []*afterFunc
+	stopParent func() bool // unregisters from a parent that can be cancelled
+}
+
+type afterFunc struct{ f func() }
+
+func newAttemptContext(parent context.Context, at time.Time) *attemptContext {
+	a := &attemptContext{Context: parent, at: at, done: make(chan struct{})}
+	if parent.Done() != nil {
+		a.stopParent = context.AfterFunc(parent, func() { a.cancel(parent.Err(), context.Cause(parent)) })
+	}
+	return a
+}
+
+// Done is closed when the parent is done or the attempt's deadline passed.
+func (a *attemptContext) Done() <-chan struct{} { return a.done }
+
+// Err is the parent's error, or context.Canceled when the deadline passed.
+func (a *attemptContext) Err() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
+}
+
+// expired says whether the watcher cancelled the attempt for its deadline.
+func (a *attemptContext) expired() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cause == errAttemptDeadline
+}
+
+// AfterFunc arranges to call f once the context is done; stop unregisters f,
+// reporting whether it did so before f was started. The context package calls it for
+// every context derived from this one (net/http's, context.AfterFunc's), with an f
+// that only cancels the derived context: f runs synchronously, after the lock, as a
+// context.WithCancel runs its children's cancellation (context.AfterFunc starts the
+// caller's own function in a goroutine of its own).
+func (a *attemptContext) AfterFunc(f func()) (stop func() bool) {
+	af := &afterFunc{f}
+	a.mu.Lock()
+	if a.err != nil {
+		a.mu.Unlock()
+		f()
+		return func() bool { return false }
+	}
+	a.after = append(a.after, af)
+	a.mu.Unlock()
+	return func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		for i, g := range a.after {
+			if g == af {
+				a.after = append(a.after[:i], a.after[i+1:]...)
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// cancel makes the context done with err and cause, once.
+func (a *attemptContext) cancel(err, cause error) {
+	a.mu.Lock()
+	if a.err != nil {
+		a.mu.Unlock()
+		return
+	}
+	if cause == nil {
+		cause = err
+	}
+	a.err, a.cause = err, cause
+	close(a.done)
+	after := a.after
+	a.after = nil
+	a.mu.Unlock()
+	for _, af := range after {
+		af.f()
+	}
+}
+
+// end ends the attempt: the watcher no longer cancels it, it stops following its
+// parent, and the contexts still derived from it are cancelled. Usually none is left:
+// net/http cancels its own once the response body was read to its end or closed.
+func (a *attemptContext) end() {
+	a.ended.Store(true)
+	if a.stopParent != nil {
+		a.stopParent()
+	}
+	a.mu.Lock()
+	pending := len(a.after) > 0
+	a.mu.Unlock()
+	if pending {
+		a.cancel(context.Canceled, nil)
+	}
 }

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"testing"
 	"time"
 )
@@ -12,7 +14,7 @@ func TestDeadlinesCancelOverrunsAndStayBounded(t *testing.T) {
 	for i := 0; i < 1000; i++ {
 		ctx, end := d.start(context.Background())
 		end()
-		if context.Cause(ctx) == errAttemptDeadline {
+		if ctx.expired() || ctx.Err() != nil {
 			t.Fatal("an attempt that ended was cancelled as overrun")
 		}
 	}
@@ -30,8 +32,8 @@ func TestDeadlinesCancelOverrunsAndStayBounded(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("an overrunning attempt was not cancelled")
 	}
-	if context.Cause(ctx) != errAttemptDeadline {
-		t.Fatalf("cause %v", context.Cause(ctx))
+	if !ctx.expired() || ctx.Err() != context.Canceled {
+		t.Fatalf("expired %v, err %v", ctx.expired(), ctx.Err())
 	}
 	// With nothing left to watch, the watcher stops.
 	for i := 0; i < 100; i++ {
@@ -44,4 +46,100 @@ func TestDeadlinesCancelOverrunsAndStayBounded(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Error("the watcher kept running with no attempt registered")
+}
+
+func TestAttemptContextFollowsItsParent(t *testing.T) {
+	type key struct{}
+	parent, cancel := context.WithCancelCause(context.WithValue(context.Background(), key{}, "v"))
+	d := newDeadlines(time.Hour)
+	a, end := d.start(parent)
+	defer end()
+	if a.Value(key{}) != "v" {
+		t.Fatal("the parent's values are not seen")
+	}
+	derived, stop := context.WithCancel(a) // as net/http derives its own
+	defer stop()
+	cause := errors.New("caller gave up")
+	cancel(cause)
+	select {
+	case <-derived.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the parent's cancellation did not reach a derived context")
+	}
+	if a.Err() != context.Canceled || a.expired() || context.Cause(derived) != cause {
+		t.Fatalf("err %v, expired %v, derived cause %v", a.Err(), a.expired(), context.Cause(derived))
+	}
+}
+
+func TestAttemptContextCancelsDerivedContexts(t *testing.T) {
+	d := newDeadlines(20 * time.Millisecond)
+	// An overrun cancels what was derived.
+	a, end := d.start(context.Background())
+	derived, stop := context.WithCancel(a)
+	defer stop()
+	select {
+	case <-derived.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("an overrun did not reach a derived context")
+	}
+	if !a.expired() {
+		t.Fatal("not marked expired")
+	}
+	end()
+
+	// Ending an attempt cancels what is still derived from it, and nothing once
+	// the derived contexts are gone.
+	a, end = d.start(context.Background())
+	derived, stop = context.WithCancel(a)
+	end()
+	<-derived.Done()
+	stop()
+	if a.expired() {
+		t.Fatal("an ended attempt marked expired")
+	}
+	a, end = d.start(context.Background())
+	derived, stop = context.WithCancel(a)
+	stop() // net/http cancels its own context once the body was read
+	end()
+	if a.Err() != nil {
+		t.Fatalf("an attempt with nothing derived left was cancelled at its end: %v", a.Err())
+	}
+
+	// context.AfterFunc runs the caller's function, and stop works.
+	a, end = d.start(context.Background())
+	ran := make(chan struct{})
+	context.AfterFunc(a, func() { close(ran) })
+	unused := context.AfterFunc(a, func() { t.Error("a stopped function ran") })
+	if !unused() {
+		t.Fatal("stop did not stop")
+	}
+	a.cancel(context.Canceled, errAttemptDeadline)
+	<-ran
+	end()
+	// After the end: a new registration runs at once.
+	again := make(chan struct{})
+	context.AfterFunc(a, func() { close(again) })
+	<-again
+}
+
+func TestAttemptContextsUnderRace(t *testing.T) {
+	d := newDeadlines(time.Millisecond)
+	parent, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Go(func() {
+			for i := 0; i < 300; i++ {
+				a, end := d.start(parent)
+				derived, stop := context.WithCancel(a)
+				if i%3 == 0 {
+					time.Sleep(2 * time.Millisecond) // overrun
+					<-derived.Done()
+				}
+				stop()
+				end()
+			}
+		})
+	}
+	wg.Wait()
 }

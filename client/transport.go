@@ -39,9 +39,9 @@ var contentType = []string{"application/json"}
 func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int) outcome {
 	actx := ctx
 	if c.rt != nil {
-		var end func()
-		actx, end = c.deadlines.start(ctx)
+		a, end := c.deadlines.start(ctx)
 		defer end()
+		actx = a
 	}
 	// A fresh copy each attempt: what the HTTP client adds to a request it sends (a
 	// cookie jar's Cookie) never reaches the next attempt's signature.
@@ -122,7 +122,7 @@ func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, 
 // attemptErr makes the error of an attempt whose own deadline passed a timeout, as
 // the classification expects (the transport reports a cancelled context).
 func attemptErr(actx context.Context, err error) error {
-	if context.Cause(actx) == errAttemptDeadline {
+	if a, ok := actx.(*attemptContext); ok && a.expired() {
 		return context.DeadlineExceeded
 	}
 	return err
