@@ -31,8 +31,8 @@ type deadlines struct {
 func newDeadlines(timeout time.Duration) *deadlines { return &deadlines{timeout: timeout} }
 
 // start returns the attempt's context, cancelled with errAttemptDeadline once the
-// timeout passes, and the function that ends the attempt (it must be called).
-func (d *deadlines) start(ctx context.Context) (*attemptContext, func()) {
+// timeout passes; its end method ends the attempt (it must be called).
+func (d *deadlines) start(ctx context.Context) *attemptContext {
 	a := newAttemptContext(ctx, time.Now().Add(d.timeout))
 	d.mu.Lock()
 	d.dropEnded()
@@ -46,7 +46,7 @@ func (d *deadlines) start(ctx context.Context) (*attemptContext, func()) {
 		}
 	}
 	d.mu.Unlock()
-	return a, a.end
+	return a
 }
 
 // dropEnded removes ended attempts from the front of the queue (d.mu held).

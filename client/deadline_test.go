@@ -12,7 +12,8 @@ func TestDeadlinesCancelOverrunsAndStayBounded(t *testing.T) {
 	d := newDeadlines(30 * time.Millisecond)
 	// Attempts that end in time leave nothing behind and are never cancelled.
 	for i := 0; i < 1000; i++ {
-		ctx, end := d.start(context.Background())
+		ctx := d.start(context.Background())
+		end := ctx.end
 		end()
 		if ctx.expired() || ctx.Err() != nil {
 			t.Fatal("an attempt that ended was cancelled as overrun")
@@ -25,7 +26,8 @@ func TestDeadlinesCancelOverrunsAndStayBounded(t *testing.T) {
 		t.Fatalf("%d ended attempts still queued", queued)
 	}
 	// An attempt that overruns is cancelled with the deadline's cause.
-	ctx, end := d.start(context.Background())
+	ctx := d.start(context.Background())
+	end := ctx.end
 	defer end()
 	select {
 	case <-ctx.Done():
@@ -52,7 +54,8 @@ func TestAttemptContextFollowsItsParent(t *testing.T) {
 	type key struct{}
 	parent, cancel := context.WithCancelCause(context.WithValue(context.Background(), key{}, "v"))
 	d := newDeadlines(time.Hour)
-	a, end := d.start(parent)
+	a := d.start(parent)
+	end := a.end
 	defer end()
 	if a.Value(key{}) != "v" {
 		t.Fatal("the parent's values are not seen")
@@ -74,7 +77,8 @@ func TestAttemptContextFollowsItsParent(t *testing.T) {
 func TestAttemptContextCancelsDerivedContexts(t *testing.T) {
 	d := newDeadlines(20 * time.Millisecond)
 	// An overrun cancels what was derived.
-	a, end := d.start(context.Background())
+	a := d.start(context.Background())
+	end := a.end
 	derived, stop := context.WithCancel(a)
 	defer stop()
 	select {
@@ -89,7 +93,8 @@ func TestAttemptContextCancelsDerivedContexts(t *testing.T) {
 
 	// Ending an attempt cancels what is still derived from it, and nothing once
 	// the derived contexts are gone.
-	a, end = d.start(context.Background())
+	a = d.start(context.Background())
+	end = a.end
 	derived, stop = context.WithCancel(a)
 	end()
 	<-derived.Done()
@@ -97,7 +102,8 @@ func TestAttemptContextCancelsDerivedContexts(t *testing.T) {
 	if a.expired() {
 		t.Fatal("an ended attempt marked expired")
 	}
-	a, end = d.start(context.Background())
+	a = d.start(context.Background())
+	end = a.end
 	derived, stop = context.WithCancel(a)
 	stop() // net/http cancels its own context once the body was read
 	end()
@@ -106,7 +112,8 @@ func TestAttemptContextCancelsDerivedContexts(t *testing.T) {
 	}
 
 	// context.AfterFunc runs the caller's function, and stop works.
-	a, end = d.start(context.Background())
+	a = d.start(context.Background())
+	end = a.end
 	ran := make(chan struct{})
 	context.AfterFunc(a, func() { close(ran) })
 	unused := context.AfterFunc(a, func() { t.Error("a stopped function ran") })
@@ -130,7 +137,8 @@ func TestAttemptContextsUnderRace(t *testing.T) {
 	for g := 0; g < 8; g++ {
 		wg.Go(func() {
 			for i := 0; i < 300; i++ {
-				a, end := d.start(parent)
+				a := d.start(parent)
+				end := a.end
 				derived, stop := context.WithCancel(a)
 				if i%3 == 0 {
 					time.Sleep(2 * time.Millisecond) // overrun

@@ -39,8 +39,8 @@ var contentType = []string{"application/json"}
 func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int) outcome {
 	actx := ctx
 	if c.rt != nil {
-		a, end := c.deadlines.start(ctx)
-		defer end()
+		a := c.deadlines.start(ctx)
+		defer a.end()
 		actx = a
 	}
 	// A fresh copy each attempt: what the HTTP client adds to a request it sends (a

@@ -79,6 +79,10 @@ func lowerName(k string) string {
 		return "x-jdcloud-security-token"
 	case "Accept":
 		return "accept"
+	case "User-Agent":
+		return "user-agent"
+	case HeaderAuthorization:
+		return "authorization"
 	}
 	return strings.ToLower(k)
 }
