@@ -17,6 +17,7 @@ BenchmarkDecode/large-2      	    1000	    970807 ns/op	  80.31 MB/s	     77966 
 BenchmarkValidate/small-2    	    1000	     28236 ns/op	  23.45 MB/s	   12145 B/op	     149 allocs/op
 BenchmarkPage/decode-2       	     564	   2058072 ns/op	  28.95 MB/s	     59588 body-bytes	  141889 B/op	    4622 allocs/op
 BenchmarkPage/floor-2        	     590	   2030938 ns/op	  29.34 MB/s	  141827 B/op	    4620 allocs/op
+BenchmarkPage/paired-2       	     500	   3300000 ns/op	   1250000 client-ns/op	         0.6100 client/floor	   2050000 floor-ns/op
 BenchmarkPage/describe-images-2 	     496	   2457686 ns/op	  218857 B/op	    4775 allocs/op
 BenchmarkIterate-2           	      45	  24016639 ns/op	      1000 images/op	 2305764 B/op	   47877 allocs/op
 BenchmarkGenerated-2         	    1000	     80000 ns/op	   12742 B/op	     166 allocs/op
@@ -54,6 +55,10 @@ func TestSummaryUsesMediansAndChecksBudgets(t *testing.T) {
 	}
 	if got["validate/small / decode/small"] != (28236.0/13000 <= 3) {
 		t.Error("validate ratio misjudged")
+	}
+	page := "page of 100 images: client decode / encoding/json, paired"
+	if got[page] { // 0.61 in the sample
+		t.Error("page decode ratio 0.61 reported as ok, the budget is 0.60")
 	}
 	m["Paired"]["client/floor"] = []float64{0.98}
 	checks, _ = summarize(m)
