@@ -3,11 +3,13 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
 
 	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
 )
 
 // cannedRT answers every request with the docs' example, without a network.
@@ -22,16 +24,34 @@ func (c cannedRT) RoundTrip(req *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(bytes.NewReader(c.body)), ContentLength: int64(len(c.body)), Request: req}, nil
 }
 
-// BenchmarkInProcess is client/describe with no network at all (a RoundTripper that
-// answers in memory): what the client's own code costs a call, for profiles.
+// BenchmarkInProcess is client/describe (client) and the floor's GET + encoding/json
+// (floor) with no network at all (a RoundTripper that answers in memory): what each
+// side's own code costs a call, for profiles.
 func BenchmarkInProcess(b *testing.B) {
-	c := newClient(b, "https://vm.jdcloud-api.com", withTransport(cannedRT{[]byte(docsBody)}))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, _, err := c.DescribeImage(context.Background(), region, imageID); err != nil {
-			b.Fatal(err)
+	rt := cannedRT{[]byte(docsBody)}
+	b.Run("client", func(b *testing.B) {
+		c := newClient(b, "https://vm.jdcloud-api.com", withTransport(rt))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := c.DescribeImage(context.Background(), region, imageID); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+	b.Run("floor", func(b *testing.B) {
+		hc := &http.Client{Transport: rt}
+		url := "https://vm.jdcloud-api.com/v1/regions/" + region + "/images/" + imageID
+		b.ReportAllocs()
+		for b.Loop() {
+			resp := rawRequest(b, hc, url)
+			var out api.DescribeImageOutput
+			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
 }
 
 func withTransport(rt http.RoundTripper) client.Option {
