@@ -134,15 +134,17 @@ func (a *attemptContext) expired() bool {
 // AfterFunc arranges to call f once the context is done; stop unregisters f,
 // reporting whether it did so before f was started. The context package calls it for
 // every context derived from this one (net/http's, context.AfterFunc's), with an f
-// that only cancels the derived context: f runs synchronously, after the lock, as a
-// context.WithCancel runs its children's cancellation (context.AfterFunc starts the
-// caller's own function in a goroutine of its own).
+// that only cancels the derived context: when this context is cancelled later, f runs
+// synchronously, after the lock, as a context.WithCancel runs its children's
+// cancellation (context.AfterFunc starts the caller's own function in a goroutine of
+// its own). When it is done already, f runs in a goroutine of its own: the context
+// package calls AfterFunc holding the derived context's lock, which f takes.
 func (a *attemptContext) AfterFunc(f func()) (stop func() bool) {
 	af := &afterFunc{f}
 	a.mu.Lock()
 	if a.err != nil {
 		a.mu.Unlock()
-		f()
+		go f()
 		return func() bool { return false }
 	}
 	a.after = append(a.after, af)

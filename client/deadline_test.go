@@ -149,5 +149,11 @@ func TestAttemptContextsUnderRace(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(60 * time.Second):
+		t.Fatal("attempts did not finish: a deadlock between the attempt context and the contexts derived from it")
+	}
 }
