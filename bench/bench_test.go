@@ -92,6 +92,22 @@ func rawRequest(tb testing.TB, hc *http.Client, url string) *http.Response {
 	return resp
 }
 
+// floorCall is the floor: rawRequest, its body decoded by encoding/json into the
+// generated envelope, then drained and closed.
+func floorCall(tb testing.TB, hc *http.Client, url string) error {
+	return decodeEnvelope(rawRequest(tb, hc, url))
+}
+
+// decodeEnvelope decodes a response's body with encoding/json into the generated
+// envelope, then drains and closes it.
+func decodeEnvelope(resp *http.Response) error {
+	defer resp.Body.Close()
+	var out api.DescribeImageOutput
+	err := json.NewDecoder(resp.Body).Decode(&out)
+	io.Copy(io.Discard, resp.Body)
+	return err
+}
+
 func newClient(tb testing.TB, url string, opts ...client.Option) *client.Client {
 	tb.Helper()
 	c, err := client.New(append([]client.Option{
@@ -122,13 +138,9 @@ func BenchmarkFloor(b *testing.B) {
 		hc := newRawClient()
 		b.ReportAllocs()
 		for b.Loop() {
-			resp := rawRequest(b, hc, url)
-			var out api.DescribeImageOutput
-			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			if err := floorCall(b, hc, url); err != nil {
 				b.Fatal(err)
 			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
 		}
 	})
 }
@@ -227,14 +239,7 @@ func BenchmarkParallel(b *testing.B) {
 		_, _, err := c.DescribeImage(context.Background(), region, imageID)
 		return err
 	}
-	rawDo := func() error {
-		resp := rawRequest(b, hc, url)
-		var out api.DescribeImageOutput
-		err := json.NewDecoder(resp.Body).Decode(&out)
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return err
-	}
+	rawDo := func() error { return floorCall(b, hc, url) }
 	b.ReportAllocs()
 	per := max(1, b.N/rounds)
 	var clientTime, rawTime time.Duration
@@ -287,13 +292,9 @@ func BenchmarkPaired(b *testing.B) {
 	var floorNs, clientNs time.Duration
 	for b.Loop() {
 		t0 := time.Now()
-		resp := rawRequest(b, hc, url)
-		var out api.DescribeImageOutput
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		if err := floorCall(b, hc, url); err != nil {
 			b.Fatal(err)
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
 		t1 := time.Now()
 		if _, _, err := c.DescribeImage(context.Background(), region, imageID); err != nil {
 			b.Fatal(err)
@@ -328,11 +329,8 @@ func BenchmarkGenerated(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var out api.DescribeImageOutput
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		if err := decodeEnvelope(resp); err != nil {
 			b.Fatal(err)
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
 	}
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -79,13 +78,9 @@ func BenchmarkSteps(b *testing.B) {
 		do   func(*http.Transport)
 	}{
 		{"floor", func(tr *http.Transport) {
-			resp := rawRequest(b, &http.Client{Transport: tr}, url)
-			var out api.DescribeImageOutput
-			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			if err := floorCall(b, &http.Client{Transport: tr}, url); err != nil {
 				b.Fatal(err)
 			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
 		}},
 		{"direct+jsonv2", step(false, false, false)},
 		{"+sign", step(true, false, false)},
