@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -155,5 +156,43 @@ func TestAttemptContextsUnderRace(t *testing.T) {
 	case <-finished:
 	case <-time.After(60 * time.Second):
 		t.Fatal("attempts did not finish: a deadlock between the attempt context and the contexts derived from it")
+	}
+}
+
+// countingParent is a caller's context that can be cancelled and counts the
+// functions registered with it and not yet stopped.
+type countingParent struct {
+	context.Context
+	done chan struct{}
+	live atomic.Int64
+}
+
+func (p *countingParent) Done() <-chan struct{} { return p.done }
+
+func (p *countingParent) AfterFunc(func()) func() bool {
+	p.live.Add(1)
+	var once sync.Once
+	return func() bool {
+		stopped := false
+		once.Do(func() { p.live.Add(-1); stopped = true })
+		return stopped
+	}
+}
+
+func TestEndedAttemptsLeaveNothingWithTheirParent(t *testing.T) {
+	parent := &countingParent{Context: context.Background(), done: make(chan struct{})}
+	d := newDeadlines(time.Hour)
+	for i := 0; i < 1000; i++ {
+		a := d.start(parent)
+		derived, stop := context.WithCancel(a)
+		if i%2 == 0 {
+			stop() // as net/http cancels its own before the attempt ends
+		}
+		a.end()
+		stop()
+		<-derived.Done()
+	}
+	if n := parent.live.Load(); n != 0 {
+		t.Fatalf("%d registrations with the caller's context outlived their attempts", n)
 	}
 }
