@@ -33,7 +33,8 @@ func TestNoGoroutineOutlivesItsCall(t *testing.T) {
 	s := newServer(t, hangOrOK)
 	policy := client.DefaultRetryPolicy
 	policy.MaxAttempts = 1
-	tc := newClient(t, s, client.WithAttemptTimeout(30*time.Millisecond), client.WithRetryPolicy(policy))
+	tc := newClient(t, s, client.WithRetryPolicy(policy))
+	short := newClient(t, s, client.WithAttemptTimeout(30*time.Millisecond), client.WithRetryPolicy(policy))
 
 	parent, cancelParent := context.WithCancel(context.Background())
 	defer cancelParent()
@@ -44,7 +45,7 @@ func TestNoGoroutineOutlivesItsCall(t *testing.T) {
 				if _, _, err := tc.DescribeImage(parent, "cn-north-1", "img-abc12345"); err != nil {
 					t.Error(err)
 				}
-				if _, _, err := tc.DescribeImage(parent, "cn-north-1", "img-slow0009"); !errors.Is(err, client.ErrAttemptTimeout) {
+				if _, _, err := short.DescribeImage(parent, "cn-north-1", "img-slow0009"); !errors.Is(err, client.ErrAttemptTimeout) {
 					t.Errorf("a hung attempt: %v", err)
 				}
 				ctx, cancel := context.WithTimeout(parent, 5*time.Millisecond)
