@@ -93,7 +93,9 @@ func TestAttemptContextCancelsDerivedContexts(t *testing.T) {
 	end()
 
 	// Ending an attempt cancels what is still derived from it, and nothing once
-	// the derived contexts are gone.
+	// the derived contexts are gone (a watcher whose deadline never comes, so that a
+	// slow machine cannot turn these into overruns).
+	d = newDeadlines(time.Hour)
 	a = d.start(context.Background())
 	end = a.end
 	derived, stop = context.WithCancel(a)
