@@ -13,11 +13,12 @@ func TestDeadlinesCancelOverrunsAndStayBounded(t *testing.T) {
 	d := newDeadlines(30 * time.Millisecond)
 	// Attempts that end in time leave nothing behind and are never cancelled.
 	for i := 0; i < 1000; i++ {
+		started := time.Now()
 		ctx := d.start(context.Background())
-		end := ctx.end
-		end()
-		if ctx.expired() || ctx.Err() != nil {
-			t.Fatal("an attempt that ended was cancelled as overrun")
+		ctx.end()
+		// Only an attempt descheduled past its deadline before it ended may be.
+		if (ctx.expired() || ctx.Err() != nil) && time.Since(started) < d.timeout {
+			t.Fatal("an attempt that ended in time was cancelled as overrun")
 		}
 	}
 	d.mu.Lock()
