@@ -20,13 +20,18 @@ type signingKey struct {
 	// day/region/service/jdcloud2_request.
 	scope string
 	// credential opens the Authorization header, up to the signed header names:
-	// "JDCLOUD2-HMAC-SHA256 Credential=ak/scope, SignedHeaders=".
+	// "JDCLOUD2-HMAC-SHA256 Credential=ak/scope, SignedHeaders=" (set by a Signer;
+	// Verify writes no Authorization).
 	credential string
 }
 
-func newSigningKey(k []byte, accessKey, day, region, service string) *signingKey {
-	scope := day + "/" + region + "/" + service + "/" + terminator
-	sk := &signingKey{scope: scope + "\n", credential: Algorithm + " Credential=" + accessKey + "/" + scope + ", SignedHeaders="}
+// scopeOf is a credential scope: day/region/service/jdcloud2_request.
+func scopeOf(day, region, service string) string {
+	return day + "/" + region + "/" + service + "/" + terminator
+}
+
+func newSigningKey(k []byte, day, region, service string) *signingKey {
+	sk := &signingKey{scope: scopeOf(day, region, service) + "\n"}
 	copy(sk.ipad[:], k) // derived keys are 32 bytes: shorter than a block
 	copy(sk.opad[:], k)
 	for i := range sk.ipad {

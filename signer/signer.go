@@ -220,7 +220,8 @@ func (s *Signer) signingKey(day, region string) (*signingKey, error) {
 		if err := checkRegion(region); err != nil {
 			return nil, err
 		}
-		k = newSigningKey(deriveKey(s.creds.SecretKey, day, region, s.service), s.creds.AccessKey, day, region, s.service)
+		k = newSigningKey(deriveKey(s.creds.SecretKey, day, region, s.service), day, region, s.service)
+		k.credential = Algorithm + " Credential=" + s.creds.AccessKey + "/" + scopeOf(day, region, s.service) + ", SignedHeaders="
 		s.mu.Lock()
 		if len(s.keys) > 64 { // a day change or many regions: start afresh
 			clear(s.keys)

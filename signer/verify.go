@@ -184,7 +184,7 @@ func (c *keyCache) get(secret, day, region, service string) *signingKey {
 	if ok {
 		return k
 	}
-	k = newSigningKey(deriveKey(secret, day, region, service), "", day, region, service) // no access key: Verify writes no Authorization
+	k = newSigningKey(deriveKey(secret, day, region, service), day, region, service)
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= c.max {
 		c.m = make(map[keyCacheID]*signingKey)

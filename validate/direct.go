@@ -135,8 +135,11 @@ func decodedByUs(contentType string) bool {
 		return false
 	}
 	dec := openapi3filter.RegisteredBodyDecoder("application/json")
-	return dec != nil && reflect.ValueOf(dec).Pointer() == reflect.ValueOf(openapi3filter.BodyDecoder(decodeJSONBody)).Pointer()
+	return dec != nil && reflect.ValueOf(dec).Pointer() == ourDecoder
 }
+
+// ourDecoder identifies decodeJSONBody among registered decoders.
+var ourDecoder = reflect.ValueOf(openapi3filter.BodyDecoder(decodeJSONBody)).Pointer()
 
 // validateJSONBody decodes and validates a body as openapi3filter.ValidateResponse
 // does, with the same options less "visit as a response" (see directSchema).
