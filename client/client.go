@@ -25,12 +25,9 @@ type Client struct {
 	source   string
 	region   string
 	cfg      config
-	http     *http.Client
-	// rt is the HTTP client's transport, used directly when the client adds nothing
-	// the pipeline needs (no cookie jar): no header copy for redirects that are never
-	// followed, and the per-attempt timeout as a context deadline.
-	rt        http.RoundTripper
-	deadlines *deadlines // the per-attempt timeout when rt is used
+	// http sends every attempt; its Timeout is zero, as the per-attempt timeout
+	// is the attempt's context deadline.
+	http      *http.Client
 	budget    *budget
 	limiter   *limiter
 	userAgent []string
@@ -73,13 +70,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	hc := prepareHTTPClient(cfg.httpClient, cfg.attemptTimeout)
 	cfg.attemptTimeout = hc.Timeout // a shorter Timeout of the caller's client stays
-	var rt http.RoundTripper
-	if hc.Jar == nil {
-		rt = hc.Transport
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
-	}
+	hc.Timeout = 0                  // enforced per attempt, on its context
 	return &Client{
 		endpoint:  u,
 		server:    u.String() + "/v1/",
@@ -88,8 +79,6 @@ func New(opts ...Option) (*Client, error) {
 		region:    res.Region,
 		cfg:       cfg,
 		http:      hc,
-		rt:        rt,
-		deadlines: newDeadlines(cfg.attemptTimeout),
 		budget:    newBudget(cfg.retry.Budget),
 		limiter:   newLimiter(cfg.rateLimit, cfg.rateBurst, cfg.clock),
 		userAgent: []string{ua},
