@@ -48,6 +48,7 @@ type options struct {
 	logSize  int
 	observe  func(RecordedRequest)
 	timeouts Timeouts
+	latency  time.Duration
 }
 
 // WithRequestLogSize sets how many recent requests Requests keeps (default
@@ -155,6 +156,7 @@ type Service struct {
 	mux      *http.ServeMux
 	addr     string
 	timeouts Timeouts
+	latency  time.Duration
 }
 
 // New returns a Service, seeded unless WithoutSeed is given.
@@ -169,7 +171,7 @@ func New(opts ...Option) (*Service, error) {
 			return nil, err
 		}
 	}
-	s := &Service{creds: o.creds, clock: o.clock, maxSkew: o.maxSkew, addr: o.addr, timeouts: o.timeouts,
+	s := &Service{creds: o.creds, clock: o.clock, maxSkew: o.maxSkew, addr: o.addr, timeouts: o.timeouts, latency: o.latency,
 		log: newRequestLog(o.logSize, o.observe), nonces: newNonceCache(2*o.maxSkew, DefaultMaxNonces)}
 	s.store = newStore(o.clock.Now)
 	if !o.noSeed {
@@ -253,6 +255,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.update(seq, entry)
 	}}
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, reqID))
+	if !s.delay(r.Context()) {
+		return // the client gave up during the latency: nobody to answer
+	}
 
 	if allow := s.allowed(r); allow != "" {
 		rec.Header().Set("Allow", allow)

@@ -14,6 +14,7 @@ import (
 func (a *App) fakeCommand() *cobra.Command {
 	var addr string
 	var logRequests bool
+	var latency time.Duration
 	cmd := &cobra.Command{
 		Use:   "fake",
 		Short: "Run the fake image read service (for tests, in any language)",
@@ -24,7 +25,10 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 ` + fmt.Sprint(fake.SeedPublicInCatalogRegion) + ` public images in ` + fake.SeedCatalogRegion + `), and answers the documented errors.`,
 		Args: exactArgs(0, "fake takes no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := []fake.Option{fake.WithAddr(addr)}
+			if latency < 0 || latency > fake.MaxLatency {
+				return usage("--latency %s is not between 0 and %s", latency, fake.MaxLatency)
+			}
+			opts := []fake.Option{fake.WithAddr(addr), fake.WithLatency(latency)}
 			if logRequests {
 				var mu sync.Mutex
 				opts = append(opts, fake.WithObserver(func(r fake.RecordedRequest) {
@@ -73,6 +77,7 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().DurationVar(&latency, "latency", 0, "delay every answer by this much, as a network would (e.g. 20ms)")
 	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed")
 	return cmd
 }
