@@ -75,6 +75,7 @@ type config struct {
 	random            func() float64
 	rateLimit         float64
 	rateBurst         int
+	pagesInFlight     int // 0: DefaultPagesInFlight
 }
 
 // WithCredentials sets explicit credentials, the first link of the credential chain.
