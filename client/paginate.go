@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
+	"runtime"
 	"sync"
 
 	"github.com/vmimage/vmimage/client/api"
@@ -36,8 +38,9 @@ func WithPagesInFlight(n int) Option {
 // AllImages returns an iterator over every image in a region that matches f, in the
 // service's order. Nothing is fetched until the loop starts. The first page (of
 // MaxPageSize images) gives the total; the pages after it are fetched concurrently,
-// at most WithPagesInFlight (DefaultPagesInFlight) pages held at a time, and their
-// images yielded in page order.
+// at most WithPagesInFlight (DefaultPagesInFlight) pages held at a time (the one being
+// yielded included: 1 fetches each page once the previous one is used up), and their
+// images yielded in page order. The rate limit (WithRateLimit) governs every request.
 //
 // The iteration stops once the images received reach the latest TotalCount, at an
 // empty page, or at a page that brings no image not already yielded (so it never
@@ -59,12 +62,22 @@ func (c *Client) AllImages(ctx context.Context, regionID string, f ImageFilter) 
 	op := Operation{Service: Service, Name: "DescribeImages", Region: regionID}
 	return paginate(ctx, pager[api.Image]{
 		inFlight: c.pagesInFlight(),
-		fetch: func(ctx context.Context, n int) ([]api.Image, int, error) {
-			res, _, err := c.DescribeImages(ctx, regionID, f, Page{Number: n, Size: MaxPageSize})
+		fetch: func(ctx context.Context, n int) func() ([]api.Image, int, error) {
+			cl, err := c.imagesCall(regionID, f, Page{Number: n, Size: MaxPageSize})
 			if err != nil {
-				return nil, 0, err
+				return func() ([]api.Image, int, error) { return nil, 0, err }
 			}
-			return res.Images, res.TotalCount, nil
+			body, resp, err := c.send(ctx, cl)
+			return func() ([]api.Image, int, error) {
+				if err != nil {
+					return nil, 0, err
+				}
+				res, err := decodeResult(c, cl, body, resp, checkTotalCount)
+				if err != nil {
+					return nil, 0, err
+				}
+				return res.Images, *res.TotalCount, nil
+			}
 		},
 		key: func(img api.Image) (string, bool) {
 			if img.ImageId == nil {
@@ -74,6 +87,29 @@ func (c *Client) AllImages(ctx context.Context, regionID string, f ImageFilter) 
 		},
 		interrupted: func(err error) error { return &RequestError{Op: op, Err: err} },
 	})
+}
+
+// imagesCall is the call of DescribeImages for one page, its parameters checked
+// (DescribeImages and AllImages).
+func (c *Client) imagesCall(regionID string, f ImageFilter, p Page) (call, error) {
+	var params *api.DescribeImagesParams
+	cl := newCall("DescribeImages", "describeImages", regionID, "", func(server string) (*http.Request, error) {
+		return api.NewDescribeImagesRequest(server, regionID, params)
+	})
+	if err := checkRegionID(cl.op, regionID); err != nil {
+		return cl, err
+	}
+	var err error
+	params, err = f.params(cl.op, p)
+	return cl, err
+}
+
+// checkTotalCount names what a page lacks: paging relies on its total.
+func checkTotalCount(r *pageResult) string {
+	if r.TotalCount == nil {
+		return "result.totalCount"
+	}
+	return ""
 }
 
 func (c *Client) pagesInFlight() int {
@@ -87,8 +123,10 @@ func (c *Client) pagesInFlight() int {
 type pager[T any] struct {
 	// inFlight is the most pages held at a time (>= 1).
 	inFlight int
-	// fetch returns page n (from 1): its items and the total the service announced.
-	fetch func(ctx context.Context, n int) (items []T, total int, err error)
+	// fetch gets page n (from 1) and returns the function that gives its items and
+	// the total the service announced; the loop calls it when it takes the page, so
+	// pages are decoded one after the other, in page order, in the loop's goroutine.
+	fetch func(ctx context.Context, n int) (page func() (items []T, total int, err error))
 	// key returns an item's identity; items without one (ok false) are never
 	// taken for repeats.
 	key func(T) (key string, ok bool)
@@ -97,7 +135,7 @@ type pager[T any] struct {
 	interrupted func(error) error
 }
 
-// fetchedPage is one fetched page.
+// fetchedPage is one page, decoded.
 type fetchedPage[T any] struct {
 	items []T
 	total int
@@ -108,9 +146,9 @@ type fetchedPage[T any] struct {
 //
 // Page 1 is fetched alone: it gives the total, and its length the service's page
 // size. The pages the total still needs are then fetched concurrently, each in a
-// goroutine of its own, while the loop consumes them in order; a page is launched only
-// while fewer than p.inFlight pages are held (fetching, fetched, or being yielded), so
-// a slow loop holds at most that many pages. When the pages the total needs are used
+// goroutine of its own, while the loop decodes and yields them in page order; a page
+// is launched only while fewer than p.inFlight pages are held (fetching, fetched, or
+// being yielded), so a slow loop holds at most that many pages. When the pages the total needs are used
 // up and it is not reached (a total that grew, or pages shorter than the first), the
 // next page is fetched after them, one at a time. Every page is fetched once.
 //
@@ -125,15 +163,14 @@ func paginate[T any](ctx context.Context, p pager[T]) iter.Seq2[T, error] {
 		defer wg.Wait() // after cancel: deferred calls run last first
 		defer cancel()
 
-		var pending []chan fetchedPage[T] // launched pages not yet taken, in page order
-		next := 1                         // the next page to launch
+		var pending []chan func() ([]T, int, error) // launched pages not yet taken, in page order
+		next := 1                                   // the next page to launch
 		launch := func() {
-			n, ch := next, make(chan fetchedPage[T], 1)
+			n, ch := next, make(chan func() ([]T, int, error), 1)
 			next++
 			pending = append(pending, ch)
 			wg.Go(func() {
-				items, total, err := p.fetch(fctx, n)
-				ch <- fetchedPage[T]{items, total, err}
+				ch <- p.fetch(fctx, n)
 			})
 		}
 		seen := map[string]struct{}{}
@@ -144,8 +181,15 @@ func paginate[T any](ctx context.Context, p pager[T]) iter.Seq2[T, error] {
 			if size == 0 {
 				return // page 1 not seen yet
 			}
+			launched := false
 			for want := (total + size - 1) / size; len(pending)+held < p.inFlight && next <= want; {
 				launch()
+				launched = true
+			}
+			if launched {
+				// Let the requests go out before this goroutine decodes and yields
+				// pages: a new goroutine otherwise waits for the one that started it.
+				runtime.Gosched()
 			}
 		}
 		for page := 1; ; page++ {
@@ -153,14 +197,16 @@ func paginate[T any](ctx context.Context, p pager[T]) iter.Seq2[T, error] {
 			if len(pending) == 0 {
 				launch() // page 1, or past the pages the total needed: one at a time
 			}
-			var r fetchedPage[T]
+			var take func() ([]T, int, error)
 			select {
-			case r = <-pending[0]:
+			case take = <-pending[0]:
 			case <-ctx.Done():
 				yield(zero, p.interrupted(ctx.Err()))
 				return
 			}
 			pending = pending[1:]
+			var r fetchedPage[T]
+			r.items, r.total, r.err = take()
 			if r.err != nil {
 				if ctx.Err() != nil {
 					r.err = p.interrupted(ctx.Err())

@@ -62,8 +62,11 @@ func hang(ctx context.Context) ([]int, int, error) {
 
 func (l *listing) seq(ctx context.Context, inFlight int) func(yield func(int, error) bool) {
 	return paginate(ctx, pager[int]{
-		inFlight:    inFlight,
-		fetch:       l.fetch,
+		inFlight: inFlight,
+		fetch: func(ctx context.Context, n int) func() ([]int, int, error) {
+			items, total, err := l.fetch(ctx, n)
+			return func() ([]int, int, error) { return items, total, err }
+		},
 		key:         func(i int) (string, bool) { return strconv.Itoa(i), true },
 		interrupted: func(err error) error { return err },
 	})
