@@ -25,9 +25,13 @@ type Client struct {
 	source   string
 	region   string
 	cfg      config
-	// http sends every attempt; its Timeout is zero, as the per-attempt timeout
-	// is the attempt's context deadline.
-	http      *http.Client
+	// rt sends every attempt: the HTTP client's transport, used directly (with or
+	// without a cookie jar), as redirects are never followed and the per-attempt
+	// timeout is the attempt's context deadline.
+	rt http.RoundTripper
+	// jar is the HTTP client's cookie jar (nil: none), applied to every attempt as
+	// http.Client applies it.
+	jar       http.CookieJar
 	budget    *budget
 	limiter   *limiter
 	userAgent []string
@@ -70,7 +74,10 @@ func New(opts ...Option) (*Client, error) {
 	}
 	hc := prepareHTTPClient(cfg.httpClient, cfg.attemptTimeout)
 	cfg.attemptTimeout = hc.Timeout // a shorter Timeout of the caller's client stays
-	hc.Timeout = 0                  // enforced per attempt, on its context
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
 	return &Client{
 		endpoint:  u,
 		server:    u.String() + "/v1/",
@@ -78,7 +85,8 @@ func New(opts ...Option) (*Client, error) {
 		source:    res.Source,
 		region:    res.Region,
 		cfg:       cfg,
-		http:      hc,
+		rt:        rt,
+		jar:       hc.Jar,
 		budget:    newBudget(cfg.retry.Budget),
 		limiter:   newLimiter(cfg.rateLimit, cfg.rateBurst, cfg.clock),
 		userAgent: []string{ua},

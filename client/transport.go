@@ -39,7 +39,7 @@ var contentType = []string{"application/json"}
 func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int) outcome {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.attemptTimeout)
 	defer cancel()
-	// A fresh copy each attempt: what the HTTP client adds to a request it sends (a
+	// A fresh copy each attempt: what is added to a request after it was signed (a
 	// cookie jar's Cookie) never reaches the next attempt's signature.
 	req := tmpl.WithContext(actx)
 	req.Header = http.Header{"Content-Type": contentType, "User-Agent": c.userAgent}
@@ -73,9 +73,21 @@ func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int
 	return o
 }
 
-// exchange does one HTTP round trip with a bounded read of the body.
+// exchange does one HTTP round trip with a bounded read of the body: the transport
+// used directly (redirects are never followed), with the cookie jar applied as
+// http.Client applies it.
 func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, n int) outcome {
-	resp, err := c.http.Do(req)
+	if c.jar != nil {
+		for _, ck := range c.jar.Cookies(req.URL) {
+			req.AddCookie(ck)
+		}
+	}
+	resp, err := c.rt.RoundTrip(req)
+	if err == nil && c.jar != nil {
+		if rc := resp.Cookies(); len(rc) > 0 {
+			c.jar.SetCookies(req.URL, rc)
+		}
+	}
 	if err != nil {
 		return classifyTransportError(ctx, op, n, attemptErr(req.Context(), err), c.cfg.attemptTimeout)
 	}
@@ -118,8 +130,15 @@ func attemptErr(actx context.Context, err error) error {
 	return err
 }
 
-// emptyBody returns an empty request body that net/http cannot rewind.
-func emptyBody() io.ReadCloser { return io.NopCloser(new(strings.Reader)) }
+// emptyBody returns an empty request body that net/http cannot rewind (it has no
+// GetBody). It reads as empty at once, so net/http sends the GET without any body.
+func emptyBody() io.ReadCloser { return eofBody{} }
+
+// eofBody is an empty body: stateless, so one value serves every request.
+type eofBody struct{}
+
+func (eofBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (eofBody) Close() error             { return nil }
 
 // signatureOf returns the signature of a signed request ("" when none).
 func signatureOf(req *http.Request) string {
