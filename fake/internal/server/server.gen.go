@@ -550,6 +550,15 @@ type BadRequestJSONResponse struct {
 	Headers BadRequestResponseHeaders
 }
 
+type CreateImageOKResponseHeaders struct {
+	XJdcloudRequestId *string
+}
+type CreateImageOKJSONResponse struct {
+	Body CreateImageOutput
+
+	Headers CreateImageOKResponseHeaders
+}
+
 type DescribeImageConstraintsBatchOKResponseHeaders struct {
 	XJdcloudRequestId *string
 }
@@ -613,6 +622,26 @@ type GatewayTimeoutJSONResponse struct {
 	Headers GatewayTimeoutResponseHeaders
 }
 
+type ImageQuotaExceededResponseHeaders struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+type ImageQuotaExceededJSONResponse struct {
+	Body ErrorResponse
+
+	Headers ImageQuotaExceededResponseHeaders
+}
+
+type ImageShareQuotaExceededResponseHeaders struct {
+	RetryAfter        *string
+	XJdcloudRequestId *string
+}
+type ImageShareQuotaExceededJSONResponse struct {
+	Body ErrorResponse
+
+	Headers ImageShareQuotaExceededResponseHeaders
+}
+
 type InternalErrorResponseHeaders struct {
 	XJdcloudRequestId *string
 }
@@ -667,6 +696,15 @@ type UnexpectedErrorJSONResponse struct {
 	Body ErrorResponse
 
 	Headers UnexpectedErrorResponseHeaders
+}
+
+type VoidOKResponseHeaders struct {
+	XJdcloudRequestId *string
+}
+type VoidOKJSONResponse struct {
+	Body VoidOutput
+
+	Headers VoidOKResponseHeaders
 }
 
 type DescribeImageConstraintsBatchRequestObject struct {
