@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -398,6 +399,42 @@ func TestVoidResultForms(t *testing.T) {
 		err := v.ValidateBody(context.Background(), "shareImage", 200, "", []byte(body))
 		if (err == nil) != ok {
 			t.Errorf("%s: accepted = %v, want %v (%v)", body, err == nil, ok, err)
+		}
+	}
+}
+
+// TestWriteCallWireForms checks, through the validator, wire forms the spec promises
+// for the write calls: deleteSnapshot as Python's True, taskIds indexed, and a custom
+// method's colon sent raw.
+func TestWriteCallWireForms(t *testing.T) {
+	v := validator(t)
+	void := []byte(`{"requestId":"a0633f72670e59f8c6db36b1ee257011"}`)
+	tasks := []byte(`{"requestId":"r","result":{"totalCount":0}}`)
+	cases := []struct {
+		method, url string
+		body        []byte
+		ok          bool
+	}{
+		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=true", void, true},
+		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=True", void, true},
+		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=yes", void, false},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?taskAction=ImportImage&taskIds.1=709&taskIds.2=794&pageSize=1", tasks, true},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?taskIds=709&taskIds=794", tasks, false},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?startTime=2020-07-02%2017%3A34%3A44", tasks, true},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?startTime=2020-07-02T17%3A34%3A44Z", tasks, false},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?pageSize=101", tasks, false},
+		{"POST", "/v1/regions/cn-north-1/images/img-m5s0ab1c29:share", void, true},
+		{"POST", "/v1/regions/cn-north-1/images:copyImages", []byte(`{"requestId":"r","result":{"copyImages":[]}}`), true},
+		{"POST", "/v1/regions/cn-north-1/instances/i-eumm4d5fd6:createImage", []byte(`{"requestId":"r","result":{}}`), false},
+	}
+	for _, c := range cases {
+		req, err := http.NewRequest(c.method, "https://vm.jdcloud-api.com"+c.url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = v.ValidateExchange(context.Background(), req, 200, http.Header{"Content-Type": {"application/json"}}, c.body)
+		if (err == nil) != c.ok {
+			t.Errorf("%s %s: accepted = %v, want %v (%v)", c.method, c.url, err == nil, c.ok, err)
 		}
 	}
 }
