@@ -25,9 +25,9 @@ func ExampleClient_AllImages() {
 	}
 
 	filter := client.ImageFilter{
-		Source:       api.DescribeImagesParamsImageSourcePublic,
+		Source:       api.ImageSourcePublic,
 		Platform:     "Ubuntu",
-		Architecture: api.DescribeImagesParamsArchitectureArm64,
+		Architecture: api.ArchitectureArm64,
 	}
 	for img, err := range c.AllImages(context.Background(), "cn-north-1", filter) {
 		if err != nil {
@@ -53,7 +53,7 @@ func ExampleClient_DescribeImages() {
 		log.Fatal(err)
 	}
 	page, resp, err := c.DescribeImages(context.Background(), "cn-north-1",
-		client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}, client.Page{Number: 3, Size: 10})
+		client.ImageFilter{Source: api.ImageSourcePublic}, client.Page{Number: 3, Size: 10})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -78,9 +78,9 @@ func ExampleClient_DescribeImageConstraints() {
 	}
 	t := ic.ImageInstanceTypeConstraint
 	switch *t.ConstraintsType {
-	case api.ImageInstanceTypeConstraintConstraintsTypeIncludes:
+	case api.ConstraintsTypeIncludes:
 		fmt.Println("only on:", strings.Join(t.InstanceTypes, ", "))
-	case api.ImageInstanceTypeConstraintConstraintsTypeExcludes:
+	case api.ConstraintsTypeExcludes:
 		fmt.Println("on anything but:", strings.Join(t.InstanceTypes, ", "))
 	}
 	// Output: only on: g.y1.large, g.y1.xlarge
