@@ -26,14 +26,14 @@ func ExampleClient_AllImages() {
 
 	filter := client.ImageFilter{
 		Source:       api.ImageSourcePublic,
-		Platform:     "Ubuntu",
+		Platform:     api.PlatformUbuntu,
 		Architecture: api.ArchitectureArm64,
 	}
 	for img, err := range c.AllImages(context.Background(), "cn-north-1", filter) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*img.ImageId, *img.Name)
+		fmt.Println(img.GetImageId(), img.GetName())
 	}
 	// Output:
 	// img-catalog06 Ubuntu 20.04 64位 (arm64) #6
@@ -76,8 +76,8 @@ func ExampleClient_DescribeImageConstraints() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	t := ic.ImageInstanceTypeConstraint
-	switch *t.ConstraintsType {
+	t := ic.GetImageInstanceTypeConstraint()
+	switch t.GetConstraintsType() {
 	case api.ConstraintsTypeIncludes:
 		fmt.Println("only on:", strings.Join(t.InstanceTypes, ", "))
 	case api.ConstraintsTypeExcludes:

@@ -47,6 +47,14 @@ func (c *Charge) GetChargeStatus() ChargeStatus {
 	return *c.ChargeStatus
 }
 
+// GetFormula returns the Formula field: nil when it is absent or c is nil.
+func (c *ChargeInfo) GetFormula() []string {
+	if c == nil {
+		return nil
+	}
+	return c.Formula
+}
+
 // GetServiceCode returns the ServiceCode field's value: the zero value when it is absent or c is nil.
 func (c *ChargeInfo) GetServiceCode() string {
 	if c == nil || c.ServiceCode == nil {
@@ -54,6 +62,30 @@ func (c *ChargeInfo) GetServiceCode() string {
 		return zero
 	}
 	return *c.ServiceCode
+}
+
+// GetImageConstraints returns the ImageConstraints field: nil when it is absent or d is nil.
+func (d *DescribeImageConstraintsBatchResult) GetImageConstraints() []ImageConstraint {
+	if d == nil {
+		return nil
+	}
+	return d.ImageConstraints
+}
+
+// GetLoginNames returns the LoginNames field: nil when it is absent or d is nil.
+func (d *DescribeImageMembersResult) GetLoginNames() []string {
+	if d == nil {
+		return nil
+	}
+	return d.LoginNames
+}
+
+// GetPins returns the Pins field: nil when it is absent or d is nil.
+func (d *DescribeImageMembersResult) GetPins() []string {
+	if d == nil {
+		return nil
+	}
+	return d.Pins
 }
 
 // GetImageSource returns the ImageSource field's value: the zero value when it is absent or d is nil.
@@ -162,6 +194,22 @@ func (d *DescribeImagesParams) GetServiceCode() ServiceCode {
 		return zero
 	}
 	return *d.ServiceCode
+}
+
+// GetImages returns the Images field: nil when it is absent or d is nil.
+func (d *DescribeImagesResult) GetImages() []Image {
+	if d == nil {
+		return nil
+	}
+	return d.Images
+}
+
+// GetAttachments returns the Attachments field: nil when it is absent or d is nil.
+func (d *Disk) GetAttachments() []DiskAttachment {
+	if d == nil {
+		return nil
+	}
+	return d.Attachments
 }
 
 // GetAz returns the Az field's value: the zero value when it is absent or d is nil.
@@ -316,6 +364,14 @@ func (d *Disk) GetSnapshotId() string {
 	return *d.SnapshotId
 }
 
+// GetSnapshotPolicies returns the SnapshotPolicies field: nil when it is absent or d is nil.
+func (d *Disk) GetSnapshotPolicies() []SnapshotPolicy {
+	if d == nil {
+		return nil
+	}
+	return d.SnapshotPolicies
+}
+
 // GetStatus returns the Status field's value: the zero value when it is absent or d is nil.
 func (d *Disk) GetStatus() DiskStatus {
 	if d == nil || d.Status == nil {
@@ -323,6 +379,14 @@ func (d *Disk) GetStatus() DiskStatus {
 		return zero
 	}
 	return *d.Status
+}
+
+// GetTags returns the Tags field: nil when it is absent or d is nil.
+func (d *Disk) GetTags() []Tag {
+	if d == nil {
+		return nil
+	}
+	return d.Tags
 }
 
 // GetThroughput returns the Throughput field's value: the zero value when it is absent or d is nil.
@@ -430,6 +494,14 @@ func (i *Image) GetCreateTime() ChinaTime {
 		return zero
 	}
 	return *i.CreateTime
+}
+
+// GetDataDisks returns the DataDisks field: nil when it is absent or i is nil.
+func (i *Image) GetDataDisks() []InstanceDiskAttachment {
+	if i == nil {
+		return nil
+	}
+	return i.DataDisks
 }
 
 // GetDesc returns the Desc field's value: the zero value when it is absent or i is nil.
@@ -664,6 +736,14 @@ func (i *ImageInstanceTypeConstraint) GetConstraintsType() ConstraintsType {
 	return *i.ConstraintsType
 }
 
+// GetInstanceTypes returns the InstanceTypes field: nil when it is absent or i is nil.
+func (i *ImageInstanceTypeConstraint) GetInstanceTypes() []string {
+	if i == nil {
+		return nil
+	}
+	return i.InstanceTypes
+}
+
 // GetAutoDelete returns the AutoDelete field's value: the zero value when it is absent or i is nil.
 func (i *InstanceDiskAttachment) GetAutoDelete() bool {
 	if i == nil || i.AutoDelete == nil {
@@ -857,6 +937,22 @@ func (s *SnapshotPolicyContactInfo) GetEmail() int {
 		return zero
 	}
 	return *s.Email
+}
+
+// GetGroupIds returns the GroupIds field: nil when it is absent or s is nil.
+func (s *SnapshotPolicyContactInfo) GetGroupIds() []int {
+	if s == nil {
+		return nil
+	}
+	return s.GroupIds
+}
+
+// GetPersonIds returns the PersonIds field: nil when it is absent or s is nil.
+func (s *SnapshotPolicyContactInfo) GetPersonIds() []int {
+	if s == nil {
+		return nil
+	}
+	return s.PersonIds
 }
 
 // GetSms returns the Sms field's value: the zero value when it is absent or s is nil.

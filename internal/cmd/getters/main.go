@@ -1,9 +1,10 @@
-// Command getters is the go generate step that gives every pointer field of the
-// models oapi-codegen generates a nil-safe accessor, as go-github does: for a field
-// Name *string, func (x *Image) GetName() string returns the value, or the zero value
-// when x or the field is nil. A field that points to another model struct keeps its
-// pointer (GetSystemDisk() *InstanceDiskAttachment), so accessors chain without a nil
-// check: img.GetSystemDisk().GetCloudDisk().GetDiskSizeGB().
+// Command getters is the go generate step that gives every pointer, slice and map
+// field of the models oapi-codegen generates a nil-safe accessor, as go-github does:
+// for a field Name *string, func (x *Image) GetName() string returns the value, or
+// the zero value when x or the field is nil. A field that points to another model
+// struct keeps its pointer (GetSystemDisk() *InstanceDiskAttachment), and a slice or
+// map is returned as is (nil when x is nil), so accessors chain without a nil check:
+// img.GetSystemDisk().GetCloudDisk().GetDiskSizeGB().
 //
 // Usage: go run ./internal/cmd/getters -in client/api/api.gen.go -out client/api/getters.gen.go
 package main
@@ -45,13 +46,14 @@ func main() {
 // accessor is one method to write.
 type accessor struct {
 	recv, field, typ string
-	// keepPointer is set for a pointer to a struct of the same file: the accessor
-	// returns the pointer, nil when absent, and that struct's accessors take nil.
-	keepPointer bool
+	// asIs is set for a pointer to a struct of the same file, a slice or a map: the
+	// accessor returns the field itself (nil when x is nil); a model's accessors take
+	// a nil receiver.
+	asIs bool
 }
 
-// generate returns the source of the accessors of every pointer field of every
-// struct type declared in the file src (named name, for errors).
+// generate returns the source of the accessors of every pointer, slice and map field
+// of every struct type declared in the file src (named name, for errors).
 func generate(name string, src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
@@ -77,21 +79,35 @@ func generate(name string, src []byte) ([]byte, error) {
 	var methods []accessor
 	for _, recv := range order {
 		for _, f := range structs[recv].Fields.List {
-			star, ok := f.Type.(*ast.StarExpr)
-			if !ok {
+			var typ bytes.Buffer
+			var asIs bool
+			switch t := f.Type.(type) {
+			case *ast.StarExpr:
+				if err := format.Node(&typ, fset, t.X); err != nil {
+					return nil, err
+				}
+				_, isIdent := t.X.(*ast.Ident)
+				_, local := structs[typ.String()]
+				asIs = isIdent && local
+				if asIs {
+					typ.Reset()
+					if err := format.Node(&typ, fset, t); err != nil {
+						return nil, err
+					}
+				}
+			case *ast.ArrayType, *ast.MapType:
+				if err := format.Node(&typ, fset, t); err != nil {
+					return nil, err
+				}
+				asIs = true
+			default:
 				continue
 			}
-			var typ bytes.Buffer
-			if err := format.Node(&typ, fset, star.X); err != nil {
-				return nil, err
-			}
-			_, isIdent := star.X.(*ast.Ident)
-			_, local := structs[typ.String()]
 			for _, n := range f.Names {
 				if !n.IsExported() {
 					continue
 				}
-				methods = append(methods, accessor{recv: recv, field: n.Name, typ: typ.String(), keepPointer: isIdent && local})
+				methods = append(methods, accessor{recv: recv, field: n.Name, typ: typ.String(), asIs: asIs})
 			}
 		}
 	}
@@ -104,9 +120,9 @@ func render(pkg, from string, methods []accessor) ([]byte, error) {
 	fmt.Fprintf(&b, "package %s\n", pkg)
 	for _, m := range methods {
 		r := strings.ToLower(m.recv[:1])
-		if m.keepPointer {
+		if m.asIs {
 			fmt.Fprintf(&b, "\n// Get%[2]s returns the %[2]s field: nil when it is absent or %[3]s is nil.\n", m.recv, m.field, r)
-			fmt.Fprintf(&b, "func (%[4]s *%[1]s) Get%[2]s() *%[3]s {\n\tif %[4]s == nil {\n\t\treturn nil\n\t}\n\treturn %[4]s.%[2]s\n}\n", m.recv, m.field, m.typ, r)
+			fmt.Fprintf(&b, "func (%[4]s *%[1]s) Get%[2]s() %[3]s {\n\tif %[4]s == nil {\n\t\treturn nil\n\t}\n\treturn %[4]s.%[2]s\n}\n", m.recv, m.field, m.typ, r)
 			continue
 		}
 		fmt.Fprintf(&b, "\n// Get%[2]s returns the %[2]s field's value: the zero value when it is absent or %[3]s is nil.\n", m.recv, m.field, r)
