@@ -80,6 +80,14 @@ func TestRefusesOtherFormsNamingTheField(t *testing.T) {
 		`"2021-1-28 16:49:05"`,
 		`"2021-01-28 6:49:05"`, // parses, but would not be written back as sent
 		`"2021-02-30 12:00:00"`,
+		`"2023-02-29 12:00:00"`,
+		`"2021-00-10 12:00:00"`,
+		`"2021-13-10 12:00:00"`,
+		`"2021-01-28 24:00:00"`,
+		`"2021-01-28 16:60:05"`,
+		`"2021-01-28 16:49:60"`,
+		`"2021-01-28+16:49:05"`,
+		`"-021-01-28 16:49:05"`,
 		`"2021-01-28 16:49:05 "`,
 		`"2021-01-28 16:49:05.123"`,
 		`" "`,
@@ -107,6 +115,25 @@ func TestRefusesOtherFormsNamingTheField(t *testing.T) {
 	if _, err := jdtime.Parse("2021/01/28 16:49:05"); !errors.As(err, &pe) || pe.Value != "2021/01/28 16:49:05" ||
 		!strings.Contains(err.Error(), jdtime.Layout) {
 		t.Errorf("Parse: %v", err)
+	}
+}
+
+// Parse agrees with the standard library's parser on every second boundary it is
+// given, and on the texts it refuses.
+func TestParseAgreesWithTheStandardLibrary(t *testing.T) {
+	for ts := time.Date(2023, 12, 31, 0, 0, 0, 0, jdtime.China); ts.Year() < 2025; ts = ts.Add(7*time.Hour + 13*time.Minute + 17*time.Second) {
+		text := ts.Format(jdtime.Layout)
+		got, err := jdtime.Parse(text)
+		if err != nil || !got.Equal(ts) || got.String() != text {
+			t.Fatalf("%s: %v, %v", text, got, err)
+		}
+	}
+	for _, text := range []string{"2024-02-29 23:59:59", "0001-01-01 00:00:00", "9999-12-31 23:59:59", "2024-02-30 00:00:00", "2024-04-31 00:00:00"} {
+		want, werr := time.ParseInLocation(jdtime.Layout, text, jdtime.China)
+		got, err := jdtime.Parse(text)
+		if (err == nil) != (werr == nil) || !got.Equal(want) {
+			t.Errorf("%s: %v, %v; time.Parse: %v, %v", text, got, err, want, werr)
+		}
 	}
 }
 
