@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -171,6 +172,7 @@ func TestResponsesThatMustPass(t *testing.T) {
 			eq(t, "status", deref(img.Status), api.ImageStatusReady)
 			eq(t, "systemDisk.cloudDisk.diskSizeGB", deref(img.SystemDisk.CloudDisk.DiskSizeGB), 40)
 			eq(t, "uefiSupport", deref(img.UefiSupport), false)
+			eq(t, "createTime", img.GetCreateTime().UTC().Format(time.RFC3339), "2021-01-28T08:49:05Z")
 		}},
 		{"example file: private image with data disks", 200, readFile(t, "private_image.json"), func(t *testing.T, b []byte) {
 			img := decodeImage(t, b)

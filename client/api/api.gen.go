@@ -1285,7 +1285,7 @@ type DescribeImageConstraintsBatchParams struct {
 
 // DescribeImagesParams defines parameters for DescribeImages.
 type DescribeImagesParams struct {
-	// ImageSource Where the images come from: `public`, `thirdparty` (marketplace), `private` (your own), `shared` (shared with you) or `community`. Required unless `ids` is given.
+	// ImageSource Where the images come from: `public`, `thirdparty` (marketplace), `private` (your own), `shared` (shared with you) or `community`. Required unless `ids` is given. The 2019 values the `ImageSource` schema also lists appear in results only: a filter with one is refused (400).
 	ImageSource *ImageSourceQuery `form:"imageSource,omitempty" json:"imageSource,omitempty"`
 
 	// Offline Also list images taken offline (default false). Meaningful only with `imageSource` `public` or `thirdparty`; ignored when `ids` is given.
