@@ -550,15 +550,6 @@ type BadRequestJSONResponse struct {
 	Headers BadRequestResponseHeaders
 }
 
-type CreateImageOKResponseHeaders struct {
-	XJdcloudRequestId *string
-}
-type CreateImageOKJSONResponse struct {
-	Body CreateImageOutput
-
-	Headers CreateImageOKResponseHeaders
-}
-
 type DescribeImageConstraintsBatchOKResponseHeaders struct {
 	XJdcloudRequestId *string
 }
@@ -622,26 +613,6 @@ type GatewayTimeoutJSONResponse struct {
 	Headers GatewayTimeoutResponseHeaders
 }
 
-type ImageQuotaExceededResponseHeaders struct {
-	RetryAfter        *string
-	XJdcloudRequestId *string
-}
-type ImageQuotaExceededJSONResponse struct {
-	Body ErrorResponse
-
-	Headers ImageQuotaExceededResponseHeaders
-}
-
-type ImageShareQuotaExceededResponseHeaders struct {
-	RetryAfter        *string
-	XJdcloudRequestId *string
-}
-type ImageShareQuotaExceededJSONResponse struct {
-	Body ErrorResponse
-
-	Headers ImageShareQuotaExceededResponseHeaders
-}
-
 type InternalErrorResponseHeaders struct {
 	XJdcloudRequestId *string
 }
@@ -696,15 +667,6 @@ type UnexpectedErrorJSONResponse struct {
 	Body ErrorResponse
 
 	Headers UnexpectedErrorResponseHeaders
-}
-
-type VoidOKResponseHeaders struct {
-	XJdcloudRequestId *string
-}
-type VoidOKJSONResponse struct {
-	Body VoidOutput
-
-	Headers VoidOKResponseHeaders
 }
 
 type DescribeImageConstraintsBatchRequestObject struct {
