@@ -8,6 +8,7 @@ import (
 
 	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/apiclient"
 	"github.com/vmimage/vmimage/signer"
 )
 
@@ -23,7 +24,7 @@ const networkLatency = 20 * time.Millisecond
 // first. It reports each one's time and the ratios to the loop.
 func BenchmarkNetworkPages(b *testing.B) {
 	srv := newPagesServer(b, networkLatency)
-	f := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}
+	f := client.ImageFilter{Source: api.ImageSourcePublic}
 	c := newClient(b, srv.URL)
 	all := newClient(b, srv.URL, client.WithPagesInFlight(10))
 	s := signer.New(signer.Credentials{AccessKey: "ak", SecretKey: "sk"}, "vm")
@@ -31,12 +32,12 @@ func BenchmarkNetworkPages(b *testing.B) {
 		req.Header.Set("Content-Type", "application/json")
 		return s.Sign(req, nil, region)
 	}
-	gc, err := api.NewClientWithResponses(srv.URL+"/v1/", api.WithHTTPClient(newRawClient()), api.WithRequestEditorFn(sign))
+	gc, err := apiclient.NewClientWithResponses(srv.URL+"/v1/", apiclient.WithHTTPClient(newRawClient()), apiclient.WithRequestEditorFn(sign))
 	if err != nil {
 		b.Fatal(err)
 	}
 	loop := func() int {
-		public, size, n := api.DescribeImagesParamsImageSourcePublic, 100, 0
+		public, size, n := api.ImageSourcePublic, 100, 0
 		for page := 1; ; page++ {
 			resp, err := gc.DescribeImagesWithResponse(context.Background(), region, &api.DescribeImagesParams{ImageSource: &public, PageNumber: &page, PageSize: &size})
 			if err != nil {

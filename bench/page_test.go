@@ -107,7 +107,7 @@ func BenchmarkPage(b *testing.B) {
 	b.Run("describe-images", func(b *testing.B) {
 		l := newLoopbackWith(b, page100)
 		c := newClient(b, l.URL)
-		f := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}
+		f := client.ImageFilter{Source: api.ImageSourcePublic}
 		b.ReportAllocs()
 		for b.Loop() {
 			page, _, err := c.DescribeImages(context.Background(), region, f, client.Page{Size: client.MaxPageSize})
@@ -123,7 +123,7 @@ func BenchmarkPage(b *testing.B) {
 func BenchmarkIterate(b *testing.B) {
 	srv := newPagesServer(b, 0)
 	c := newClient(b, srv.URL)
-	f := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}
+	f := client.ImageFilter{Source: api.ImageSourcePublic}
 	b.ReportAllocs()
 	for b.Loop() {
 		if n := allImages(b, c, f); n != pagedTotal {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/apiclient"
 )
 
 // Pages in flight while listing: AllImages fetches the pages after the first
@@ -94,7 +95,7 @@ func (c *Client) AllImages(ctx context.Context, regionID string, f ImageFilter) 
 func (c *Client) imagesCall(regionID string, f ImageFilter, p Page) (call, error) {
 	var params *api.DescribeImagesParams
 	cl := newCall("DescribeImages", "describeImages", regionID, "", func(server string) (*http.Request, error) {
-		return api.NewDescribeImagesRequest(server, regionID, params)
+		return apiclient.NewDescribeImagesRequest(server, regionID, params)
 	})
 	if err := checkRegionID(cl.op, regionID); err != nil {
 		return cl, err

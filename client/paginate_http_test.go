@@ -49,7 +49,7 @@ func TestAllImagesLeavesNothingRunning(t *testing.T) {
 	}
 	s := newServer(t, serve)
 	tc := newClient(t, s)
-	filter := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}
+	filter := client.ImageFilter{Source: api.ImageSourcePublic}
 
 	for _, how := range []string{"break", "error", "context"} {
 		failPage2.Store(how == "error")
