@@ -17,6 +17,9 @@ type RecordedRequest struct {
 	Method, Path string
 	// SignedHeaders maps each header named in the signature (lowercase) to its value.
 	SignedHeaders map[string]string
+	// Algorithm is the signature algorithm named by Authorization
+	// (JDCLOUD2-HMAC-SHA256 or JDCLOUD3-HMAC-SHA256), "" when absent or unknown.
+	Algorithm string
 	// AccessKey and Nonce from the signature ("" when absent).
 	AccessKey, Nonce string
 	// Status is the HTTP status answered (0 when the connection was cut).

@@ -152,6 +152,7 @@ type Service struct {
 	faults   faults
 	log      *requestLog
 	nonces   *nonceCache
+	verifier *signer.Verifier
 	mux      *http.ServeMux
 	addr     string
 	timeouts Timeouts
@@ -171,6 +172,13 @@ func New(opts ...Option) (*Service, error) {
 	}
 	s := &Service{creds: o.creds, clock: o.clock, maxSkew: o.maxSkew, addr: o.addr, timeouts: o.timeouts,
 		log: newRequestLog(o.logSize, o.observe), nonces: newNonceCache(2*o.maxSkew, DefaultMaxNonces)}
+	creds := o.creds
+	s.verifier, _ = signer.NewVerifier(func(ak string) (string, bool) {
+		if ak == creds.AccessKey {
+			return creds.SecretKey, true
+		}
+		return "", false
+	}, signer.VerifyOptions{Service: client.Service, MaxSkew: o.maxSkew, Now: o.clock.Now}) // fails only on a nil lookup
 	s.store = newStore(o.clock.Now)
 	if !o.noSeed {
 		if err := seed(s.store); err != nil {
@@ -245,7 +253,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	entry := RecordedRequest{Time: s.clock.Now(), Method: clip(r.Method, maxLoggedID), Path: clip(r.URL.EscapedPath(), maxLoggedText),
 		RequestID: reqID, Nonce: clip(r.Header.Get(signer.HeaderNonce), maxLoggedID)}
-	entry.AccessKey, entry.SignedHeaders = signedHeaders(r)
+	entry.Algorithm, entry.AccessKey, entry.SignedHeaders = signedHeaders(r)
 	seq := s.log.add(entry)
 	defer func() { s.log.done(seq, entry) }()
 	rec := &statusRecorder{ResponseWriter: w, onWrite: func(status int) {
@@ -310,19 +318,14 @@ func (s *Service) allowed(r *http.Request) string {
 	return ""
 }
 
-// authenticate checks the signature, that its scope's region is the path's, and the
-// nonce; it returns a zero status when the request may pass.
+// authenticate checks the signature (JDCLOUD2 or JDCLOUD3, on the canonical path
+// and query, as JD Cloud's gateway), that its scope's region is the path's, and the
+// nonce, signed or not; it returns a zero status when the request may pass.
 func (s *Service) authenticate(r *http.Request, body []byte) (status int, code, msg string) {
 	if n := r.Header.Get(signer.HeaderNonce); len(n) > maxNonceBytes {
 		return http.StatusUnauthorized, "ACCESS_ERROR", fmt.Sprintf("x-jdcloud-nonce is longer than %d bytes", maxNonceBytes)
 	}
-	lookup := func(ak string) (string, bool) {
-		if ak == s.creds.AccessKey {
-			return s.creds.SecretKey, true
-		}
-		return "", false
-	}
-	v, err := signer.Verify(r, body, lookup, signer.VerifyOptions{Service: client.Service, MaxSkew: s.maxSkew, Now: s.clock.Now})
+	v, err := s.verifier.Verify(r, body)
 	var ve *signer.VerifyError
 	switch {
 	case errors.As(err, &ve) && ve.Reason == signer.ReasonMismatch:
@@ -427,16 +430,21 @@ func newRequestID() string {
 	return string(b[:])
 }
 
-// signedHeaders reads the access key and the signed headers named by Authorization,
-// for the request log, each bounded (maxLoggedHeaders names, clipped values).
-// Nothing is verified here.
-func signedHeaders(r *http.Request) (accessKey string, headers map[string]string) {
+// signedHeaders reads the algorithm, the access key and the signed headers named by
+// Authorization, for the request log, each bounded (maxLoggedHeaders names, clipped
+// values); the algorithm is "" unless it is one the fake knows. Nothing is verified
+// here.
+func signedHeaders(r *http.Request) (alg, accessKey string, headers map[string]string) {
 	auth := r.Header.Get(signer.HeaderAuthorization)
 	if len(auth) > signer.MaxAuthorizationBytes {
 		auth = auth[:signer.MaxAuthorizationBytes]
 	}
 	headers = map[string]string{}
-	for _, part := range strings.Split(strings.TrimPrefix(auth, signer.Algorithm+" "), ",") {
+	if a, ok := signer.AlgorithmOf(auth); ok {
+		alg = string(a)
+		auth = auth[len(a)+1:]
+	}
+	for _, part := range strings.Split(auth, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "Credential":
@@ -456,5 +464,5 @@ func signedHeaders(r *http.Request) (accessKey string, headers map[string]string
 			}
 		}
 	}
-	return accessKey, headers
+	return alg, accessKey, headers
 }
