@@ -138,6 +138,9 @@ func (l *requestLog) statistics() RequestStats {
 
 func (l *requestLog) reset() {
 	l.mu.Lock()
+	// Sequence numbers restart with the ring, so that seq%size indexes it again; a
+	// request still in flight from before finds another RequestID there and is ignored.
+	l.next = 0
 	l.ring = nil
 	l.stats = RequestStats{ByStatus: map[int]int{}}
 	l.mu.Unlock()

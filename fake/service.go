@@ -246,8 +246,8 @@ func requestIDFrom(ctx context.Context) string {
 // its signature is checked (the read API's calls have no body at all).
 const MaxRequestBodyBytes = 1 << 20
 
-// ServeHTTP refuses a method the path does not take (405), authenticates like the
-// gateway, applies scripted faults, then serves the generated handler; every request
+// ServeHTTP authenticates like the gateway, refuses a method the path does not take
+// (405), applies scripted faults, then serves the generated handler; every request
 // is logged (bounded) and counted.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
@@ -262,11 +262,6 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}}
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, reqID))
 
-	if allow := s.allowed(r); allow != "" {
-		rec.Header().Set("Allow", allow)
-		writeError(rec, http.StatusMethodNotAllowed, "HTTP_METHOD_NOT_ALLOWED", "method "+entry.Method+" is not allowed here; use "+allow, reqID)
-		return
-	}
 	if r.ContentLength > MaxRequestBodyBytes {
 		writeError(rec, http.StatusRequestEntityTooLarge, "HTTP_REQUEST_ENTITY_TOO_LARGE", fmt.Sprintf("request body over %d bytes", MaxRequestBodyBytes), reqID)
 		return
@@ -288,6 +283,14 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.AuthError = clip(msg, maxLoggedText)
 		s.log.update(seq, entry)
 		writeError(rec, status, code, msg, reqID)
+		return
+	}
+	// After authentication, as at JD Cloud's gateway: a signed request for a method
+	// the path does not take (a write call of this read-only fake) is authenticated
+	// first, then refused.
+	if allow := s.allowed(r); allow != "" {
+		rec.Header().Set("Allow", allow)
+		writeError(rec, http.StatusMethodNotAllowed, "HTTP_METHOD_NOT_ALLOWED", "method "+entry.Method+" is not allowed here; use "+allow, reqID)
 		return
 	}
 	params, err := query.Unindex(r.URL.Query(), indexedParams)

@@ -230,8 +230,10 @@ func hostOf(req *http.Request) string {
 // collapsed to one, then every byte but A-Z a-z 0-9 - _ . ~ and '/' escaped as %XX
 // with uppercase hex. So a ':' sent raw and one sent as %3A are signed alike, as JD
 // Cloud's gateway does.
-func canonicalPath(req *http.Request) string {
-	p := req.URL.EscapedPath()
+func canonicalPath(req *http.Request) string { return canonicalizePath(req.URL.EscapedPath()) }
+
+// canonicalizePath is canonicalPath of an escaped path.
+func canonicalizePath(p string) string {
 	if p == "" {
 		return "/"
 	}

@@ -76,8 +76,8 @@ type Signer struct {
 	err     error // creds.Validate() or a refused Option, once
 	service string
 	alg     Algorithm
-	token    string // base64 of the security token, "" when none
-	now      func() time.Time
+	token   string // base64 of the security token, "" when none
+	now     func() time.Time
 
 	// date is the x-jdcloud-date of the last second signed in: one string serves
 	// every request signed within that second.
