@@ -4,9 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vmimage/vmimage/internal/query"
 )
@@ -20,6 +22,9 @@ type hdr struct{ lower, key string }
 type signingKey struct {
 	alg Algorithm
 	key []byte // kSigning: the end of the HMAC chain
+	// macs holds *macState keyed with key, reset and reused, so that a signature
+	// allocates no HMAC state.
+	macs sync.Pool
 	// scope is the string to sign's third line, with its newline:
 	// day/region/service/jdcloud2_request (or jdcloud3_request).
 	scope string
@@ -51,7 +56,16 @@ func hmacSum(key []byte, data string) []byte {
 }
 
 func newSigningKey(alg Algorithm, secret, day, region, service string) *signingKey {
-	return &signingKey{alg: alg, key: deriveKey(alg, secret, day, region, service), scope: scopeOf(alg, day, region, service) + "\n"}
+	k := &signingKey{alg: alg, key: deriveKey(alg, secret, day, region, service), scope: scopeOf(alg, day, region, service) + "\n"}
+	k.macs.New = func() any { return &macState{mac: hmac.New(sha256.New, k.key), sts: make([]byte, 0, 256)} }
+	return k
+}
+
+// macState is an HMAC keyed with a signing key and the buffers a signature uses.
+type macState struct {
+	mac hash.Hash
+	sts []byte // the string to sign
+	sum [sha256.Size]byte
 }
 
 // sign returns the lowercase hex signature of a request, whose path and query are
@@ -60,19 +74,20 @@ func (k *signingKey) sign(method, path, query, host string, h http.Header, names
 	canonical := appendCanonical(make([]byte, 0, 512), method, path, query, host, h, names, payloadHash)
 	crHash := sha256.Sum256(canonical)
 
-	sts := make([]byte, 0, 256)
-	sts = append(sts, k.alg...)
+	m := k.macs.Get().(*macState)
+	sts := append(m.sts[:0], k.alg...)
 	sts = append(sts, '\n')
 	sts = append(sts, date...)
 	sts = append(sts, '\n')
 	sts = append(sts, k.scope...)
 	sts = hex.AppendEncode(sts, crHash[:])
 
-	mac := hmac.New(sha256.New, k.key)
-	mac.Write(sts)
-	var sum [sha256.Size]byte
+	m.mac.Reset()
+	m.mac.Write(sts)
 	var out [2 * sha256.Size]byte
-	hex.Encode(out[:], mac.Sum(sum[:0]))
+	hex.Encode(out[:], m.mac.Sum(m.sum[:0]))
+	m.sts = sts
+	k.macs.Put(m)
 	return out
 }
 
