@@ -147,7 +147,6 @@ var indexedParams = func() []string {
 type Service struct {
 	creds    signer.Credentials
 	clock    client.Clock
-	maxSkew  time.Duration
 	store    *Store
 	faults   faults
 	log      *requestLog
@@ -170,7 +169,7 @@ func New(opts ...Option) (*Service, error) {
 			return nil, err
 		}
 	}
-	s := &Service{creds: o.creds, clock: o.clock, maxSkew: o.maxSkew, addr: o.addr, timeouts: o.timeouts,
+	s := &Service{creds: o.creds, clock: o.clock, addr: o.addr, timeouts: o.timeouts,
 		log: newRequestLog(o.logSize, o.observe), nonces: newNonceCache(2*o.maxSkew, DefaultMaxNonces)}
 	creds := o.creds
 	s.verifier, _ = signer.NewVerifier(func(ak string) (string, bool) {
