@@ -13,92 +13,102 @@ import (
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
+	"github.com/vmimage/vmimage/client/api/jdtime"
 )
 
-// Defines values for ChargeChargeMode.
+// Defines values for Architecture.
 const (
-	ChargeChargeModePostpaidByDuration ChargeChargeMode = "postpaid_by_duration"
-	ChargeChargeModePostpaidByUsage    ChargeChargeMode = "postpaid_by_usage"
-	ChargeChargeModePrepaidByDuration  ChargeChargeMode = "prepaid_by_duration"
+	ArchitectureArm64 Architecture = "arm64"
+	ArchitectureI386  Architecture = "i386"
+	ArchitectureX8664 Architecture = "x86_64"
 )
 
-// Valid indicates whether the value is a known member of the ChargeChargeMode enum.
-func (e ChargeChargeMode) Valid() bool {
+// Valid indicates whether the value is a known member of the Architecture enum.
+func (e Architecture) Valid() bool {
 	switch e {
-	case ChargeChargeModePostpaidByDuration:
+	case ArchitectureArm64:
 		return true
-	case ChargeChargeModePostpaidByUsage:
+	case ArchitectureI386:
 		return true
-	case ChargeChargeModePrepaidByDuration:
+	case ArchitectureX8664:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ChargeChargeStatus.
+// Defines values for BootMode.
 const (
-	ChargeChargeStatusArrear  ChargeChargeStatus = "arrear"
-	ChargeChargeStatusNormal  ChargeChargeStatus = "normal"
-	ChargeChargeStatusOverdue ChargeChargeStatus = "overdue"
+	BootModeBIOS BootMode = "bios"
+	BootModeUEFI BootMode = "uefi"
 )
 
-// Valid indicates whether the value is a known member of the ChargeChargeStatus enum.
-func (e ChargeChargeStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the BootMode enum.
+func (e BootMode) Valid() bool {
 	switch e {
-	case ChargeChargeStatusArrear:
+	case BootModeBIOS:
 		return true
-	case ChargeChargeStatusNormal:
-		return true
-	case ChargeChargeStatusOverdue:
+	case BootModeUEFI:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DiskStatus.
+// Defines values for ChargeMode.
 const (
-	DiskStatusAvailable    DiskStatus = "available"
-	DiskStatusCreating     DiskStatus = "creating"
-	DiskStatusDeleted      DiskStatus = "deleted"
-	DiskStatusDeleting     DiskStatus = "deleting"
-	DiskStatusErrorCreate  DiskStatus = "error_create"
-	DiskStatusErrorDelete  DiskStatus = "error_delete"
-	DiskStatusErrorExtend  DiskStatus = "error_extend"
-	DiskStatusErrorRestore DiskStatus = "error_restore"
-	DiskStatusExtending    DiskStatus = "extending"
-	DiskStatusInRecyclebin DiskStatus = "in-recyclebin"
-	DiskStatusInUse        DiskStatus = "in-use"
-	DiskStatusRestoring    DiskStatus = "restoring"
+	ChargeModePostpaidByDuration ChargeMode = "postpaid_by_duration"
+	ChargeModePostpaidByUsage    ChargeMode = "postpaid_by_usage"
+	ChargeModePrepaidByDuration  ChargeMode = "prepaid_by_duration"
 )
 
-// Valid indicates whether the value is a known member of the DiskStatus enum.
-func (e DiskStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the ChargeMode enum.
+func (e ChargeMode) Valid() bool {
 	switch e {
-	case DiskStatusAvailable:
+	case ChargeModePostpaidByDuration:
 		return true
-	case DiskStatusCreating:
+	case ChargeModePostpaidByUsage:
 		return true
-	case DiskStatusDeleted:
+	case ChargeModePrepaidByDuration:
 		return true
-	case DiskStatusDeleting:
+	default:
+		return false
+	}
+}
+
+// Defines values for ChargeStatus.
+const (
+	ChargeStatusArrear  ChargeStatus = "arrear"
+	ChargeStatusNormal  ChargeStatus = "normal"
+	ChargeStatusOverdue ChargeStatus = "overdue"
+)
+
+// Valid indicates whether the value is a known member of the ChargeStatus enum.
+func (e ChargeStatus) Valid() bool {
+	switch e {
+	case ChargeStatusArrear:
 		return true
-	case DiskStatusErrorCreate:
+	case ChargeStatusNormal:
 		return true
-	case DiskStatusErrorDelete:
+	case ChargeStatusOverdue:
 		return true
-	case DiskStatusErrorExtend:
+	default:
+		return false
+	}
+}
+
+// Defines values for ConstraintsType.
+const (
+	ConstraintsTypeExcludes ConstraintsType = "excludes"
+	ConstraintsTypeIncludes ConstraintsType = "includes"
+)
+
+// Valid indicates whether the value is a known member of the ConstraintsType enum.
+func (e ConstraintsType) Valid() bool {
+	switch e {
+	case ConstraintsTypeExcludes:
 		return true
-	case DiskStatusErrorRestore:
-		return true
-	case DiskStatusExtending:
-		return true
-	case DiskStatusInRecyclebin:
-		return true
-	case DiskStatusInUse:
-		return true
-	case DiskStatusRestoring:
+	case ConstraintsTypeIncludes:
 		return true
 	default:
 		return false
@@ -107,16 +117,16 @@ func (e DiskStatus) Valid() bool {
 
 // Defines values for DiskAttachmentInstanceType.
 const (
-	DiskAttachmentInstanceTypeNc DiskAttachmentInstanceType = "nc"
-	DiskAttachmentInstanceTypeVm DiskAttachmentInstanceType = "vm"
+	DiskAttachmentInstanceTypeNC DiskAttachmentInstanceType = "nc"
+	DiskAttachmentInstanceTypeVM DiskAttachmentInstanceType = "vm"
 )
 
 // Valid indicates whether the value is a known member of the DiskAttachmentInstanceType enum.
 func (e DiskAttachmentInstanceType) Valid() bool {
 	switch e {
-	case DiskAttachmentInstanceTypeNc:
+	case DiskAttachmentInstanceTypeNC:
 		return true
-	case DiskAttachmentInstanceTypeVm:
+	case DiskAttachmentInstanceTypeVM:
 		return true
 	default:
 		return false
@@ -147,195 +157,138 @@ func (e DiskAttachmentStatus) Valid() bool {
 	}
 }
 
+// Defines values for DiskCategory.
+const (
+	DiskCategoryCloud DiskCategory = "cloud"
+	DiskCategoryLocal DiskCategory = "local"
+)
+
+// Valid indicates whether the value is a known member of the DiskCategory enum.
+func (e DiskCategory) Valid() bool {
+	switch e {
+	case DiskCategoryCloud:
+		return true
+	case DiskCategoryLocal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DiskStatus.
+const (
+	DiskStatusAvailable    DiskStatus = "available"
+	DiskStatusCreating     DiskStatus = "creating"
+	DiskStatusDeleted      DiskStatus = "deleted"
+	DiskStatusDeleting     DiskStatus = "deleting"
+	DiskStatusErrorCreate  DiskStatus = "error_create"
+	DiskStatusErrorDelete  DiskStatus = "error_delete"
+	DiskStatusErrorExtend  DiskStatus = "error_extend"
+	DiskStatusErrorRestore DiskStatus = "error_restore"
+	DiskStatusExtending    DiskStatus = "extending"
+	DiskStatusInRecycleBin DiskStatus = "in-recyclebin"
+	DiskStatusInUse        DiskStatus = "in-use"
+	DiskStatusRestoring    DiskStatus = "restoring"
+)
+
+// Valid indicates whether the value is a known member of the DiskStatus enum.
+func (e DiskStatus) Valid() bool {
+	switch e {
+	case DiskStatusAvailable:
+		return true
+	case DiskStatusCreating:
+		return true
+	case DiskStatusDeleted:
+		return true
+	case DiskStatusDeleting:
+		return true
+	case DiskStatusErrorCreate:
+		return true
+	case DiskStatusErrorDelete:
+		return true
+	case DiskStatusErrorExtend:
+		return true
+	case DiskStatusErrorRestore:
+		return true
+	case DiskStatusExtending:
+		return true
+	case DiskStatusInRecycleBin:
+		return true
+	case DiskStatusInUse:
+		return true
+	case DiskStatusRestoring:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DiskType.
 const (
-	DiskTypeHdd        DiskType = "hdd"
-	DiskTypeHddStd1    DiskType = "hdd.std1"
-	DiskTypeNvmeSsd    DiskType = "nvme ssd"
-	DiskTypePremiumHdd DiskType = "premium-hdd"
-	DiskTypeSsd        DiskType = "ssd"
-	DiskTypeSsdGp1     DiskType = "ssd.gp1"
-	DiskTypeSsdIo1     DiskType = "ssd.io1"
+	DiskTypeHDD        DiskType = "hdd"
+	DiskTypeHDDStd1    DiskType = "hdd.std1"
+	DiskTypeNVMeSSD    DiskType = "nvme ssd"
+	DiskTypePremiumHDD DiskType = "premium-hdd"
+	DiskTypeSSD        DiskType = "ssd"
+	DiskTypeSSDGP1     DiskType = "ssd.gp1"
+	DiskTypeSSDIO1     DiskType = "ssd.io1"
 )
 
 // Valid indicates whether the value is a known member of the DiskType enum.
 func (e DiskType) Valid() bool {
 	switch e {
-	case DiskTypeHdd:
+	case DiskTypeHDD:
 		return true
-	case DiskTypeHddStd1:
+	case DiskTypeHDDStd1:
 		return true
-	case DiskTypeNvmeSsd:
+	case DiskTypeNVMeSSD:
 		return true
-	case DiskTypePremiumHdd:
+	case DiskTypePremiumHDD:
 		return true
-	case DiskTypeSsd:
+	case DiskTypeSSD:
 		return true
-	case DiskTypeSsdGp1:
+	case DiskTypeSSDGP1:
 		return true
-	case DiskTypeSsdIo1:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageArchitecture.
-const (
-	ImageArchitectureArm64 ImageArchitecture = "arm64"
-	ImageArchitectureI386  ImageArchitecture = "i386"
-	ImageArchitectureX8664 ImageArchitecture = "x86_64"
-)
-
-// Valid indicates whether the value is a known member of the ImageArchitecture enum.
-func (e ImageArchitecture) Valid() bool {
-	switch e {
-	case ImageArchitectureArm64:
-		return true
-	case ImageArchitectureI386:
-		return true
-	case ImageArchitectureX8664:
+	case DiskTypeSSDIO1:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ImageBootMode.
+// Defines values for ImageSource.
 const (
-	ImageBootModeBios ImageBootMode = "bios"
-	ImageBootModeUefi ImageBootMode = "uefi"
+	ImageSourceCommunity   ImageSource = "community"
+	ImageSourceJCloud      ImageSource = "jcloud"
+	ImageSourceMarketplace ImageSource = "marketplace"
+	ImageSourcePrivate     ImageSource = "private"
+	ImageSourcePublic      ImageSource = "public"
+	ImageSourceSelf        ImageSource = "self"
+	ImageSourceShare       ImageSource = "share"
+	ImageSourceShared      ImageSource = "shared"
+	ImageSourceThirdParty  ImageSource = "thirdparty"
 )
 
-// Valid indicates whether the value is a known member of the ImageBootMode enum.
-func (e ImageBootMode) Valid() bool {
+// Valid indicates whether the value is a known member of the ImageSource enum.
+func (e ImageSource) Valid() bool {
 	switch e {
-	case ImageBootModeBios:
+	case ImageSourceCommunity:
 		return true
-	case ImageBootModeUefi:
+	case ImageSourceJCloud:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageImageSource.
-const (
-	ImageImageSourceCommunity   ImageImageSource = "community"
-	ImageImageSourceJcloud      ImageImageSource = "jcloud"
-	ImageImageSourceMarketplace ImageImageSource = "marketplace"
-	ImageImageSourcePrivate     ImageImageSource = "private"
-	ImageImageSourcePublic      ImageImageSource = "public"
-	ImageImageSourceSelf        ImageImageSource = "self"
-	ImageImageSourceShare       ImageImageSource = "share"
-	ImageImageSourceShared      ImageImageSource = "shared"
-	ImageImageSourceThirdparty  ImageImageSource = "thirdparty"
-)
-
-// Valid indicates whether the value is a known member of the ImageImageSource enum.
-func (e ImageImageSource) Valid() bool {
-	switch e {
-	case ImageImageSourceCommunity:
+	case ImageSourceMarketplace:
 		return true
-	case ImageImageSourceJcloud:
+	case ImageSourcePrivate:
 		return true
-	case ImageImageSourceMarketplace:
+	case ImageSourcePublic:
 		return true
-	case ImageImageSourcePrivate:
+	case ImageSourceSelf:
 		return true
-	case ImageImageSourcePublic:
+	case ImageSourceShare:
 		return true
-	case ImageImageSourceSelf:
+	case ImageSourceShared:
 		return true
-	case ImageImageSourceShare:
-		return true
-	case ImageImageSourceShared:
-		return true
-	case ImageImageSourceThirdparty:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageLaunchPermission.
-const (
-	ImageLaunchPermissionAll            ImageLaunchPermission = "all"
-	ImageLaunchPermissionOwnerOnly      ImageLaunchPermission = "ownerOnly"
-	ImageLaunchPermissionSpecifiedUsers ImageLaunchPermission = "specifiedUsers"
-)
-
-// Valid indicates whether the value is a known member of the ImageLaunchPermission enum.
-func (e ImageLaunchPermission) Valid() bool {
-	switch e {
-	case ImageLaunchPermissionAll:
-		return true
-	case ImageLaunchPermissionOwnerOnly:
-		return true
-	case ImageLaunchPermissionSpecifiedUsers:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageOsType.
-const (
-	ImageOsTypeLinux   ImageOsType = "linux"
-	ImageOsTypeWindows ImageOsType = "windows"
-)
-
-// Valid indicates whether the value is a known member of the ImageOsType enum.
-func (e ImageOsType) Valid() bool {
-	switch e {
-	case ImageOsTypeLinux:
-		return true
-	case ImageOsTypeWindows:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImagePlatform.
-const (
-	ImagePlatformCentOS        ImagePlatform = "CentOS"
-	ImagePlatformOtherLinux    ImagePlatform = "Other Linux"
-	ImagePlatformOtherWindows  ImagePlatform = "Other Windows"
-	ImagePlatformUbuntu        ImagePlatform = "Ubuntu"
-	ImagePlatformWindowsServer ImagePlatform = "Windows Server"
-)
-
-// Valid indicates whether the value is a known member of the ImagePlatform enum.
-func (e ImagePlatform) Valid() bool {
-	switch e {
-	case ImagePlatformCentOS:
-		return true
-	case ImagePlatformOtherLinux:
-		return true
-	case ImagePlatformOtherWindows:
-		return true
-	case ImagePlatformUbuntu:
-		return true
-	case ImagePlatformWindowsServer:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageRootDeviceType.
-const (
-	ImageRootDeviceTypeCloudDisk ImageRootDeviceType = "cloudDisk"
-	ImageRootDeviceTypeLocalDisk ImageRootDeviceType = "localDisk"
-)
-
-// Valid indicates whether the value is a known member of the ImageRootDeviceType enum.
-func (e ImageRootDeviceType) Valid() bool {
-	switch e {
-	case ImageRootDeviceTypeCloudDisk:
-		return true
-	case ImageRootDeviceTypeLocalDisk:
+	case ImageSourceThirdParty:
 		return true
 	default:
 		return false
@@ -360,42 +313,6 @@ func (e ImageStatus) Valid() bool {
 	case ImageStatusPending:
 		return true
 	case ImageStatusReady:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageInstanceTypeConstraintConstraintsType.
-const (
-	ImageInstanceTypeConstraintConstraintsTypeExcludes ImageInstanceTypeConstraintConstraintsType = "excludes"
-	ImageInstanceTypeConstraintConstraintsTypeIncludes ImageInstanceTypeConstraintConstraintsType = "includes"
-)
-
-// Valid indicates whether the value is a known member of the ImageInstanceTypeConstraintConstraintsType enum.
-func (e ImageInstanceTypeConstraintConstraintsType) Valid() bool {
-	switch e {
-	case ImageInstanceTypeConstraintConstraintsTypeExcludes:
-		return true
-	case ImageInstanceTypeConstraintConstraintsTypeIncludes:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for InstanceDiskAttachmentDiskCategory.
-const (
-	InstanceDiskAttachmentDiskCategoryCloud InstanceDiskAttachmentDiskCategory = "cloud"
-	InstanceDiskAttachmentDiskCategoryLocal InstanceDiskAttachmentDiskCategory = "local"
-)
-
-// Valid indicates whether the value is a known member of the InstanceDiskAttachmentDiskCategory enum.
-func (e InstanceDiskAttachmentDiskCategory) Valid() bool {
-	switch e {
-	case InstanceDiskAttachmentDiskCategoryCloud:
-		return true
-	case InstanceDiskAttachmentDiskCategoryLocal:
 		return true
 	default:
 		return false
@@ -432,257 +349,99 @@ func (e InstanceDiskAttachmentStatus) Valid() bool {
 	}
 }
 
-// Defines values for ArchitectureQuery.
+// Defines values for LaunchPermission.
 const (
-	ArchitectureQueryArm64 ArchitectureQuery = "arm64"
-	ArchitectureQueryX8664 ArchitectureQuery = "x86_64"
+	LaunchPermissionAll            LaunchPermission = "all"
+	LaunchPermissionOwnerOnly      LaunchPermission = "ownerOnly"
+	LaunchPermissionSpecifiedUsers LaunchPermission = "specifiedUsers"
 )
 
-// Valid indicates whether the value is a known member of the ArchitectureQuery enum.
-func (e ArchitectureQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the LaunchPermission enum.
+func (e LaunchPermission) Valid() bool {
 	switch e {
-	case ArchitectureQueryArm64:
+	case LaunchPermissionAll:
 		return true
-	case ArchitectureQueryX8664:
+	case LaunchPermissionOwnerOnly:
+		return true
+	case LaunchPermissionSpecifiedUsers:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for BootModeQuery.
+// Defines values for OsType.
 const (
-	BootModeQueryBios BootModeQuery = "bios"
-	BootModeQueryUefi BootModeQuery = "uefi"
+	OsTypeLinux   OsType = "linux"
+	OsTypeWindows OsType = "windows"
 )
 
-// Valid indicates whether the value is a known member of the BootModeQuery enum.
-func (e BootModeQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the OsType enum.
+func (e OsType) Valid() bool {
 	switch e {
-	case BootModeQueryBios:
+	case OsTypeLinux:
 		return true
-	case BootModeQueryUefi:
+	case OsTypeWindows:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ImageSourceQuery.
+// Defines values for Platform.
 const (
-	ImageSourceQueryCommunity  ImageSourceQuery = "community"
-	ImageSourceQueryPrivate    ImageSourceQuery = "private"
-	ImageSourceQueryPublic     ImageSourceQuery = "public"
-	ImageSourceQueryShared     ImageSourceQuery = "shared"
-	ImageSourceQueryThirdparty ImageSourceQuery = "thirdparty"
+	PlatformCentOS        Platform = "CentOS"
+	PlatformOtherLinux    Platform = "Other Linux"
+	PlatformOtherWindows  Platform = "Other Windows"
+	PlatformUbuntu        Platform = "Ubuntu"
+	PlatformWindowsServer Platform = "Windows Server"
 )
 
-// Valid indicates whether the value is a known member of the ImageSourceQuery enum.
-func (e ImageSourceQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the Platform enum.
+func (e Platform) Valid() bool {
 	switch e {
-	case ImageSourceQueryCommunity:
+	case PlatformCentOS:
 		return true
-	case ImageSourceQueryPrivate:
+	case PlatformOtherLinux:
 		return true
-	case ImageSourceQueryPublic:
+	case PlatformOtherWindows:
 		return true
-	case ImageSourceQueryShared:
+	case PlatformUbuntu:
 		return true
-	case ImageSourceQueryThirdparty:
+	case PlatformWindowsServer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for LaunchPermissionQuery.
+// Defines values for RootDeviceType.
 const (
-	LaunchPermissionQueryAll            LaunchPermissionQuery = "all"
-	LaunchPermissionQueryOwnerOnly      LaunchPermissionQuery = "ownerOnly"
-	LaunchPermissionQuerySpecifiedUsers LaunchPermissionQuery = "specifiedUsers"
+	RootDeviceTypeCloudDisk RootDeviceType = "cloudDisk"
+	RootDeviceTypeLocalDisk RootDeviceType = "localDisk"
 )
 
-// Valid indicates whether the value is a known member of the LaunchPermissionQuery enum.
-func (e LaunchPermissionQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the RootDeviceType enum.
+func (e RootDeviceType) Valid() bool {
 	switch e {
-	case LaunchPermissionQueryAll:
+	case RootDeviceTypeCloudDisk:
 		return true
-	case LaunchPermissionQueryOwnerOnly:
-		return true
-	case LaunchPermissionQuerySpecifiedUsers:
+	case RootDeviceTypeLocalDisk:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RootDeviceTypeQuery.
-const (
-	RootDeviceTypeQueryCloudDisk RootDeviceTypeQuery = "cloudDisk"
-	RootDeviceTypeQueryLocalDisk RootDeviceTypeQuery = "localDisk"
-)
+// Architecture The CPU architecture: `x86_64` or `arm64` today; the 2019 page also lists `i386`, which only appears in results. vmimage's Go constants are ArchitectureX8664, ArchitectureArm64 and ArchitectureI386 (oapi-codegen drops the underscore of `x86_64`).
+//
+// Example: x86_64
+type Architecture string
 
-// Valid indicates whether the value is a known member of the RootDeviceTypeQuery enum.
-func (e RootDeviceTypeQuery) Valid() bool {
-	switch e {
-	case RootDeviceTypeQueryCloudDisk:
-		return true
-	case RootDeviceTypeQueryLocalDisk:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for StatusQuery.
-const (
-	StatusQueryDeleting StatusQuery = "deleting"
-	StatusQueryError    StatusQuery = "error"
-	StatusQueryPending  StatusQuery = "pending"
-	StatusQueryReady    StatusQuery = "ready"
-)
-
-// Valid indicates whether the value is a known member of the StatusQuery enum.
-func (e StatusQuery) Valid() bool {
-	switch e {
-	case StatusQueryDeleting:
-		return true
-	case StatusQueryError:
-		return true
-	case StatusQueryPending:
-		return true
-	case StatusQueryReady:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsImageSource.
-const (
-	DescribeImagesParamsImageSourceCommunity  DescribeImagesParamsImageSource = "community"
-	DescribeImagesParamsImageSourcePrivate    DescribeImagesParamsImageSource = "private"
-	DescribeImagesParamsImageSourcePublic     DescribeImagesParamsImageSource = "public"
-	DescribeImagesParamsImageSourceShared     DescribeImagesParamsImageSource = "shared"
-	DescribeImagesParamsImageSourceThirdparty DescribeImagesParamsImageSource = "thirdparty"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsImageSource enum.
-func (e DescribeImagesParamsImageSource) Valid() bool {
-	switch e {
-	case DescribeImagesParamsImageSourceCommunity:
-		return true
-	case DescribeImagesParamsImageSourcePrivate:
-		return true
-	case DescribeImagesParamsImageSourcePublic:
-		return true
-	case DescribeImagesParamsImageSourceShared:
-		return true
-	case DescribeImagesParamsImageSourceThirdparty:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsRootDeviceType.
-const (
-	DescribeImagesParamsRootDeviceTypeCloudDisk DescribeImagesParamsRootDeviceType = "cloudDisk"
-	DescribeImagesParamsRootDeviceTypeLocalDisk DescribeImagesParamsRootDeviceType = "localDisk"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsRootDeviceType enum.
-func (e DescribeImagesParamsRootDeviceType) Valid() bool {
-	switch e {
-	case DescribeImagesParamsRootDeviceTypeCloudDisk:
-		return true
-	case DescribeImagesParamsRootDeviceTypeLocalDisk:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsLaunchPermission.
-const (
-	DescribeImagesParamsLaunchPermissionAll            DescribeImagesParamsLaunchPermission = "all"
-	DescribeImagesParamsLaunchPermissionOwnerOnly      DescribeImagesParamsLaunchPermission = "ownerOnly"
-	DescribeImagesParamsLaunchPermissionSpecifiedUsers DescribeImagesParamsLaunchPermission = "specifiedUsers"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsLaunchPermission enum.
-func (e DescribeImagesParamsLaunchPermission) Valid() bool {
-	switch e {
-	case DescribeImagesParamsLaunchPermissionAll:
-		return true
-	case DescribeImagesParamsLaunchPermissionOwnerOnly:
-		return true
-	case DescribeImagesParamsLaunchPermissionSpecifiedUsers:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsStatus.
-const (
-	DescribeImagesParamsStatusDeleting DescribeImagesParamsStatus = "deleting"
-	DescribeImagesParamsStatusError    DescribeImagesParamsStatus = "error"
-	DescribeImagesParamsStatusPending  DescribeImagesParamsStatus = "pending"
-	DescribeImagesParamsStatusReady    DescribeImagesParamsStatus = "ready"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsStatus enum.
-func (e DescribeImagesParamsStatus) Valid() bool {
-	switch e {
-	case DescribeImagesParamsStatusDeleting:
-		return true
-	case DescribeImagesParamsStatusError:
-		return true
-	case DescribeImagesParamsStatusPending:
-		return true
-	case DescribeImagesParamsStatusReady:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsArchitecture.
-const (
-	DescribeImagesParamsArchitectureArm64 DescribeImagesParamsArchitecture = "arm64"
-	DescribeImagesParamsArchitectureX8664 DescribeImagesParamsArchitecture = "x86_64"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsArchitecture enum.
-func (e DescribeImagesParamsArchitecture) Valid() bool {
-	switch e {
-	case DescribeImagesParamsArchitectureArm64:
-		return true
-	case DescribeImagesParamsArchitectureX8664:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsBootMode.
-const (
-	DescribeImagesParamsBootModeBios DescribeImagesParamsBootMode = "bios"
-	DescribeImagesParamsBootModeUefi DescribeImagesParamsBootMode = "uefi"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsBootMode enum.
-func (e DescribeImagesParamsBootMode) Valid() bool {
-	switch e {
-	case DescribeImagesParamsBootModeBios:
-		return true
-	case DescribeImagesParamsBootModeUefi:
-		return true
-	default:
-		return false
-	}
-}
+// BootMode The boot mode of an image; `bios` when absent.
+//
+// Example: bios
+type BootMode string
 
 // Charge Billing configuration.
 type Charge struct {
@@ -694,7 +453,7 @@ type Charge struct {
 	// ChargeMode The payment model.
 	//
 	// Example: postpaid_by_duration
-	ChargeMode *ChargeChargeMode `json:"chargeMode,omitempty"`
+	ChargeMode *ChargeMode `json:"chargeMode,omitempty"`
 
 	// ChargeRetireTime Expected release time, ISO-8601 UTC.
 	//
@@ -709,31 +468,46 @@ type Charge struct {
 	// ChargeStatus The payment status.
 	//
 	// Example: normal
-	ChargeStatus *ChargeChargeStatus `json:"chargeStatus,omitempty"`
+	ChargeStatus *ChargeStatus `json:"chargeStatus,omitempty"`
 }
-
-// ChargeChargeMode The payment model.
-//
-// Example: postpaid_by_duration
-type ChargeChargeMode string
-
-// ChargeChargeStatus The payment status.
-//
-// Example: normal
-type ChargeChargeStatus string
 
 // ChargeInfo Billing information of a marketplace image.
 type ChargeInfo struct {
 	// Formula The billing formulas.
 	//
 	// Example: ["monthly"]
-	Formula *[]string `json:"formula,omitempty"`
+	Formula []string `json:"formula,omitempty"`
 
 	// ServiceCode The marketplace service code.
 	//
 	// Example: vm-image-marketplace
 	ServiceCode *string `json:"serviceCode,omitempty"`
 }
+
+// ChargeMode The payment model.
+//
+// Example: postpaid_by_duration
+type ChargeMode string
+
+// ChargeStatus The payment status.
+//
+// Example: normal
+type ChargeStatus string
+
+// ChinaTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+// time to give. vmimage's Go models decode it into `jdtime.Time`
+// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+// back byte for byte.
+//
+// Example: 2021-01-28 16:49:05
+type ChinaTime = jdtime.Time
+
+// ConstraintsType How to read a list of instance types: `excludes`, the listed instance types are NOT supported; `includes`, ONLY the listed instance types are supported.
+//
+// Example: excludes
+type ConstraintsType string
 
 // DescribeImageConstraintsBatchOutput The success envelope of DescribeImageConstraintsBatch.
 type DescribeImageConstraintsBatchOutput struct {
@@ -748,10 +522,10 @@ type DescribeImageConstraintsBatchOutput struct {
 
 // DescribeImageConstraintsBatchResult The constraints of several images.
 type DescribeImageConstraintsBatchResult struct {
-	// ImageConstraints One entry per image that has constraints.
+	// ImageConstraints One entry per image that has constraints; `[]` when none has.
 	//
 	// Example: []
-	ImageConstraints []ImageConstraint `json:"imageConstraints,omitempty"`
+	ImageConstraints []ImageConstraint `json:"imageConstraints"`
 }
 
 // DescribeImageConstraintsOutput The success envelope of DescribeImageConstraints.
@@ -784,15 +558,15 @@ type DescribeImageMembersOutput struct {
 
 // DescribeImageMembersResult The accounts a private image is shared with.
 type DescribeImageMembersResult struct {
-	// LoginNames The accounts' login names.
+	// LoginNames The accounts' login names (added after pins: a client takes an absent list as empty; vmimage's fake always sends it).
 	//
 	// Example: ["partner-ops"]
-	LoginNames []string `json:"loginNames,omitempty"`
+	LoginNames []string `json:"loginNames"`
 
-	// Pins The accounts' pins.
+	// Pins The accounts' pins; `[]` when the image is shared with no one.
 	//
 	// Example: ["jdcloud-user-02"]
-	Pins []string `json:"pins,omitempty"`
+	Pins []string `json:"pins"`
 }
 
 // DescribeImageOutput The success envelope of DescribeImage.
@@ -825,10 +599,10 @@ type DescribeImagesOutput struct {
 
 // DescribeImagesResult One page of images.
 type DescribeImagesResult struct {
-	// Images The images of this page (absent or empty past the last page).
+	// Images The images of this page: empty (`[]`) past the last page or when nothing matches. JD Cloud's SDK models read it as always present, and vmimage's fake always sends it; a client should still take an absent list as empty.
 	//
 	// Example: []
-	Images []Image `json:"images,omitempty"`
+	Images []Image `json:"images"`
 
 	// TotalCount The number of all images that match, not of this page.
 	//
@@ -841,7 +615,7 @@ type Disk struct {
 	// Attachments Attachment information.
 	//
 	// Example: []
-	Attachments *[]DiskAttachment `json:"attachments,omitempty"`
+	Attachments []DiskAttachment `json:"attachments,omitempty"`
 
 	// Az The availability zone.
 	//
@@ -930,9 +704,9 @@ type Disk struct {
 	// SnapshotPolicies The snapshot policies bound to the disk.
 	//
 	// Example: []
-	SnapshotPolicies *[]SnapshotPolicy `json:"snapshotPolicies,omitempty"`
+	SnapshotPolicies []SnapshotPolicy `json:"snapshotPolicies,omitempty"`
 
-	// Status The disk status.
+	// Status A cloud disk's status.
 	//
 	// Example: available
 	Status *DiskStatus `json:"status,omitempty"`
@@ -940,7 +714,7 @@ type Disk struct {
 	// Tags Tags.
 	//
 	// Example: []
-	Tags *[]Tag `json:"tags,omitempty"`
+	Tags []Tag `json:"tags,omitempty"`
 
 	// Throughput The throughput applied to the disk.
 	//
@@ -952,11 +726,6 @@ type Disk struct {
 	// Example:
 	TrashTime *string `json:"trashTime,omitempty"`
 }
-
-// DiskStatus The disk status.
-//
-// Example: available
-type DiskStatus string
 
 // DiskAttachment An attachment of a cloud disk.
 type DiskAttachment struct {
@@ -980,26 +749,36 @@ type DiskAttachment struct {
 	// Example: i-y4b3c2d1e0
 	InstanceId *string `json:"instanceId,omitempty"`
 
-	// InstanceType The instance type.
+	// InstanceType What a cloud disk is attached to: `vm` (a virtual machine) or `nc` (a native container).
 	//
 	// Example: vm
 	InstanceType *DiskAttachmentInstanceType `json:"instanceType,omitempty"`
 
-	// Status The attachment status.
+	// Status The status of a cloud disk's attachment.
 	//
 	// Example: attached
 	Status *DiskAttachmentStatus `json:"status,omitempty"`
 }
 
-// DiskAttachmentInstanceType The instance type.
+// DiskAttachmentInstanceType What a cloud disk is attached to: `vm` (a virtual machine) or `nc` (a native container).
 //
 // Example: vm
 type DiskAttachmentInstanceType string
 
-// DiskAttachmentStatus The attachment status.
+// DiskAttachmentStatus The status of a cloud disk's attachment.
 //
 // Example: attached
 type DiskAttachmentStatus string
+
+// DiskCategory A disk's category; the system disk is local or cloud, data disks are cloud.
+//
+// Example: cloud
+type DiskCategory string
+
+// DiskStatus A cloud disk's status.
+//
+// Example: available
+type DiskStatus string
 
 // DiskType The disk type: ssd, premium-hdd, hdd.std1, ssd.gp1, ssd.io1; older documents also hdd and "nvme ssd".
 //
@@ -1042,28 +821,34 @@ type ErrorResponse struct {
 
 // Image An image. Every field is optional: the service omits fields rather than sending null, and adds new fields over time.
 type Image struct {
-	// Architecture The CPU architecture (today x86_64 or arm64; the 2019 page also lists i386).
+	// Architecture The CPU architecture: `x86_64` or `arm64` today; the 2019 page also lists `i386`, which only appears in results. vmimage's Go constants are ArchitectureX8664, ArchitectureArm64 and ArchitectureI386 (oapi-codegen drops the underscore of `x86_64`).
 	//
 	// Example: x86_64
-	Architecture *ImageArchitecture `json:"architecture,omitempty"`
+	Architecture *Architecture `json:"architecture,omitempty"`
 
-	// BootMode The boot mode (bios is the default).
+	// BootMode The boot mode of an image; `bios` when absent.
 	//
 	// Example: bios
-	BootMode *ImageBootMode `json:"bootMode,omitempty"`
+	BootMode *BootMode `json:"bootMode,omitempty"`
 
 	// ChargeInfo Billing information of a marketplace image.
 	ChargeInfo *ChargeInfo `json:"chargeInfo,omitempty"`
 
-	// CreateTime The creation time, NOT ISO-8601: "2021-01-28 16:49:05".
+	// CreateTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+	// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+	// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+	// time to give. vmimage's Go models decode it into `jdtime.Time`
+	// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+	// back byte for byte.
+	//
 	//
 	// Example: 2021-01-28 16:49:05
-	CreateTime *string `json:"createTime,omitempty"`
+	CreateTime *ChinaTime `json:"createTime,omitempty"`
 
 	// DataDisks The data disks packaged with the image; absent on most public images.
 	//
 	// Example: []
-	DataDisks *[]InstanceDiskAttachment `json:"dataDisks,omitempty"`
+	DataDisks []InstanceDiskAttachment `json:"dataDisks,omitempty"`
 
 	// Desc The image description.
 	//
@@ -1080,13 +865,14 @@ type Image struct {
 	// Example: img-m5s0ab1c29
 	ImageId *string `json:"imageId,omitempty"`
 
-	// ImageSource Where the image comes from. Today: `public`, `thirdparty` (marketplace), `private`,
-	// `shared`, `community`. The 2019 vocabulary, still seen: `jcloud` (public),
-	// `marketplace`, `self` (the user's own), `shared`; the 2019 page prints `share`.
+	// ImageSource Where an image comes from. Today: `public`, `thirdparty` (marketplace), `private` (your
+	// own), `shared` (shared with you), `community`; these five are the values a filter takes.
+	// The 2019 vocabulary, still seen in results: `jcloud` (public), `marketplace`, `self`
+	// (the user's own), `shared`; the 2019 page prints `share`.
 	//
 	//
 	// Example: public
-	ImageSource *ImageImageSource `json:"imageSource,omitempty"`
+	ImageSource *ImageSource `json:"imageSource,omitempty"`
 
 	// Imported Whether the image was imported.
 	//
@@ -1098,10 +884,10 @@ type Image struct {
 	// Example: i-y4b3c2d1e0
 	InstanceId *string `json:"instanceId,omitempty"`
 
-	// LaunchPermission Who may launch instances from the image.
+	// LaunchPermission Who may launch instances from an image: `all`, `specifiedUsers` or `ownerOnly`.
 	//
 	// Example: all
-	LaunchPermission *ImageLaunchPermission `json:"launchPermission,omitempty"`
+	LaunchPermission *LaunchPermission `json:"launchPermission,omitempty"`
 
 	// LoginName The default login user of instances created from the image.
 	//
@@ -1121,7 +907,7 @@ type Image struct {
 	// OsType The operating system type.
 	//
 	// Example: linux
-	OsType *ImageOsType `json:"osType,omitempty"`
+	OsType *OsType `json:"osType,omitempty"`
 
 	// OsVersion The operating system version, as text.
 	//
@@ -1133,20 +919,20 @@ type Image struct {
 	// Example: admin
 	OwnerPin *string `json:"ownerPin,omitempty"`
 
-	// Platform The operating system distribution.
+	// Platform The operating system distribution. The service documents `Ubuntu`, `CentOS`, `Windows Server`, `Other Linux` and `Other Windows`.
 	//
 	// Example: CentOS
-	Platform *ImagePlatform `json:"platform,omitempty"`
+	Platform *Platform `json:"platform,omitempty"`
 
 	// Progress Copy or conversion progress in percent, digits only (a string, not a number).
 	//
 	// Example: 100
 	Progress *string `json:"progress,omitempty"`
 
-	// RootDeviceType The system disk type the image supports: localDisk or cloudDisk.
+	// RootDeviceType The system disk type an image supports: `localDisk` or `cloudDisk`.
 	//
 	// Example: cloudDisk
-	RootDeviceType *ImageRootDeviceType `json:"rootDeviceType,omitempty"`
+	RootDeviceType *RootDeviceType `json:"rootDeviceType,omitempty"`
 
 	// ServiceCode Deprecated service code of a marketplace image.
 	//
@@ -1164,7 +950,7 @@ type Image struct {
 	// Example: snapshot-h8u1ab2c36
 	SnapshotId *string `json:"snapshotId,omitempty"`
 
-	// Status The image status.
+	// Status The image status: `pending` (being created, copied or imported), `ready`, `deleting` or `error`.
 	//
 	// Example: ready
 	Status *ImageStatus `json:"status,omitempty"`
@@ -1183,48 +969,6 @@ type Image struct {
 	UefiSupport *bool `json:"uefiSupport,omitempty"`
 }
 
-// ImageArchitecture The CPU architecture (today x86_64 or arm64; the 2019 page also lists i386).
-//
-// Example: x86_64
-type ImageArchitecture string
-
-// ImageBootMode The boot mode (bios is the default).
-//
-// Example: bios
-type ImageBootMode string
-
-// ImageImageSource Where the image comes from. Today: `public`, `thirdparty` (marketplace), `private`,
-// `shared`, `community`. The 2019 vocabulary, still seen: `jcloud` (public),
-// `marketplace`, `self` (the user's own), `shared`; the 2019 page prints `share`.
-//
-// Example: public
-type ImageImageSource string
-
-// ImageLaunchPermission Who may launch instances from the image.
-//
-// Example: all
-type ImageLaunchPermission string
-
-// ImageOsType The operating system type.
-//
-// Example: linux
-type ImageOsType string
-
-// ImagePlatform The operating system distribution.
-//
-// Example: CentOS
-type ImagePlatform string
-
-// ImageRootDeviceType The system disk type the image supports: localDisk or cloudDisk.
-//
-// Example: cloudDisk
-type ImageRootDeviceType string
-
-// ImageStatus The image status.
-//
-// Example: ready
-type ImageStatus string
-
 // ImageConstraint The instance types an image may be launched on.
 type ImageConstraint struct {
 	// ImageId The image id.
@@ -1238,21 +982,29 @@ type ImageConstraint struct {
 
 // ImageInstanceTypeConstraint A list of instance types and how to read it.
 type ImageInstanceTypeConstraint struct {
-	// ConstraintsType `excludes`: the listed instance types are NOT supported; `includes`: ONLY the listed instance types are supported.
+	// ConstraintsType How to read a list of instance types: `excludes`, the listed instance types are NOT supported; `includes`, ONLY the listed instance types are supported.
 	//
 	// Example: excludes
-	ConstraintsType *ImageInstanceTypeConstraintConstraintsType `json:"constraintsType,omitempty"`
+	ConstraintsType *ConstraintsType `json:"constraintsType,omitempty"`
 
-	// InstanceTypes Instance types, e.g. `g.n2.large`.
+	// InstanceTypes Instance types, e.g. `g.n2.large`; `[]` when the list is empty.
 	//
 	// Example: ["g.n2.large"]
-	InstanceTypes []string `json:"instanceTypes,omitempty"`
+	InstanceTypes []string `json:"instanceTypes"`
 }
 
-// ImageInstanceTypeConstraintConstraintsType `excludes`: the listed instance types are NOT supported; `includes`: ONLY the listed instance types are supported.
+// ImageSource Where an image comes from. Today: `public`, `thirdparty` (marketplace), `private` (your
+// own), `shared` (shared with you), `community`; these five are the values a filter takes.
+// The 2019 vocabulary, still seen in results: `jcloud` (public), `marketplace`, `self`
+// (the user's own), `shared`; the 2019 page prints `share`.
 //
-// Example: excludes
-type ImageInstanceTypeConstraintConstraintsType string
+// Example: public
+type ImageSource string
+
+// ImageStatus The image status: `pending` (being created, copied or imported), `ready`, `deleting` or `error`.
+//
+// Example: ready
+type ImageStatus string
 
 // InstanceDiskAttachment A disk attached to an instance created from the image.
 type InstanceDiskAttachment struct {
@@ -1269,29 +1021,29 @@ type InstanceDiskAttachment struct {
 	// Example: vda
 	DeviceName *string `json:"deviceName,omitempty"`
 
-	// DiskCategory Disk category; the system disk is local or cloud, data disks are cloud.
+	// DiskCategory A disk's category; the system disk is local or cloud, data disks are cloud.
 	//
 	// Example: cloud
-	DiskCategory *InstanceDiskAttachmentDiskCategory `json:"diskCategory,omitempty"`
+	DiskCategory *DiskCategory `json:"diskCategory,omitempty"`
 
 	// LocalDisk A local disk.
 	LocalDisk *LocalDisk `json:"localDisk,omitempty"`
 
-	// Status The attachment status.
+	// Status The status of a disk's attachment to an instance created from an image.
 	//
 	// Example: attached
 	Status *InstanceDiskAttachmentStatus `json:"status,omitempty"`
 }
 
-// InstanceDiskAttachmentDiskCategory Disk category; the system disk is local or cloud, data disks are cloud.
-//
-// Example: cloud
-type InstanceDiskAttachmentDiskCategory string
-
-// InstanceDiskAttachmentStatus The attachment status.
+// InstanceDiskAttachmentStatus The status of a disk's attachment to an instance created from an image.
 //
 // Example: attached
 type InstanceDiskAttachmentStatus string
+
+// LaunchPermission Who may launch instances from an image: `all`, `specifiedUsers` or `ownerOnly`.
+//
+// Example: all
+type LaunchPermission string
 
 // LocalDisk A local disk.
 type LocalDisk struct {
@@ -1305,6 +1057,21 @@ type LocalDisk struct {
 	// Example: ssd.gp1
 	DiskType *DiskType `json:"diskType,omitempty"`
 }
+
+// OsType The operating system type.
+//
+// Example: linux
+type OsType string
+
+// Platform The operating system distribution. The service documents `Ubuntu`, `CentOS`, `Windows Server`, `Other Linux` and `Other Windows`.
+//
+// Example: CentOS
+type Platform string
+
+// RootDeviceType The system disk type an image supports: `localDisk` or `cloudDisk`.
+//
+// Example: cloudDisk
+type RootDeviceType string
 
 // SnapshotPolicy A snapshot policy bound to a cloud disk (JD Cloud's disk model).
 type SnapshotPolicy struct {
@@ -1382,12 +1149,12 @@ type SnapshotPolicyContactInfo struct {
 	// GroupIds Contact groups.
 	//
 	// Example: [7]
-	GroupIds *[]int `json:"groupIds,omitempty"`
+	GroupIds []int `json:"groupIds,omitempty"`
 
 	// PersonIds Contact persons.
 	//
 	// Example: [101]
-	PersonIds *[]int `json:"personIds,omitempty"`
+	PersonIds []int `json:"personIds,omitempty"`
 
 	// Sms Notify by SMS (0 no, 1 yes).
 	//
@@ -1408,11 +1175,15 @@ type Tag struct {
 	Value *string `json:"value,omitempty"`
 }
 
-// ArchitectureQuery Example: x86_64
-type ArchitectureQuery string
+// ArchitectureQuery The CPU architecture: `x86_64` or `arm64` today; the 2019 page also lists `i386`, which only appears in results. vmimage's Go constants are ArchitectureX8664, ArchitectureArm64 and ArchitectureI386 (oapi-codegen drops the underscore of `x86_64`).
+//
+// Example: x86_64
+type ArchitectureQuery = Architecture
 
-// BootModeQuery Example: uefi
-type BootModeQuery string
+// BootModeQuery The boot mode of an image; `bios` when absent.
+//
+// Example: bios
+type BootModeQuery = BootMode
 
 // ConstraintIds Example: ["img-m5s0ab1c29","img-ubuntu2204x"]
 type ConstraintIds = []string
@@ -1426,14 +1197,21 @@ type ImageId = string
 // ImageName Example: Ubuntu 22.04
 type ImageName = string
 
-// ImageSourceQuery Example: public
-type ImageSourceQuery string
+// ImageSourceQuery Where an image comes from. Today: `public`, `thirdparty` (marketplace), `private` (your
+// own), `shared` (shared with you), `community`; these five are the values a filter takes.
+// The 2019 vocabulary, still seen in results: `jcloud` (public), `marketplace`, `self`
+// (the user's own), `shared`; the 2019 page prints `share`.
+//
+// Example: public
+type ImageSourceQuery = ImageSource
 
 // InstanceIds Example: ["i-y4b3c2d1e0"]
 type InstanceIds = []string
 
-// LaunchPermissionQuery Example: ownerOnly
-type LaunchPermissionQuery string
+// LaunchPermissionQuery Who may launch instances from an image: `all`, `specifiedUsers` or `ownerOnly`.
+//
+// Example: all
+type LaunchPermissionQuery = LaunchPermission
 
 // Offline Example: false
 type Offline = bool
@@ -1444,20 +1222,24 @@ type PageNumber = int
 // PageSize Example: 100
 type PageSize = int
 
-// Platform Example: Ubuntu
-type Platform = string
+// PlatformQuery Example: Ubuntu
+type PlatformQuery = string
 
 // RegionId Example: cn-north-1
 type RegionId = string
 
-// RootDeviceTypeQuery Example: cloudDisk
-type RootDeviceTypeQuery string
+// RootDeviceTypeQuery The system disk type an image supports: `localDisk` or `cloudDisk`.
+//
+// Example: cloudDisk
+type RootDeviceTypeQuery = RootDeviceType
 
 // ServiceCode Example: vm
 type ServiceCode = string
 
-// StatusQuery Example: ready
-type StatusQuery string
+// StatusQuery The image status: `pending` (being created, copied or imported), `ready`, `deleting` or `error`.
+//
+// Example: ready
+type StatusQuery = ImageStatus
 
 // BadGateway The error envelope of every non-2xx answer.
 type BadGateway = ErrorResponse
@@ -1507,37 +1289,37 @@ type UnexpectedError = ErrorResponse
 // DescribeImageConstraintsBatchParams defines parameters for DescribeImageConstraintsBatch.
 type DescribeImageConstraintsBatchParams struct {
 	// Ids The ids of public or third-party images (at most 100); without it, every such image with constraints. Sent indexed: `ids.1=img-a&ids.2=img-b`.
-	Ids *ConstraintIds `form:"ids,omitempty" json:"ids,omitempty"`
+	Ids ConstraintIds `form:"ids,omitempty" json:"ids,omitempty"`
 }
 
 // DescribeImagesParams defines parameters for DescribeImages.
 type DescribeImagesParams struct {
-	// ImageSource Where the images come from: `public`, `thirdparty` (marketplace), `private` (your own), `shared` (shared with you) or `community`. Required unless `ids` is given.
-	ImageSource *DescribeImagesParamsImageSource `form:"imageSource,omitempty" json:"imageSource,omitempty"`
+	// ImageSource Where the images come from: `public`, `thirdparty` (marketplace), `private` (your own), `shared` (shared with you) or `community`. Required unless `ids` is given. The 2019 values the `ImageSource` schema also lists appear in results only: a filter with one is refused (400).
+	ImageSource *ImageSourceQuery `form:"imageSource,omitempty" json:"imageSource,omitempty"`
 
 	// Offline Also list images taken offline (default false). Meaningful only with `imageSource` `public` or `thirdparty`; ignored when `ids` is given.
 	Offline *Offline `form:"offline,omitempty" json:"offline,omitempty"`
 
 	// Platform The operating system distribution, exact match. Documented values are `Ubuntu`, `CentOS` and `Windows Server`; the set is open.
-	Platform *Platform `form:"platform,omitempty" json:"platform,omitempty"`
+	Platform *PlatformQuery `form:"platform,omitempty" json:"platform,omitempty"`
 
 	// Ids Exact image ids (at most 100). When given, the other filters may be omitted. Sent indexed: `ids.1=img-a&ids.2=img-b` (see `x-jdcloud-array-encoding`).
-	Ids *Ids `form:"ids,omitempty" json:"ids,omitempty"`
+	Ids Ids `form:"ids,omitempty" json:"ids,omitempty"`
 
 	// ImageName A fuzzy (substring) match on the image name.
 	ImageName *ImageName `form:"imageName,omitempty" json:"imageName,omitempty"`
 
 	// RootDeviceType The system disk type the images support: `localDisk` or `cloudDisk`.
-	RootDeviceType *DescribeImagesParamsRootDeviceType `form:"rootDeviceType,omitempty" json:"rootDeviceType,omitempty"`
+	RootDeviceType *RootDeviceTypeQuery `form:"rootDeviceType,omitempty" json:"rootDeviceType,omitempty"`
 
 	// LaunchPermission Who may launch instances from the images: `all`, `specifiedUsers` or `ownerOnly`. Meaningful only with `imageSource` `private`.
-	LaunchPermission *DescribeImagesParamsLaunchPermission `form:"launchPermission,omitempty" json:"launchPermission,omitempty"`
+	LaunchPermission *LaunchPermissionQuery `form:"launchPermission,omitempty" json:"launchPermission,omitempty"`
 
 	// Status The image status: `pending`, `ready`, `deleting` or `error`.
-	Status *DescribeImagesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Status *StatusQuery `form:"status,omitempty" json:"status,omitempty"`
 
 	// Architecture The CPU architecture: `x86_64` or `arm64`.
-	Architecture *DescribeImagesParamsArchitecture `form:"architecture,omitempty" json:"architecture,omitempty"`
+	Architecture *ArchitectureQuery `form:"architecture,omitempty" json:"architecture,omitempty"`
 
 	// PageNumber The page to return, from 1 (default 1).
 	PageNumber *PageNumber `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
@@ -1546,33 +1328,15 @@ type DescribeImagesParams struct {
 	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 
 	// InstanceIds Exact ids of the instances the images were created from (at most 100). Sent indexed: `instanceIds.1=i-a&instanceIds.2=i-b`.
-	InstanceIds *InstanceIds `form:"instanceIds,omitempty" json:"instanceIds,omitempty"`
+	InstanceIds InstanceIds `form:"instanceIds,omitempty" json:"instanceIds,omitempty"`
 
 	// BootMode The boot mode: `bios` or `uefi`.
-	BootMode *DescribeImagesParamsBootMode `form:"bootMode,omitempty" json:"bootMode,omitempty"`
+	BootMode *BootModeQuery `form:"bootMode,omitempty" json:"bootMode,omitempty"`
 
 	// ServiceCode Deprecated by the service; clients never send it, and servers ignore it.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	ServiceCode *ServiceCode `form:"serviceCode,omitempty" json:"serviceCode,omitempty"`
 }
-
-// DescribeImagesParamsImageSource defines parameters for DescribeImages.
-type DescribeImagesParamsImageSource string
-
-// DescribeImagesParamsRootDeviceType defines parameters for DescribeImages.
-type DescribeImagesParamsRootDeviceType string
-
-// DescribeImagesParamsLaunchPermission defines parameters for DescribeImages.
-type DescribeImagesParamsLaunchPermission string
-
-// DescribeImagesParamsStatus defines parameters for DescribeImages.
-type DescribeImagesParamsStatus string
-
-// DescribeImagesParamsArchitecture defines parameters for DescribeImages.
-type DescribeImagesParamsArchitecture string
-
-// DescribeImagesParamsBootMode defines parameters for DescribeImages.
-type DescribeImagesParamsBootMode string
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1826,7 +1590,7 @@ func NewDescribeImageConstraintsBatchRequest(server string, regionId RegionId, p
 
 		if params.Ids != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1923,7 +1687,7 @@ func NewDescribeImagesRequest(server string, regionId RegionId, params *Describe
 
 		if params.Ids != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2019,7 +1783,7 @@ func NewDescribeImagesRequest(server string, regionId RegionId, params *Describe
 
 		if params.InstanceIds != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "instanceIds", *params.InstanceIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "instanceIds", params.InstanceIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

@@ -71,10 +71,10 @@ while it is read).`,
 
 func (f *listFlags) filter() client.ImageFilter {
 	return client.ImageFilter{
-		Source: api.DescribeImagesParamsImageSource(f.source), IDs: f.ids, Name: f.name, Platform: f.platform,
-		Status: api.DescribeImagesParamsStatus(f.status), Architecture: api.DescribeImagesParamsArchitecture(f.arch),
-		RootDeviceType: api.DescribeImagesParamsRootDeviceType(f.rootDevice), LaunchPermission: api.DescribeImagesParamsLaunchPermission(f.launch),
-		BootMode: api.DescribeImagesParamsBootMode(f.boot), InstanceIDs: f.instanceIDs, IncludeOffline: f.offline,
+		Source: api.ImageSource(f.source), IDs: f.ids, Name: f.name, Platform: api.Platform(f.platform),
+		Status: api.ImageStatus(f.status), Architecture: api.Architecture(f.arch),
+		RootDeviceType: api.RootDeviceType(f.rootDevice), LaunchPermission: api.LaunchPermission(f.launch),
+		BootMode: api.BootMode(f.boot), InstanceIDs: f.instanceIDs, IncludeOffline: f.offline,
 	}
 }
 
