@@ -1,7 +1,8 @@
 // Package vmimage holds the OpenAPI 3.0.3 document of JD Cloud's Virtual Machines
-// image read API (DescribeImage, DescribeImages, DescribeImageConstraints,
-// DescribeImageConstraintsBatch, DescribeImageMembers), the single source of truth
-// from which the client, the fake service and the validators are built.
+// image API (the reads DescribeImage, DescribeImages, DescribeImageConstraints,
+// DescribeImageConstraintsBatch, DescribeImageMembers and ImageTasks, and the write
+// calls from CopyImages to UnShareImage), the single source of truth from which the
+// client, the fake service and the validators are built.
 //
 // The document is embedded: any package, test or downstream module gets the exact
 // bytes of openapi.yaml from [Spec], for example to run its own code generator on it.

@@ -28,12 +28,13 @@ var (
 			"Signature=ea24a092da06c0eed64711409b91ff3c95184fa24dd3457883ea748c3244127f",
 		wantStatus: http.StatusOK,
 	}
-	// A write call, which this read-only fake authenticates and then refuses with 405.
+	// A write call: the fake authenticates it, then answers what it answers for the
+	// call (405 while it serves the reads only).
 	jdcloud3Vector2 = wireVector{
 		method: "POST", target: "/v1/regions/cn-north-1/images/img-x:share", nonce: "5f0c6f38-2b53-4a7e-9d3c-1a2b3c4d5e03", body: `{"pins":["p1"]}`,
 		auth: "JDCLOUD3-HMAC-SHA256 Credential=FAKEACCESSKEY0001/20260102/cn-north-1/vm/jdcloud3_request, SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce, " +
 			"Signature=1043450e102f37e4b925d91ef1d3c5f27eb3914c2d76ac0dffb5d4e0dd1c40a0",
-		wantStatus: http.StatusMethodNotAllowed,
+		wantStatus: 0, // any answer but a refusal of the signature (401, 403)
 	}
 )
 
@@ -77,7 +78,8 @@ func TestFakeAcceptsTheJDCLOUD3Vectors(t *testing.T) {
 			svc, _ := newVectorService(t)
 			status, body := serve(svc, v.request())
 			reqs := svc.Requests()
-			if status != v.wantStatus || len(reqs) != 1 || reqs[0].AuthError != "" {
+			statusOK := status == v.wantStatus || v.wantStatus == 0 && status != 401 && status != 403
+			if !statusOK || len(reqs) != 1 || reqs[0].AuthError != "" {
 				t.Fatalf("%d %s; log %+v", status, body, reqs)
 			}
 			if reqs[0].Algorithm != string(signer.JDCLOUD3) {

@@ -64,6 +64,191 @@ func (c *ChargeInfo) GetServiceCode() string {
 	return *c.ServiceCode
 }
 
+// GetAutoDelete returns the AutoDelete field's value: the zero value when it is absent or c is nil.
+func (c *CloudDiskSpec) GetAutoDelete() bool {
+	if c == nil || c.AutoDelete == nil {
+		var zero bool
+		return zero
+	}
+	return *c.AutoDelete
+}
+
+// GetDeviceName returns the DeviceName field's value: the zero value when it is absent or c is nil.
+func (c *CloudDiskSpec) GetDeviceName() string {
+	if c == nil || c.DeviceName == nil {
+		var zero string
+		return zero
+	}
+	return *c.DeviceName
+}
+
+// GetDiskSizeGB returns the DiskSizeGB field's value: the zero value when it is absent or c is nil.
+func (c *CloudDiskSpec) GetDiskSizeGB() int {
+	if c == nil || c.DiskSizeGB == nil {
+		var zero int
+		return zero
+	}
+	return *c.DiskSizeGB
+}
+
+// GetDiskType returns the DiskType field's value: the zero value when it is absent or c is nil.
+func (c *CloudDiskSpec) GetDiskType() string {
+	if c == nil || c.DiskType == nil {
+		var zero string
+		return zero
+	}
+	return *c.DiskType
+}
+
+// GetSnapshotId returns the SnapshotId field's value: the zero value when it is absent or c is nil.
+func (c *CloudDiskSpec) GetSnapshotId() string {
+	if c == nil || c.SnapshotId == nil {
+		var zero string
+		return zero
+	}
+	return *c.SnapshotId
+}
+
+// GetDescription returns the Description field's value: the zero value when it is absent or c is nil.
+func (c *CopyImagesInput) GetDescription() string {
+	if c == nil || c.Description == nil {
+		var zero string
+		return zero
+	}
+	return *c.Description
+}
+
+// GetName returns the Name field's value: the zero value when it is absent or c is nil.
+func (c *CopyImagesInput) GetName() string {
+	if c == nil || c.Name == nil {
+		var zero string
+		return zero
+	}
+	return *c.Name
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or c is nil.
+func (c *CopyImagesInput) GetRegionId() string {
+	if c == nil || c.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *c.RegionId
+}
+
+// GetSourceImageIds returns the SourceImageIds field: nil when it is absent or c is nil.
+func (c *CopyImagesInput) GetSourceImageIds() []string {
+	if c == nil {
+		return nil
+	}
+	return c.SourceImageIds
+}
+
+// GetCopyImages returns the CopyImages field: nil when it is absent or c is nil.
+func (c *CopyImagesResult) GetCopyImages() []CopyImage {
+	if c == nil {
+		return nil
+	}
+	return c.CopyImages
+}
+
+// GetClientToken returns the ClientToken field's value: the zero value when it is absent or c is nil.
+func (c *CreateImageFromSnapshotsInput) GetClientToken() string {
+	if c == nil || c.ClientToken == nil {
+		var zero string
+		return zero
+	}
+	return *c.ClientToken
+}
+
+// GetCloudDisks returns the CloudDisks field: nil when it is absent or c is nil.
+func (c *CreateImageFromSnapshotsInput) GetCloudDisks() []CloudDiskSpec {
+	if c == nil {
+		return nil
+	}
+	return c.CloudDisks
+}
+
+// GetDescription returns the Description field's value: the zero value when it is absent or c is nil.
+func (c *CreateImageFromSnapshotsInput) GetDescription() string {
+	if c == nil || c.Description == nil {
+		var zero string
+		return zero
+	}
+	return *c.Description
+}
+
+// GetOsVersion returns the OsVersion field's value: the zero value when it is absent or c is nil.
+func (c *CreateImageFromSnapshotsInput) GetOsVersion() string {
+	if c == nil || c.OsVersion == nil {
+		var zero string
+		return zero
+	}
+	return *c.OsVersion
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or c is nil.
+func (c *CreateImageFromSnapshotsInput) GetRegionId() string {
+	if c == nil || c.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *c.RegionId
+}
+
+// GetDataDisks returns the DataDisks field: nil when it is absent or c is nil.
+func (c *CreateImageInput) GetDataDisks() []InstanceDiskAttachmentSpec {
+	if c == nil {
+		return nil
+	}
+	return c.DataDisks
+}
+
+// GetDescription returns the Description field's value: the zero value when it is absent or c is nil.
+func (c *CreateImageInput) GetDescription() string {
+	if c == nil || c.Description == nil {
+		var zero string
+		return zero
+	}
+	return *c.Description
+}
+
+// GetInstanceId returns the InstanceId field's value: the zero value when it is absent or c is nil.
+func (c *CreateImageInput) GetInstanceId() string {
+	if c == nil || c.InstanceId == nil {
+		var zero string
+		return zero
+	}
+	return *c.InstanceId
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or c is nil.
+func (c *CreateImageInput) GetRegionId() string {
+	if c == nil || c.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *c.RegionId
+}
+
+// GetDiskFormat returns the DiskFormat field's value: the zero value when it is absent or d is nil.
+func (d *DataDiskSpec) GetDiskFormat() DiskFormat {
+	if d == nil || d.DiskFormat == nil {
+		var zero DiskFormat
+		return zero
+	}
+	return *d.DiskFormat
+}
+
+// GetDeleteSnapshot returns the DeleteSnapshot field's value: the zero value when it is absent or d is nil.
+func (d *DeleteImageParams) GetDeleteSnapshot() DeleteSnapshot {
+	if d == nil || d.DeleteSnapshot == nil {
+		var zero DeleteSnapshot
+		return zero
+	}
+	return *d.DeleteSnapshot
+}
+
 // GetImageConstraints returns the ImageConstraints field: nil when it is absent or d is nil.
 func (d *DescribeImageConstraintsBatchResult) GetImageConstraints() []ImageConstraint {
 	if d == nil {
@@ -461,6 +646,149 @@ func (d *DiskAttachment) GetStatus() DiskAttachmentStatus {
 	return *d.Status
 }
 
+// GetAz returns the Az field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetAz() string {
+	if d == nil || d.Az == nil {
+		var zero string
+		return zero
+	}
+	return *d.Az
+}
+
+// GetCharge returns the Charge field: nil when it is absent or d is nil.
+func (d *DiskSpec) GetCharge() map[string]interface{} {
+	if d == nil {
+		return nil
+	}
+	return d.Charge
+}
+
+// GetDescription returns the Description field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetDescription() string {
+	if d == nil || d.Description == nil {
+		var zero string
+		return zero
+	}
+	return *d.Description
+}
+
+// GetDiskSizeGB returns the DiskSizeGB field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetDiskSizeGB() int {
+	if d == nil || d.DiskSizeGB == nil {
+		var zero int
+		return zero
+	}
+	return *d.DiskSizeGB
+}
+
+// GetDiskType returns the DiskType field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetDiskType() DiskType {
+	if d == nil || d.DiskType == nil {
+		var zero DiskType
+		return zero
+	}
+	return *d.DiskType
+}
+
+// GetEncrypt returns the Encrypt field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetEncrypt() bool {
+	if d == nil || d.Encrypt == nil {
+		var zero bool
+		return zero
+	}
+	return *d.Encrypt
+}
+
+// GetIops returns the Iops field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetIops() int {
+	if d == nil || d.Iops == nil {
+		var zero int
+		return zero
+	}
+	return *d.Iops
+}
+
+// GetMultiAttachable returns the MultiAttachable field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetMultiAttachable() bool {
+	if d == nil || d.MultiAttachable == nil {
+		var zero bool
+		return zero
+	}
+	return *d.MultiAttachable
+}
+
+// GetName returns the Name field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetName() string {
+	if d == nil || d.Name == nil {
+		var zero string
+		return zero
+	}
+	return *d.Name
+}
+
+// GetPolicyId returns the PolicyId field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetPolicyId() string {
+	if d == nil || d.PolicyId == nil {
+		var zero string
+		return zero
+	}
+	return *d.PolicyId
+}
+
+// GetSnapshotId returns the SnapshotId field's value: the zero value when it is absent or d is nil.
+func (d *DiskSpec) GetSnapshotId() string {
+	if d == nil || d.SnapshotId == nil {
+		var zero string
+		return zero
+	}
+	return *d.SnapshotId
+}
+
+// GetClientToken returns the ClientToken field's value: the zero value when it is absent or e is nil.
+func (e *ExportImageInput) GetClientToken() string {
+	if e == nil || e.ClientToken == nil {
+		var zero string
+		return zero
+	}
+	return *e.ClientToken
+}
+
+// GetImageId returns the ImageId field's value: the zero value when it is absent or e is nil.
+func (e *ExportImageInput) GetImageId() string {
+	if e == nil || e.ImageId == nil {
+		var zero string
+		return zero
+	}
+	return *e.ImageId
+}
+
+// GetIsAllDisk returns the IsAllDisk field's value: the zero value when it is absent or e is nil.
+func (e *ExportImageInput) GetIsAllDisk() bool {
+	if e == nil || e.IsAllDisk == nil {
+		var zero bool
+		return zero
+	}
+	return *e.IsAllDisk
+}
+
+// GetOssPrefix returns the OssPrefix field's value: the zero value when it is absent or e is nil.
+func (e *ExportImageInput) GetOssPrefix() string {
+	if e == nil || e.OssPrefix == nil {
+		var zero string
+		return zero
+	}
+	return *e.OssPrefix
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or e is nil.
+func (e *ExportImageInput) GetRegionId() string {
+	if e == nil || e.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *e.RegionId
+}
+
 // GetArchitecture returns the Architecture field's value: the zero value when it is absent or i is nil.
 func (i *Image) GetArchitecture() Architecture {
 	if i == nil || i.Architecture == nil {
@@ -744,6 +1072,148 @@ func (i *ImageInstanceTypeConstraint) GetInstanceTypes() []string {
 	return i.InstanceTypes
 }
 
+// GetImageId returns the ImageId field's value: the zero value when it is absent or i is nil.
+func (i *ImagePathCopiesInput) GetImageId() string {
+	if i == nil || i.ImageId == nil {
+		var zero string
+		return zero
+	}
+	return *i.ImageId
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or i is nil.
+func (i *ImagePathCopiesInput) GetRegionId() string {
+	if i == nil || i.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *i.RegionId
+}
+
+// GetTaskAction returns the TaskAction field's value: the zero value when it is absent or i is nil.
+func (i *ImageTasksParams) GetTaskAction() TaskActionQuery {
+	if i == nil || i.TaskAction == nil {
+		var zero TaskActionQuery
+		return zero
+	}
+	return *i.TaskAction
+}
+
+// GetTaskStatus returns the TaskStatus field's value: the zero value when it is absent or i is nil.
+func (i *ImageTasksParams) GetTaskStatus() TaskStatusQuery {
+	if i == nil || i.TaskStatus == nil {
+		var zero TaskStatusQuery
+		return zero
+	}
+	return *i.TaskStatus
+}
+
+// GetStartTime returns the StartTime field's value: the zero value when it is absent or i is nil.
+func (i *ImageTasksParams) GetStartTime() TaskStartTime {
+	if i == nil || i.StartTime == nil {
+		var zero TaskStartTime
+		return zero
+	}
+	return *i.StartTime
+}
+
+// GetEndTime returns the EndTime field's value: the zero value when it is absent or i is nil.
+func (i *ImageTasksParams) GetEndTime() TaskEndTime {
+	if i == nil || i.EndTime == nil {
+		var zero TaskEndTime
+		return zero
+	}
+	return *i.EndTime
+}
+
+// GetPageNumber returns the PageNumber field's value: the zero value when it is absent or i is nil.
+func (i *ImageTasksParams) GetPageNumber() PageNumber {
+	if i == nil || i.PageNumber == nil {
+		var zero PageNumber
+		return zero
+	}
+	return *i.PageNumber
+}
+
+// GetPageSize returns the PageSize field's value: the zero value when it is absent or i is nil.
+func (i *ImageTasksParams) GetPageSize() TaskPageSize {
+	if i == nil || i.PageSize == nil {
+		var zero TaskPageSize
+		return zero
+	}
+	return *i.PageSize
+}
+
+// GetTaskSet returns the TaskSet field: nil when it is absent or i is nil.
+func (i *ImageTasksResult) GetTaskSet() []TaskInfo {
+	if i == nil {
+		return nil
+	}
+	return i.TaskSet
+}
+
+// GetBootMode returns the BootMode field's value: the zero value when it is absent or i is nil.
+func (i *ImportImageInput) GetBootMode() BootMode {
+	if i == nil || i.BootMode == nil {
+		var zero BootMode
+		return zero
+	}
+	return *i.BootMode
+}
+
+// GetClientToken returns the ClientToken field's value: the zero value when it is absent or i is nil.
+func (i *ImportImageInput) GetClientToken() string {
+	if i == nil || i.ClientToken == nil {
+		var zero string
+		return zero
+	}
+	return *i.ClientToken
+}
+
+// GetDataDisks returns the DataDisks field: nil when it is absent or i is nil.
+func (i *ImportImageInput) GetDataDisks() []DataDiskSpec {
+	if i == nil {
+		return nil
+	}
+	return i.DataDisks
+}
+
+// GetDescription returns the Description field's value: the zero value when it is absent or i is nil.
+func (i *ImportImageInput) GetDescription() string {
+	if i == nil || i.Description == nil {
+		var zero string
+		return zero
+	}
+	return *i.Description
+}
+
+// GetForceImport returns the ForceImport field's value: the zero value when it is absent or i is nil.
+func (i *ImportImageInput) GetForceImport() bool {
+	if i == nil || i.ForceImport == nil {
+		var zero bool
+		return zero
+	}
+	return *i.ForceImport
+}
+
+// GetOsVersion returns the OsVersion field's value: the zero value when it is absent or i is nil.
+func (i *ImportImageInput) GetOsVersion() string {
+	if i == nil || i.OsVersion == nil {
+		var zero string
+		return zero
+	}
+	return *i.OsVersion
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or i is nil.
+func (i *ImportImageInput) GetRegionId() string {
+	if i == nil || i.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *i.RegionId
+}
+
 // GetAutoDelete returns the AutoDelete field's value: the zero value when it is absent or i is nil.
 func (i *InstanceDiskAttachment) GetAutoDelete() bool {
 	if i == nil || i.AutoDelete == nil {
@@ -796,6 +1266,50 @@ func (i *InstanceDiskAttachment) GetStatus() InstanceDiskAttachmentStatus {
 	return *i.Status
 }
 
+// GetAutoDelete returns the AutoDelete field's value: the zero value when it is absent or i is nil.
+func (i *InstanceDiskAttachmentSpec) GetAutoDelete() bool {
+	if i == nil || i.AutoDelete == nil {
+		var zero bool
+		return zero
+	}
+	return *i.AutoDelete
+}
+
+// GetCloudDiskSpec returns the CloudDiskSpec field: nil when it is absent or i is nil.
+func (i *InstanceDiskAttachmentSpec) GetCloudDiskSpec() *DiskSpec {
+	if i == nil {
+		return nil
+	}
+	return i.CloudDiskSpec
+}
+
+// GetDeviceName returns the DeviceName field's value: the zero value when it is absent or i is nil.
+func (i *InstanceDiskAttachmentSpec) GetDeviceName() string {
+	if i == nil || i.DeviceName == nil {
+		var zero string
+		return zero
+	}
+	return *i.DeviceName
+}
+
+// GetDiskCategory returns the DiskCategory field's value: the zero value when it is absent or i is nil.
+func (i *InstanceDiskAttachmentSpec) GetDiskCategory() DiskCategory {
+	if i == nil || i.DiskCategory == nil {
+		var zero DiskCategory
+		return zero
+	}
+	return *i.DiskCategory
+}
+
+// GetNoDevice returns the NoDevice field's value: the zero value when it is absent or i is nil.
+func (i *InstanceDiskAttachmentSpec) GetNoDevice() bool {
+	if i == nil || i.NoDevice == nil {
+		var zero bool
+		return zero
+	}
+	return *i.NoDevice
+}
+
 // GetDiskSizeGB returns the DiskSizeGB field's value: the zero value when it is absent or l is nil.
 func (l *LocalDisk) GetDiskSizeGB() int {
 	if l == nil || l.DiskSizeGB == nil {
@@ -812,6 +1326,76 @@ func (l *LocalDisk) GetDiskType() DiskType {
 		return zero
 	}
 	return *l.DiskType
+}
+
+// GetDescription returns the Description field's value: the zero value when it is absent or m is nil.
+func (m *ModifyImageAttributeInput) GetDescription() string {
+	if m == nil || m.Description == nil {
+		var zero string
+		return zero
+	}
+	return *m.Description
+}
+
+// GetImageId returns the ImageId field's value: the zero value when it is absent or m is nil.
+func (m *ModifyImageAttributeInput) GetImageId() string {
+	if m == nil || m.ImageId == nil {
+		var zero string
+		return zero
+	}
+	return *m.ImageId
+}
+
+// GetName returns the Name field's value: the zero value when it is absent or m is nil.
+func (m *ModifyImageAttributeInput) GetName() string {
+	if m == nil || m.Name == nil {
+		var zero string
+		return zero
+	}
+	return *m.Name
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or m is nil.
+func (m *ModifyImageAttributeInput) GetRegionId() string {
+	if m == nil || m.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *m.RegionId
+}
+
+// GetImageId returns the ImageId field's value: the zero value when it is absent or s is nil.
+func (s *ShareImageInput) GetImageId() string {
+	if s == nil || s.ImageId == nil {
+		var zero string
+		return zero
+	}
+	return *s.ImageId
+}
+
+// GetLoginNames returns the LoginNames field: nil when it is absent or s is nil.
+func (s *ShareImageInput) GetLoginNames() []string {
+	if s == nil {
+		return nil
+	}
+	return s.LoginNames
+}
+
+// GetPins returns the Pins field: nil when it is absent or s is nil.
+func (s *ShareImageInput) GetPins() []string {
+	if s == nil {
+		return nil
+	}
+	return s.Pins
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or s is nil.
+func (s *ShareImageInput) GetRegionId() string {
+	if s == nil || s.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *s.RegionId
 }
 
 // GetContactInfo returns the ContactInfo field: nil when it is absent or s is nil.
@@ -980,4 +1564,153 @@ func (t *Tag) GetValue() string {
 		return zero
 	}
 	return *t.Value
+}
+
+// GetAction returns the Action field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetAction() TaskAction {
+	if t == nil || t.Action == nil {
+		var zero TaskAction
+		return zero
+	}
+	return *t.Action
+}
+
+// GetCreatedTime returns the CreatedTime field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetCreatedTime() ChinaTime {
+	if t == nil || t.CreatedTime == nil {
+		var zero ChinaTime
+		return zero
+	}
+	return *t.CreatedTime
+}
+
+// GetErrorInfo returns the ErrorInfo field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetErrorInfo() string {
+	if t == nil || t.ErrorInfo == nil {
+		var zero string
+		return zero
+	}
+	return *t.ErrorInfo
+}
+
+// GetFinishedTime returns the FinishedTime field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetFinishedTime() ChinaTime {
+	if t == nil || t.FinishedTime == nil {
+		var zero ChinaTime
+		return zero
+	}
+	return *t.FinishedTime
+}
+
+// GetImageId returns the ImageId field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetImageId() string {
+	if t == nil || t.ImageId == nil {
+		var zero string
+		return zero
+	}
+	return *t.ImageId
+}
+
+// GetImageName returns the ImageName field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetImageName() string {
+	if t == nil || t.ImageName == nil {
+		var zero string
+		return zero
+	}
+	return *t.ImageName
+}
+
+// GetImageUrl returns the ImageUrl field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetImageUrl() string {
+	if t == nil || t.ImageUrl == nil {
+		var zero string
+		return zero
+	}
+	return *t.ImageUrl
+}
+
+// GetMessage returns the Message field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetMessage() string {
+	if t == nil || t.Message == nil {
+		var zero string
+		return zero
+	}
+	return *t.Message
+}
+
+// GetOssObject returns the OssObject field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetOssObject() string {
+	if t == nil || t.OssObject == nil {
+		var zero string
+		return zero
+	}
+	return *t.OssObject
+}
+
+// GetOssObjects returns the OssObjects field: nil when it is absent or t is nil.
+func (t *TaskInfo) GetOssObjects() []string {
+	if t == nil {
+		return nil
+	}
+	return t.OssObjects
+}
+
+// GetOssUrl returns the OssUrl field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetOssUrl() string {
+	if t == nil || t.OssUrl == nil {
+		var zero string
+		return zero
+	}
+	return *t.OssUrl
+}
+
+// GetProgress returns the Progress field's value: the zero value when it is absent or t is nil.
+func (t *TaskInfo) GetProgress() int {
+	if t == nil || t.Progress == nil {
+		var zero int
+		return zero
+	}
+	return *t.Progress
+}
+
+// GetImageId returns the ImageId field's value: the zero value when it is absent or u is nil.
+func (u *UnShareImageInput) GetImageId() string {
+	if u == nil || u.ImageId == nil {
+		var zero string
+		return zero
+	}
+	return *u.ImageId
+}
+
+// GetLoginNames returns the LoginNames field: nil when it is absent or u is nil.
+func (u *UnShareImageInput) GetLoginNames() []string {
+	if u == nil {
+		return nil
+	}
+	return u.LoginNames
+}
+
+// GetPins returns the Pins field: nil when it is absent or u is nil.
+func (u *UnShareImageInput) GetPins() []string {
+	if u == nil {
+		return nil
+	}
+	return u.Pins
+}
+
+// GetRegionId returns the RegionId field's value: the zero value when it is absent or u is nil.
+func (u *UnShareImageInput) GetRegionId() string {
+	if u == nil || u.RegionId == nil {
+		var zero string
+		return zero
+	}
+	return *u.RegionId
+}
+
+// GetResult returns the Result field: nil when it is absent or v is nil.
+func (v *VoidOutput) GetResult() map[string]interface{} {
+	if v == nil {
+		return nil
+	}
+	return v.Result
 }

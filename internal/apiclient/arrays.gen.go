@@ -8,4 +8,5 @@ package apiclient
 var IndexedArrayParams = map[string][]string{
 	"describeImageConstraintsBatch": {"ids"},
 	"describeImages":                {"ids", "instanceIds"},
+	"imageTasks":                    {"taskIds"},
 }

@@ -175,6 +175,30 @@ func (e DiskCategory) Valid() bool {
 	}
 }
 
+// Defines values for DiskFormat.
+const (
+	DiskFormatQCOW2 DiskFormat = "qcow2"
+	DiskFormatRaw   DiskFormat = "raw"
+	DiskFormatVHD   DiskFormat = "vhd"
+	DiskFormatVMDK  DiskFormat = "vmdk"
+)
+
+// Valid indicates whether the value is a known member of the DiskFormat enum.
+func (e DiskFormat) Valid() bool {
+	switch e {
+	case DiskFormatQCOW2:
+		return true
+	case DiskFormatRaw:
+		return true
+	case DiskFormatVHD:
+		return true
+	case DiskFormatVMDK:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DiskStatus.
 const (
 	DiskStatusAvailable    DiskStatus = "available"
@@ -433,6 +457,78 @@ func (e RootDeviceType) Valid() bool {
 	}
 }
 
+// Defines values for SnapshotImagePlatform.
+const (
+	SnapshotImagePlatformCentOS        SnapshotImagePlatform = "CentOS"
+	SnapshotImagePlatformOpenEuler     SnapshotImagePlatform = "OpenEuler"
+	SnapshotImagePlatformOthersLinux   SnapshotImagePlatform = "Others Linux"
+	SnapshotImagePlatformRockyLinux    SnapshotImagePlatform = "Rocky Linux"
+	SnapshotImagePlatformUbuntu        SnapshotImagePlatform = "Ubuntu"
+	SnapshotImagePlatformWindowsServer SnapshotImagePlatform = "Windows Server"
+)
+
+// Valid indicates whether the value is a known member of the SnapshotImagePlatform enum.
+func (e SnapshotImagePlatform) Valid() bool {
+	switch e {
+	case SnapshotImagePlatformCentOS:
+		return true
+	case SnapshotImagePlatformOpenEuler:
+		return true
+	case SnapshotImagePlatformOthersLinux:
+		return true
+	case SnapshotImagePlatformRockyLinux:
+		return true
+	case SnapshotImagePlatformUbuntu:
+		return true
+	case SnapshotImagePlatformWindowsServer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TaskAction.
+const (
+	TaskActionExportImage TaskAction = "ExportImage"
+	TaskActionImportImage TaskAction = "ImportImage"
+)
+
+// Valid indicates whether the value is a known member of the TaskAction enum.
+func (e TaskAction) Valid() bool {
+	switch e {
+	case TaskActionExportImage:
+		return true
+	case TaskActionImportImage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TaskStatus.
+const (
+	TaskStatusFailed   TaskStatus = "failed"
+	TaskStatusFinished TaskStatus = "finished"
+	TaskStatusPending  TaskStatus = "pending"
+	TaskStatusRunning  TaskStatus = "running"
+)
+
+// Valid indicates whether the value is a known member of the TaskStatus enum.
+func (e TaskStatus) Valid() bool {
+	switch e {
+	case TaskStatusFailed:
+		return true
+	case TaskStatusFinished:
+		return true
+	case TaskStatusPending:
+		return true
+	case TaskStatusRunning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Architecture The CPU architecture: `x86_64` or `arm64` today; the 2019 page also lists `i386`, which only appears in results. vmimage's Go constants are ArchitectureX8664, ArchitectureArm64 and ArchitectureI386 (oapi-codegen drops the underscore of `x86_64`).
 //
 // Example: x86_64
@@ -504,10 +600,211 @@ type ChargeStatus string
 // Example: 2021-01-28 16:49:05
 type ChinaTime = jdtime.Time
 
+// CloudDiskSpec One disk of CreateImageFromSnapshots.
+type CloudDiskSpec struct {
+	// AutoDelete Whether the disk is deleted with the instance (default false).
+	//
+	// Example: false
+	AutoDelete *bool `json:"autoDelete,omitempty"`
+
+	// DeviceName `vda` for the system disk, `vdb` to `vdz` for data disks.
+	//
+	// Example: vda
+	DeviceName *string `json:"deviceName,omitempty"`
+
+	// DiskSizeGB The size in GiB (default the snapshot's; never below it): the system disk 40 to 500, data disks 20 to 32000.
+	//
+	// Example: 40
+	DiskSizeGB *int `json:"diskSizeGB,omitempty"`
+
+	// DiskType The disk type (default `ssd.gp1`).
+	//
+	// Example: ssd.gp1
+	DiskType *string `json:"diskType,omitempty"`
+
+	// SnapshotId The snapshot the disk is made from; the caller must be allowed to use it.
+	//
+	// Example: snapshot-s1y2s3t4e5
+	SnapshotId *string `json:"snapshotId,omitempty"`
+}
+
 // ConstraintsType How to read a list of instance types: `excludes`, the listed instance types are NOT supported; `includes`, ONLY the listed instance types are supported.
 //
 // Example: excludes
 type ConstraintsType string
+
+// CopyImage A source image and its new copy.
+type CopyImage struct {
+	// DestinationImageId The new image, in the destination region; `pending` until the copy is done.
+	//
+	// Example: img-m5s0ab1c30
+	DestinationImageId string `json:"destinationImageId"`
+
+	// SourceImageId The image copied.
+	//
+	// Example: img-m5s0ab1c29
+	SourceImageId string `json:"sourceImageId"`
+}
+
+// CopyImagesInput The body of CopyImages.
+type CopyImagesInput struct {
+	// Description The description of every copy, at most 256 characters. Without it the service writes one (JD's Go SDK 1.6.1).
+	//
+	// Example: Copied for the blue/green rollout
+	Description *string `json:"description,omitempty"`
+
+	// DestinationRegion The region to copy to; it may be the path's region (JD's Go SDK 1.6.1).
+	//
+	// Example: cn-east-2
+	DestinationRegion string `json:"destinationRegion"`
+
+	// Name The name of every copy, 1 to 32 characters: Chinese characters, letters, digits, `_`, `-` and `.`. Without it a copy keeps its source's name (JD's Go SDK 1.6.1).
+	//
+	// Example: golden-2024.06
+	Name *string `json:"name,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+
+	// SourceImageIds The images to copy (1 to 10), in the path's region.
+	//
+	// Example: ["img-m5s0ab1c29"]
+	SourceImageIds []string `json:"sourceImageIds"`
+}
+
+// CopyImagesOutput The success envelope of CopyImages.
+type CopyImagesOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: c2v5a1dqqcmf0rvpkwqs6t0c8q7fd7mi
+	RequestId string `json:"requestId"`
+
+	// Result The result of CopyImages.
+	Result CopyImagesResult `json:"result"`
+}
+
+// CopyImagesResult The result of CopyImages.
+type CopyImagesResult struct {
+	// CopyImages One entry per source image.
+	//
+	// Example: [{"destinationImageId":"img-m5s0ab1c30","sourceImageId":"img-m5s0ab1c29"}]
+	CopyImages []CopyImage `json:"copyImages"`
+}
+
+// CreateImageFromSnapshotsInput The body of CreateImageFromSnapshots (fields and limits from JD's SDKs).
+type CreateImageFromSnapshotsInput struct {
+	// Architecture The CPU architecture: `x86_64` or `arm64`.
+	//
+	// Example: x86_64
+	Architecture Architecture `json:"architecture"`
+
+	// BootMode The boot mode of an image; `bios` when absent.
+	//
+	// Example: bios
+	BootMode BootMode `json:"bootMode"`
+
+	// ClientToken The idempotency token, at most 64 printable ASCII characters, unique per distinct request: a repeated token returns the first answer and does no new work.
+	//
+	// Example: 3f1e2d4c-5b6a-4789-8a0b-1c2d3e4f5a6b
+	ClientToken *string `json:"clientToken,omitempty"`
+
+	// CloudDisks The disks, 1 to 8, one of them the system disk `vda` (a single one must be `vda`). JD's Go SDK marks the field optional, but its notes require the snapshots: vmimage requires them.
+	//
+	// Example: [{"deviceName":"vda","snapshotId":"snapshot-s1y2s3t4e5"}]
+	CloudDisks []CloudDiskSpec `json:"cloudDisks"`
+
+	// Description The image description, at most 256 characters.
+	//
+	// Example: From last night's snapshots
+	Description *string `json:"description,omitempty"`
+
+	// Name The image name, 2 to 32 characters: Chinese characters, letters, digits, `_`, `-` and `.`.
+	//
+	// Example: centos-7.9-base
+	Name string `json:"name"`
+
+	// OsVersion The operating system version, as text (for example `7.9`).
+	//
+	// Example: 7.9
+	OsVersion *string `json:"osVersion,omitempty"`
+
+	// Platform The operating system distribution of an image made from snapshots, as CreateImageFromSnapshots spells it (`Others Linux`; ImportImage takes a `Platform`, spelled `Other Linux`).
+	//
+	// Example: CentOS
+	Platform SnapshotImagePlatform `json:"platform"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// CreateImageInput The body of CreateImage.
+type CreateImageInput struct {
+	// DataDisks Changes to the data disks packaged with the image (at most 64 entries, this project's bound: JD documents none). Without it every attached cloud data disk is included.
+	//
+	// Example: [{"deviceName":"vdc","noDevice":true}]
+	DataDisks []InstanceDiskAttachmentSpec `json:"dataDisks,omitempty"`
+
+	// Description The image description, at most 256 characters.
+	//
+	// Example: Application server golden image
+	Description *string `json:"description,omitempty"`
+
+	// InstanceId A copy of the path's instanceId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: i-eumm4d5fd6
+	InstanceId *string `json:"instanceId,omitempty"`
+
+	// Name The image name, 2 to 32 characters: Chinese characters, letters, digits, `_`, `-` and `.`.
+	//
+	// Example: app-server-2024.06
+	Name string `json:"name"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// CreateImageOutput The success envelope of CreateImage and CreateImageFromSnapshots.
+type CreateImageOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 0d1531eb5016b64d801a9e24bac779e8
+	RequestId string `json:"requestId"`
+
+	// Result The new image.
+	Result CreateImageResult `json:"result"`
+}
+
+// CreateImageResult The new image.
+type CreateImageResult struct {
+	// ImageId The new image's id; it is `pending` until it is `ready`.
+	//
+	// Example: img-m5s0ab1c29
+	ImageId string `json:"imageId"`
+}
+
+// DataDiskSpec A data disk file of ImportImage.
+type DataDiskSpec struct {
+	// DataDiskSizeGB The data disk's size in GiB (at least 1; the service checks its upper bound).
+	//
+	// Example: 100
+	DataDiskSizeGB int `json:"dataDiskSizeGB"`
+
+	// DiskFormat The file's format (default `qcow2`).
+	//
+	// Example: qcow2
+	DiskFormat *DiskFormat `json:"diskFormat,omitempty"`
+
+	// ImageUrl The `https://` link of the disk file in an object storage bucket of this region.
+	//
+	// Example: https://images.s3.cn-north-1.jdcloud-oss.com/data-100g.qcow2
+	ImageUrl string `json:"imageUrl"`
+}
 
 // DescribeImageConstraintsBatchOutput The success envelope of DescribeImageConstraintsBatch.
 type DescribeImageConstraintsBatchOutput struct {
@@ -775,6 +1072,69 @@ type DiskAttachmentStatus string
 // Example: cloud
 type DiskCategory string
 
+// DiskFormat The format of an image file to import.
+//
+// Example: qcow2
+type DiskFormat string
+
+// DiskSpec A cloud disk in CreateImage's dataDisks: the disk to add, or the new parameters of an existing one (null means not given). `az`, `name`, `description`, `policyId`, `charge` and `multiAttachable` are ignored there; JD's Go SDK always sends `az` and `name` (empty), `diskType` (empty when unset) and `diskSizeGB` (0 when unset).
+type DiskSpec struct {
+	// Az Ignored by CreateImage (JD's Go SDK sends an empty string).
+	//
+	// Example:
+	Az *string `json:"az,omitempty"`
+
+	// Charge Ignored by CreateImage.
+	//
+	// Example: {}
+	Charge map[string]interface{} `json:"charge,omitempty"`
+
+	// Description Ignored by CreateImage.
+	//
+	// Example:
+	Description *string `json:"description,omitempty"`
+
+	// DiskSizeGB The size in GiB, a multiple of 10: data disks 20 to 16000, not below their snapshot's; the system disk 40 to 500 (400 `OUT_OF_RANGE` otherwise). 0 means not given.
+	//
+	// Example: 40
+	DiskSizeGB *int `json:"diskSizeGB,omitempty"`
+
+	// DiskType The disk type: `ssd.gp1`, `ssd.io1` or `hdd.std1`. Required for a new empty disk (400 `INVALID_ARGUMENT` otherwise); empty means not given.
+	//
+	// Example: ssd.gp1
+	DiskType *DiskType `json:"diskType,omitempty"`
+
+	// Encrypt Encrypt a new empty data disk (default false); disks from a snapshot inherit it.
+	//
+	// Example: false
+	Encrypt *bool `json:"encrypt,omitempty"`
+
+	// Iops `ssd.io1` only: a multiple of 10 from 200 to min(32000, diskSizeGB*50), default diskSizeGB*30.
+	//
+	// Example: 500
+	Iops *int `json:"iops,omitempty"`
+
+	// MultiAttachable Ignored by CreateImage.
+	//
+	// Example: false
+	MultiAttachable *bool `json:"multiAttachable,omitempty"`
+
+	// Name Ignored by CreateImage (JD's Go SDK sends an empty string).
+	//
+	// Example:
+	Name *string `json:"name,omitempty"`
+
+	// PolicyId Ignored by CreateImage.
+	//
+	// Example: sp-ab12cd34ef
+	PolicyId *string `json:"policyId,omitempty"`
+
+	// SnapshotId The snapshot a new disk is made from.
+	//
+	// Example: snapshot-h8u1ab2c36
+	SnapshotId *string `json:"snapshotId,omitempty"`
+}
+
 // DiskStatus A cloud disk's status.
 //
 // Example: available
@@ -817,6 +1177,63 @@ type ErrorResponse struct {
 	//
 	// Example: c2v5a1dqqcmf0rvpkwqs6t0c8q7fd7mi
 	RequestId string `json:"requestId"`
+}
+
+// ExportImageInput The body of ExportImage.
+type ExportImageInput struct {
+	// ClientToken The idempotency token, at most 64 printable ASCII characters, unique per distinct request: a repeated token returns the first answer and does no new work.
+	//
+	// Example: 0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6
+	ClientToken *string `json:"clientToken,omitempty"`
+
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// IsAllDisk Export the data disks too (default false, the system disk only).
+	//
+	// Example: false
+	IsAllDisk *bool `json:"isAllDisk,omitempty"`
+
+	// OssPrefix A prefix of the file names written, letters and digits only, at most 32.
+	//
+	// Example: testExport
+	OssPrefix *string `json:"ossPrefix,omitempty"`
+
+	// OssUrl The bucket's address in this region, a full `https://` URL.
+	//
+	// Example: https://lijietest.s3-internal.cn-north-1.jdcloud-oss.com
+	OssUrl string `json:"ossUrl"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+
+	// RoleName The name of a service role you created that may write to the bucket (at most 64 characters, this project's bound: JD documents none).
+	//
+	// Example: image-export-test
+	RoleName string `json:"roleName"`
+}
+
+// ExportImageOutput The success envelope of ExportImage.
+type ExportImageOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 7b6e2a0f8c5d44e5b9a1f2c3d4e5f6a7
+	RequestId string `json:"requestId"`
+
+	// Result The export task.
+	Result ExportImageResult `json:"result"`
+}
+
+// ExportImageResult The export task.
+type ExportImageResult struct {
+	// TaskId The export task's id, always a JSON string; follow it with ImageTasks.
+	//
+	// Example: 8023
+	TaskId string `json:"taskId"`
 }
 
 // Image An image. Every field is optional: the service omits fields rather than sending null, and adds new fields over time.
@@ -993,6 +1410,19 @@ type ImageInstanceTypeConstraint struct {
 	InstanceTypes []string `json:"instanceTypes"`
 }
 
+// ImagePathCopiesInput The body of ReleaseImage and UnReleaseImage, which have no fields of their own: empty, or the path's copies JD's SDKs send.
+type ImagePathCopiesInput struct {
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
 // ImageSource Where an image comes from. Today: `public`, `thirdparty` (marketplace), `private` (your
 // own), `shared` (shared with you), `community`; these five are the values a filter takes.
 // The 2019 vocabulary, still seen in results: `jcloud` (public), `marketplace`, `self`
@@ -1005,6 +1435,127 @@ type ImageSource string
 //
 // Example: ready
 type ImageStatus string
+
+// ImageTasksOutput The success envelope of ImageTasks.
+type ImageTasksOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 3d2a8c6b4e1f40a1d5c7b8e9f0a1b2c3
+	RequestId string `json:"requestId"`
+
+	// Result One page of image tasks.
+	Result ImageTasksResult `json:"result"`
+}
+
+// ImageTasksResult One page of image tasks.
+type ImageTasksResult struct {
+	// TaskSet The tasks of this page (absent or empty past the last page).
+	//
+	// Example: []
+	TaskSet []TaskInfo `json:"taskSet,omitempty"`
+
+	// TotalCount The number of all tasks that match, not of this page.
+	//
+	// Example: 2
+	TotalCount int `json:"totalCount"`
+}
+
+// ImportImageInput The body of ImportImage.
+type ImportImageInput struct {
+	// Architecture The CPU architecture: `x86_64` or `arm64` (JD's Go SDK 1.6.1).
+	//
+	// Example: x86_64
+	Architecture Architecture `json:"architecture"`
+
+	// BootMode The boot mode: `bios` (default) or `uefi` (JD's Go SDK 1.6.1).
+	//
+	// Example: bios
+	BootMode *BootMode `json:"bootMode,omitempty"`
+
+	// ClientToken The idempotency token, at most 64 printable ASCII characters, unique per distinct request: a repeated token returns the first answer and does no new work.
+	//
+	// Example: 8b9c0d1e-2f3a-4b5c-8d6e-7f8091a2b3c4
+	ClientToken *string `json:"clientToken,omitempty"`
+
+	// DataDisks Data disk files imported with the image (JD's Go SDK 1.6.1), at most 16 (this project's bound: JD documents none).
+	//
+	// Example: [{"dataDiskSizeGB":100,"diskFormat":"qcow2","imageUrl":"https://images.s3.cn-north-1.jdcloud-oss.com/data-100g.qcow2"}]
+	DataDisks []DataDiskSpec `json:"dataDisks,omitempty"`
+
+	// Description The image description, at most 256 characters.
+	//
+	// Example: testImport
+	Description *string `json:"description,omitempty"`
+
+	// DiskFormat The format of an image file to import.
+	//
+	// Example: qcow2
+	DiskFormat DiskFormat `json:"diskFormat"`
+
+	// ForceImport Skip the service's compliance check of the file (default false).
+	//
+	// Example: false
+	ForceImport *bool `json:"forceImport,omitempty"`
+
+	// ImageName The image name, 1 to 32 characters: Chinese characters, letters, digits, `_` and `-` (JD's general naming rule).
+	//
+	// Example: testImport
+	ImageName string `json:"imageName"`
+
+	// ImageUrl The `https://` link of the image file in an object storage bucket of this region.
+	//
+	// Example: https://test.s3-internal.cn-north-1.jdcloud-oss.com/linux/system_img.raw
+	ImageUrl string `json:"imageUrl"`
+
+	// OsType The operating system type.
+	//
+	// Example: linux
+	OsType OsType `json:"osType"`
+
+	// OsVersion The operating system version, as text (for example `7.3`).
+	//
+	// Example: 7.3
+	OsVersion *string `json:"osVersion,omitempty"`
+
+	// Platform The operating system distribution. The service documents `Ubuntu`, `CentOS`, `Windows Server`, `Other Linux` and `Other Windows`.
+	//
+	// Example: CentOS
+	Platform Platform `json:"platform"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+
+	// SystemDiskSizeGB The image's system disk size in GiB, a multiple of 10 from 40 to 500.
+	//
+	// Example: 50
+	SystemDiskSizeGB int `json:"systemDiskSizeGB"`
+}
+
+// ImportImageOutput The success envelope of ImportImage.
+type ImportImageOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 8e7b3d1c9f6a45b6e0d2c3f4a5b6c7d8
+	RequestId string `json:"requestId"`
+
+	// Result The new image and its import task.
+	Result ImportImageResult `json:"result"`
+}
+
+// ImportImageResult The new image and its import task.
+type ImportImageResult struct {
+	// ImageId The new image's id; it is `pending` while importing.
+	//
+	// Example: img-m5s0ab1c29
+	ImageId string `json:"imageId"`
+
+	// TaskId The import task's id, always a JSON string; follow it with ImageTasks.
+	//
+	// Example: 541
+	TaskId string `json:"taskId"`
+}
 
 // InstanceDiskAttachment A disk attached to an instance created from the image.
 type InstanceDiskAttachment struct {
@@ -1035,6 +1586,32 @@ type InstanceDiskAttachment struct {
 	Status *InstanceDiskAttachmentStatus `json:"status,omitempty"`
 }
 
+// InstanceDiskAttachmentSpec One data disk of CreateImage: an existing `deviceName` with `noDevice: true` leaves that disk out; an existing one with `cloudDiskSpec` changes it (a larger size, say); a new one adds a disk, empty or from `cloudDiskSpec.snapshotId`.
+type InstanceDiskAttachmentSpec struct {
+	// AutoDelete Whether the disk is deleted with the instance (pay-by-configuration, single-attach cloud disks only); without it the disk keeps its setting.
+	//
+	// Example: true
+	AutoDelete *bool `json:"autoDelete,omitempty"`
+
+	// CloudDiskSpec A cloud disk in CreateImage's dataDisks: the disk to add, or the new parameters of an existing one (null means not given). `az`, `name`, `description`, `policyId`, `charge` and `multiAttachable` are ignored there; JD's Go SDK always sends `az` and `name` (empty), `diskType` (empty when unset) and `diskSizeGB` (0 when unset).
+	CloudDiskSpec *DiskSpec `json:"cloudDiskSpec,omitempty"`
+
+	// DeviceName The device name of a data disk, `vdb` to `vdbm` (`vda` is the system disk).
+	//
+	// Example: vdb
+	DeviceName *string `json:"deviceName,omitempty"`
+
+	// DiskCategory The disk category; data disks are `cloud` only.
+	//
+	// Example: cloud
+	DiskCategory *DiskCategory `json:"diskCategory,omitempty"`
+
+	// NoDevice With `deviceName`, leaves that disk out of the image.
+	//
+	// Example: true
+	NoDevice *bool `json:"noDevice,omitempty"`
+}
+
 // InstanceDiskAttachmentStatus The status of a disk's attachment to an instance created from an image.
 //
 // Example: attached
@@ -1058,6 +1635,29 @@ type LocalDisk struct {
 	DiskType *DiskType `json:"diskType,omitempty"`
 }
 
+// ModifyImageAttributeInput The body of ModifyImageAttribute: `name`, `description` or both (400 `INVALID_ARGUMENT` when neither is given).
+type ModifyImageAttributeInput struct {
+	// Description The new description, at most 256 characters.
+	//
+	// Example: Application server, second release
+	Description *string `json:"description,omitempty"`
+
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// Name The new name, 1 to 32 characters: Chinese characters, letters, digits, `_` and `-` (JD's general naming rule).
+	//
+	// Example: app-server-v2
+	Name *string `json:"name,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
 // OsType The operating system type.
 //
 // Example: linux
@@ -1072,6 +1672,34 @@ type Platform string
 //
 // Example: cloudDisk
 type RootDeviceType string
+
+// ShareImageInput The body of ShareImage: `pins`, `loginNames` or both, at least one non-empty (400 `INVALID_ARGUMENT` otherwise), at most 20 accounts together (400 `OUT_OF_RANGE`).
+type ShareImageInput struct {
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// LoginNames The accounts to share with, by login name (JD's Go SDK 1.6.1).
+	//
+	// Example: ["partner-ops"]
+	LoginNames []string `json:"loginNames,omitempty"`
+
+	// Pins The accounts to share with, by pin.
+	//
+	// Example: ["jdcloud-user-02"]
+	Pins []string `json:"pins,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// SnapshotImagePlatform The operating system distribution of an image made from snapshots, as CreateImageFromSnapshots spells it (`Others Linux`; ImportImage takes a `Platform`, spelled `Other Linux`).
+//
+// Example: CentOS
+type SnapshotImagePlatform string
 
 // SnapshotPolicy A snapshot policy bound to a cloud disk (JD Cloud's disk model).
 type SnapshotPolicy struct {
@@ -1175,6 +1803,137 @@ type Tag struct {
 	Value *string `json:"value,omitempty"`
 }
 
+// TaskAction The kind of an image task.
+//
+// Example: ImportImage
+type TaskAction string
+
+// TaskInfo An image import or export task.
+type TaskInfo struct {
+	// Action The kind of task: `ImportImage` or `ExportImage`; JD's docs examples print `ImportImageTask` and `ExportImageTask`, accepted as the same.
+	//
+	// Example: ImportImage
+	Action *TaskAction `json:"action,omitempty"`
+
+	// CreatedTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+	// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+	// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+	// time to give. vmimage's Go models decode it into `jdtime.Time`
+	// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+	// back byte for byte.
+	//
+	//
+	// Example: 2021-01-28 16:49:05
+	CreatedTime *ChinaTime `json:"createdTime,omitempty"`
+
+	// ErrorInfo Why the task failed; empty otherwise.
+	//
+	// Example:
+	ErrorInfo *string `json:"errorInfo,omitempty"`
+
+	// FinishedTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+	// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+	// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+	// time to give. vmimage's Go models decode it into `jdtime.Time`
+	// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+	// back byte for byte.
+	//
+	//
+	// Example: 2021-01-28 16:49:05
+	FinishedTime *ChinaTime `json:"finishedTime,omitempty"`
+
+	// ImageId The image imported or exported.
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// ImageName Import only, the image name asked for.
+	//
+	// Example: testImport
+	ImageName *string `json:"imageName,omitempty"`
+
+	// ImageUrl Import only, the source file's link.
+	//
+	// Example: https://test.s3-internal.cn-north-1.jdcloud-oss.com/linux/system_img.raw
+	ImageUrl *string `json:"imageUrl,omitempty"`
+
+	// Message More about the task (the failure reason when it failed).
+	//
+	// Example:
+	Message *string `json:"message,omitempty"`
+
+	// OssObject Export only, the system disk's file.
+	//
+	// Example: testExport-img-m5s0ab1c29-vda.qcow2
+	OssObject *string `json:"ossObject,omitempty"`
+
+	// OssObjects Export only, the files of the system and data disks.
+	//
+	// Example: ["testExport-img-m5s0ab1c29-vda.qcow2"]
+	OssObjects []string `json:"ossObjects,omitempty"`
+
+	// OssUrl Export only, the bucket written to.
+	//
+	// Example: https://test.s3-internal.cn-north-1.jdcloud-oss.com
+	OssUrl *string `json:"ossUrl,omitempty"`
+
+	// Progress Progress in percent (a number, unlike an image's progress).
+	//
+	// Example: 100
+	Progress *int `json:"progress,omitempty"`
+
+	// TaskId The task id, always a JSON string (a number breaks JD's Go SDK).
+	//
+	// Example: 7094
+	TaskId string `json:"taskId"`
+
+	// TaskStatus The status of an image task: `pending` (queued), `running`, then `finished` or `failed`.
+	//
+	// Example: finished
+	TaskStatus TaskStatus `json:"taskStatus"`
+}
+
+// TaskStatus The status of an image task: `pending` (queued), `running`, then `finished` or `failed`.
+//
+// Example: finished
+type TaskStatus string
+
+// UnShareImageInput The body of UnShareImage: `pins`, `loginNames` or both, at least one non-empty (400 `INVALID_ARGUMENT` otherwise), at most 20 accounts together (400 `OUT_OF_RANGE`).
+type UnShareImageInput struct {
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// LoginNames The accounts to stop sharing with, by login name (JD's Go SDK 1.6.1).
+	//
+	// Example: ["partner-ops"]
+	LoginNames []string `json:"loginNames,omitempty"`
+
+	// Pins The accounts to stop sharing with, by pin.
+	//
+	// Example: ["jdcloud-user-02"]
+	Pins []string `json:"pins,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// VoidOutput The success envelope of the calls without a result (DeleteImage, ModifyImageAttribute, ReleaseImage, UnReleaseImage, ShareImage, UnShareImage): the request id only. `result` may be absent (the docs' examples, vmimage's fake), null or an empty object.
+type VoidOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: a0633f72670e59f8c6db36b1ee257011
+	RequestId string `json:"requestId"`
+
+	// Result Absent, null or empty; any fields in it carry no meaning today.
+	//
+	// Example: {}
+	Result map[string]interface{} `json:"result,omitempty"`
+}
+
 // ArchitectureQuery The CPU architecture: `x86_64` or `arm64` today; the 2019 page also lists `i386`, which only appears in results. vmimage's Go constants are ArchitectureX8664, ArchitectureArm64 and ArchitectureI386 (oapi-codegen drops the underscore of `x86_64`).
 //
 // Example: x86_64
@@ -1187,6 +1946,9 @@ type BootModeQuery = BootMode
 
 // ConstraintIds Example: ["img-m5s0ab1c29","img-ubuntu2204x"]
 type ConstraintIds = []string
+
+// DeleteSnapshot Example: true
+type DeleteSnapshot = bool
 
 // Ids Example: ["img-m5s0ab1c29","img-ubuntu2204x"]
 type Ids = []string
@@ -1204,6 +1966,9 @@ type ImageName = string
 //
 // Example: public
 type ImageSourceQuery = ImageSource
+
+// InstanceId Example: i-eumm4d5fd6
+type InstanceId = string
 
 // InstanceIds Example: ["i-y4b3c2d1e0"]
 type InstanceIds = []string
@@ -1241,11 +2006,50 @@ type ServiceCode = string
 // Example: ready
 type StatusQuery = ImageStatus
 
+// TaskActionQuery The kind of an image task.
+//
+// Example: ImportImage
+type TaskActionQuery = TaskAction
+
+// TaskEndTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+// time to give. vmimage's Go models decode it into `jdtime.Time`
+// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+// back byte for byte.
+//
+// Example: 2021-01-28 16:49:05
+type TaskEndTime = ChinaTime
+
+// TaskIds Example: ["7094","709"]
+type TaskIds = []string
+
+// TaskPageSize Example: 10
+type TaskPageSize = int
+
+// TaskStartTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+// time to give. vmimage's Go models decode it into `jdtime.Time`
+// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+// back byte for byte.
+//
+// Example: 2021-01-28 16:49:05
+type TaskStartTime = ChinaTime
+
+// TaskStatusQuery The status of an image task: `pending` (queued), `running`, then `finished` or `failed`.
+//
+// Example: finished
+type TaskStatusQuery = TaskStatus
+
 // BadGateway The error envelope of every non-2xx answer.
 type BadGateway = ErrorResponse
 
 // BadRequest The error envelope of every non-2xx answer.
 type BadRequest = ErrorResponse
+
+// CreateImageOK The success envelope of CreateImage and CreateImageFromSnapshots.
+type CreateImageOK = CreateImageOutput
 
 // DescribeImageConstraintsBatchOK The success envelope of DescribeImageConstraintsBatch.
 type DescribeImageConstraintsBatchOK = DescribeImageConstraintsBatchOutput
@@ -1268,6 +2072,12 @@ type Forbidden = ErrorResponse
 // GatewayTimeout The error envelope of every non-2xx answer.
 type GatewayTimeout = ErrorResponse
 
+// ImageQuotaExceeded The error envelope of every non-2xx answer.
+type ImageQuotaExceeded = ErrorResponse
+
+// ImageShareQuotaExceeded The error envelope of every non-2xx answer.
+type ImageShareQuotaExceeded = ErrorResponse
+
 // InternalError The error envelope of every non-2xx answer.
 type InternalError = ErrorResponse
 
@@ -1285,6 +2095,9 @@ type Unauthorized = ErrorResponse
 
 // UnexpectedError The error envelope of every non-2xx answer.
 type UnexpectedError = ErrorResponse
+
+// VoidOK The success envelope of the calls without a result (DeleteImage, ModifyImageAttribute, ReleaseImage, UnReleaseImage, ShareImage, UnShareImage): the request id only. `result` may be absent (the docs' examples, vmimage's fake), null or an empty object.
+type VoidOK = VoidOutput
 
 // DescribeImageConstraintsBatchParams defines parameters for DescribeImageConstraintsBatch.
 type DescribeImageConstraintsBatchParams struct {
