@@ -237,7 +237,7 @@ func defaultConfig() config {
 	return config{
 		endpoint:       DefaultEndpoint,
 		attemptTimeout: DefaultAttemptTimeout,
-		retry:          DefaultRetryPolicy,
+		retry:          DefaultRetryPolicy(),
 		maxBody:        DefaultMaxResponseBytes,
 		logger:         slog.New(slog.DiscardHandler),
 		clock:          SystemClock{},
