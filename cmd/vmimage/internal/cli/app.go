@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/credentials"
 )
 
 // Exit codes of vmimage.
@@ -84,7 +85,7 @@ type globals struct {
 	endpoint     string
 	insecureHTTP bool
 	profile      string
-	timeout      time.Duration
+	timeout      time.Duration // 0: not given
 	debug        bool
 	query        string
 }
@@ -98,9 +99,34 @@ func (g *globals) register(cmd *cobra.Command, timeoutHelp string) {
 	fl.StringVar(&g.endpoint, "endpoint", "", "service base URL (default "+client.DefaultEndpoint+")")
 	fl.BoolVar(&g.insecureHTTP, "insecure-http", false, "allow a plain-http --endpoint on any host (requests are signed but not encrypted)")
 	fl.StringVar(&g.profile, "profile", "", "jdc profile to use; wins over the environment (default $JDCLOUD_PROFILE, ~/.jdc/current, default)")
-	fl.DurationVar(&g.timeout, "timeout", 0, timeoutHelp)
+	fl.Var(positiveDuration{&g.timeout}, "timeout", timeoutHelp)
 	fl.BoolVar(&g.debug, "debug", false, "log each HTTP attempt to stderr (credentials are never logged)")
 }
+
+// positiveDuration is a duration flag that refuses 0 and negative values (a
+// --timeout 0 would otherwise silently mean "the default").
+type positiveDuration struct{ d *time.Duration }
+
+func (p positiveDuration) String() string {
+	if p.d == nil || *p.d == 0 {
+		return ""
+	}
+	return p.d.String()
+}
+
+func (p positiveDuration) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("not a duration (for example 90s, 5m or 1h30m)")
+	case d <= 0:
+		return fmt.Errorf("must be positive")
+	}
+	*p.d = d
+	return nil
+}
+
+func (positiveDuration) Type() string { return "duration" }
 
 // registerQuery adds --query to a command with json or yaml output.
 func (g *globals) registerQuery(cmd *cobra.Command) {
@@ -116,32 +142,31 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// fail classifies err into an exit code.
-func fail(err error) error {
-	if err == nil {
-		return nil
-	}
+// exitCode is the one place an error becomes an exit code: an *exitError carries
+// its own; the client's errors are classified by kind; anything else is 1.
+func exitCode(err error) int {
 	var ee *exitError
-	if errors.As(err, &ee) {
-		return err
-	}
 	var wt *client.WaitTimeoutError
 	var wf *client.WaitFailedError
 	var ip *client.InvalidParameterError
 	var oe *client.OptionError
 	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
 	case errors.As(err, &ip), errors.As(err, &oe):
-		return &exitError{ExitUsage, err} // refused before anything was sent
+		return ExitUsage // refused before anything was sent
 	case errors.Is(err, context.Canceled):
-		return &exitError{ExitInterrupted, err}
+		return ExitInterrupted
 	case errors.Is(err, client.ErrNotFound):
-		return &exitError{ExitNotFound, err}
+		return ExitNotFound
 	case errors.As(err, &wt), errors.Is(err, context.DeadlineExceeded):
-		return &exitError{ExitTimeout, err}
+		return ExitTimeout
 	case errors.As(err, &wf):
-		return &exitError{ExitFailed, err}
+		return ExitFailed
 	}
-	return &exitError{ExitError, err}
+	return ExitError
 }
 
 func usage(format string, args ...any) error {
@@ -151,22 +176,26 @@ func usage(format string, args ...any) error {
 // Run executes the command line args and returns the exit code.
 func (a *App) Run(ctx context.Context, args []string) int {
 	root := a.rootCommand()
+	started := false // a command's RunE was reached: cobra's own errors come before
+	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	root.SetArgs(args)
 	root.SetIn(a.Stdin)
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
-	code := ExitUsage // errors cobra raises itself are about the command line
-	var ee *exitError
-	if errors.As(err, &ee) {
-		code = ee.code
+	code := exitCode(err)
+	if !started && code == ExitError {
+		code = ExitUsage // errors cobra raises itself are about the command line
 	}
 	fmt.Fprintln(a.Stderr, oneLine(err))
 	if code == ExitUsage {
-		fmt.Fprintln(a.Stderr, "Run 'vmimage --help' for usage.")
+		if cmd == nil {
+			cmd = root
+		}
+		fmt.Fprintf(a.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
 }
@@ -205,10 +234,17 @@ Exit codes: 0 ok, 1 API, network or validation error, 2 usage, 3 not found,
 	return root
 }
 
-// newClient builds a client from the global flags; credentials come from the
-// environment or the profile file.
+// newClient builds a client from the global flags. Which source gives each setting
+// (flag, environment, profile) is decided by package credentials, through the
+// client: the CLI only passes its flags on.
 func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, error) {
 	opts := []client.Option{client.WithUserAgentSuffix("vmimage-cli/" + client.Version)}
+	if g.region != "" {
+		if err := client.CheckRegionID(g.region); err != nil {
+			return nil, usage("--region %q: must look like cn-north-1 (lowercase letters, then '-'-separated groups of lowercase letters and digits)", g.region)
+		}
+		opts = append(opts, client.WithRegion(g.region))
+	}
 	if g.endpoint != "" {
 		opts = append(opts, client.WithEndpoint(g.endpoint))
 	}
@@ -221,8 +257,10 @@ func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, err
 	if g.profile != "" {
 		opts = append(opts, client.WithProfile(g.profile))
 	}
+	var logger *slog.Logger
 	if g.debug {
-		opts = append(opts, client.WithLogger(slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		logger = slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opts = append(opts, client.WithLogger(logger))
 	}
 	opts = append(opts, extra...)
 	opts = append(opts, a.ClientOptions...)
@@ -233,16 +271,44 @@ func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, err
 	case err != nil:
 		var oe *client.OptionError
 		if errors.As(err, &oe) {
-			return nil, usage("%v", err)
+			return nil, usage("%s", flagWords.Replace(oe.Error()))
 		}
 		return nil, &exitError{ExitError, err}
+	}
+	if logger != nil {
+		s := settingSources(c)
+		logger.Debug("vmimage: settings", "endpoint", c.Endpoint(), "endpoint_from", s.Endpoint,
+			"region", c.DefaultRegion(), "region_from", s.Region, "credentials_from", s.Credentials)
 	}
 	return c, nil
 }
 
+// flagWords names the flags behind the client's options, so that no CLI message
+// names a Go option.
+var flagWords = strings.NewReplacer(
+	"WithEndpoint: ", "--endpoint: ", "WithRegion: ", "--region: ", "WithProfile: ", "--profile: ",
+	"WithRateLimit: ", "--rate: ", "(use WithInsecureHTTP to override)", "(add --insecure-http to override)",
+	"endpoint: ", "--endpoint: ", "vmimage: option: ", "")
+
+// settingSources is where the client's settings came from, in the CLI's words (a
+// setting given in code is the flag's).
+func settingSources(c *client.Client) client.Sources {
+	s := c.Sources()
+	if s.Region == credentials.SourceExplicit {
+		s.Region = "--region"
+	}
+	if s.Region == "" {
+		s.Region = "nowhere"
+	}
+	if s.Endpoint == credentials.SourceExplicit {
+		s.Endpoint = "--endpoint"
+	}
+	return s
+}
+
 // explain adds to an API error what a CLI user needs to act on it: for a 404 in a
 // region JD Cloud does not document, that the region may be the mistake; for a 401,
-// which credentials were used (their source, never the secret).
+// where the credentials, the endpoint and the region came from (never the secret).
 func explain(err error, region string, c *client.Client) error {
 	switch {
 	case err == nil:
@@ -250,7 +316,9 @@ func explain(err error, region string, c *client.Client) error {
 	case errors.Is(err, client.ErrNotFound) && !slices.Contains(client.DocumentedRegions, region):
 		return fmt.Errorf("%w (note: region %q is not one of the documented regions %s: check --region)", err, region, strings.Join(client.DocumentedRegions, ", "))
 	case errors.Is(err, client.ErrUnauthorized):
-		return fmt.Errorf("%w (credentials from %s)", err, c.CredentialSource())
+		s := settingSources(c)
+		return fmt.Errorf("%w (credentials from %s; endpoint %s from %s; region %s from %s)", err, s.Credentials,
+			c.Endpoint(), s.Endpoint, region, s.Region)
 	}
 	return err
 }
@@ -263,26 +331,13 @@ func (a *App) session(ctx context.Context, g *globals, def time.Duration, extra 
 	if c, err = a.newClient(g, extra...); err != nil {
 		return nil, "", ctx, cancel, err
 	}
-	if region, err = a.region(g, c); err != nil {
-		return nil, "", ctx, cancel, err
+	if region = c.DefaultRegion(); region == "" {
+		return nil, "", ctx, cancel, usage("no region: give --region, set JDCLOUD_REGION, or set region_id in the jdc profile")
 	}
 	if def > 0 {
 		ctx, cancel, _ = withTimeout(ctx, g, def)
 	}
 	return c, region, ctx, cancel, nil
-}
-
-// region picks --region, then $JDCLOUD_REGION, then the profile's region.
-func (a *App) region(g *globals, c *client.Client) (string, error) {
-	switch {
-	case g.region != "":
-		return g.region, nil
-	case a.Getenv != nil && a.Getenv("JDCLOUD_REGION") != "":
-		return a.Getenv("JDCLOUD_REGION"), nil
-	case c.DefaultRegion() != "":
-		return c.DefaultRegion(), nil
-	}
-	return "", usage("no region: give --region, set JDCLOUD_REGION, or set region_id in the jdc profile")
 }
 
 // withTimeout applies --timeout, or def when it is not set.

@@ -26,7 +26,7 @@ named on stderr.`,
 		Example: "  vmimage constraints img-m5s0ab1c29\n  vmimage constraints img-a img-b -o json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			output = queryFormat(g.query, output, cmd.Flags().Changed("output"))
-			return fail(a.runConstraints(cmd.Context(), g, output, append(args, ids...)))
+			return a.runConstraints(cmd.Context(), g, output, append(args, ids...))
 		},
 	}
 	g.register(cmd, "give up after this long (default 2m)")

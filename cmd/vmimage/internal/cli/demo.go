@@ -23,7 +23,7 @@ func (a *App) demoCommand() *cobra.Command {
 		Short: "Show vmimage at work against an in-process fake (no account needed)",
 		Args:  exactArgs(0, "demo takes no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return fail(a.runDemo(cmd.Context()))
+			return a.runDemo(cmd.Context())
 		},
 	}
 }

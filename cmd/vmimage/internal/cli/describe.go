@@ -45,7 +45,7 @@ non-zero if any failed (3 when every failure was "not found").`,
   vmimage describe -o json --from-file ids.txt`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.output = queryFormat(g.query, f.output, cmd.Flags().Changed("output"))
-			return fail(a.runDescribe(cmd.Context(), g, f, args))
+			return a.runDescribe(cmd.Context(), g, f, args)
 		},
 	}
 	g.register(cmd, "give up after this long (default 2m)")
@@ -138,7 +138,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 		bar.step(i + 1)
 		r := results[i]
 		if r.err != nil && len(ids) == 1 {
-			return fail(explain(r.err, region, c)) // one id: its error is the one line
+			return explain(r.err, region, c) // one id: its error is the one line
 		}
 		if r.err != nil {
 			failures++

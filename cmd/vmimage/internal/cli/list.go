@@ -37,7 +37,7 @@ while it is read).`,
 		Args: exactArgs(0, "list takes no arguments: filter with flags (see --help)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.output = queryFormat(g.query, f.output, cmd.Flags().Changed("output"))
-			return fail(a.runList(cmd.Context(), g, f))
+			return a.runList(cmd.Context(), g, f)
 		},
 	}
 	g.register(cmd, "give up after this long (default 10m)")
@@ -99,7 +99,7 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	if !f.all {
 		res, _, err := c.DescribeImages(ctx, region, filter, client.Page{Number: f.page, Size: f.pageSize})
 		if err != nil {
-			return fail(explain(err, region, c))
+			return explain(err, region, c)
 		}
 		for _, img := range res.Images {
 			if err := addImage(out, img); err != nil {
@@ -116,7 +116,7 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	for img, err := range c.AllImages(ctx, region, filter) {
 		if err != nil {
 			_ = out.close() // what was printed stays a valid document
-			return fail(explain(err, region, c))
+			return explain(err, region, c)
 		}
 		if err := addImage(out, img); err != nil {
 			return err

@@ -26,7 +26,7 @@ func (a *App) membersCommand(g *globals) *cobra.Command {
 				return usage("members takes one image id (got %d)", len(args))
 			}
 			output = queryFormat(g.query, output, cmd.Flags().Changed("output"))
-			return fail(a.runMembers(cmd.Context(), g, output, args[0]))
+			return a.runMembers(cmd.Context(), g, output, args[0])
 		},
 	}
 	g.register(cmd, "give up after this long (default 2m)")

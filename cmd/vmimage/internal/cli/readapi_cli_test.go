@@ -453,7 +453,7 @@ func TestErrorsSayWhatToFix(t *testing.T) {
 	t.Setenv("JDCLOUD_SECRET_KEY", "not-the-secret-at-all")
 	r = e.run(t, "describe", "-r", "cn-north-1", fake.SeedCentOS)
 	wantCode(t, r, ExitError)
-	if !strings.Contains(r.stderr, "401 ACCESS_ERROR") || !strings.Contains(r.stderr, "(credentials from environment)") || strings.Contains(r.stderr, "not-the-secret") {
+	if !strings.Contains(r.stderr, "401 ACCESS_ERROR") || !strings.Contains(r.stderr, "(credentials from environment; endpoint "+e.srv.URL+" from --endpoint; region cn-north-1 from --region)") || strings.Contains(r.stderr, "not-the-secret") {
 		t.Errorf("stderr %q", r.stderr)
 	}
 	r = e.run(t, "describe", "--endpoint", "http://example.com", "-r", "cn-north-1", fake.SeedCentOS)

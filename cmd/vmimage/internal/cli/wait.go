@@ -36,7 +36,7 @@ offline), 3 when it is not found after the grace period.`,
 			if len(args) != 1 {
 				return usage("wait needs exactly one image id (got %d)", len(args))
 			}
-			return fail(a.runWait(cmd.Context(), g, f, args[0]))
+			return a.runWait(cmd.Context(), g, f, args[0])
 		},
 	}
 	g.register(cmd, "the maximum wait (default 30m)")
