@@ -120,11 +120,25 @@ func TestConstraintsAndMembersCommands(t *testing.T) {
 	r = e.run(t, "constraints", "-r", "cn-north-1", fake.SeedCentOS, fake.SeedUbuntu, "img-catalog05")
 	wantCode(t, r, ExitOK)
 	golden(t, "constraints_batch.golden", r.stdout)
-	if !strings.Contains(r.stderr, "img-catalog05: no constraints returned") {
-		t.Errorf("stderr %q", r.stderr)
-	}
 	r = e.run(t, "constraints", "-r", "cn-north-1", "img-nosuch01")
 	wantCode(t, r, ExitNotFound)
+	// One id's answer does not depend on how many were asked: unknown ids in a batch
+	// are not found (exit 3, as alone), an unconstrained image reads "any" in both.
+	r = e.run(t, "constraints", "-r", "cn-north-1", "img-nosuch01", "img-nosuch02", "-o", "json")
+	wantCode(t, r, ExitNotFound)
+	if r.stdout != "[]\n" || strings.Count(r.stderr, "not found") < 2 || !strings.Contains(r.stderr, "img-nosuch02") {
+		t.Errorf("two unknown ids: stdout %q, stderr %q", r.stdout, r.stderr)
+	}
+	alone := e.run(t, "constraints", "-r", "cn-north-1", "img-catalog05")
+	wantCode(t, alone, ExitOK)
+	if !strings.Contains(alone.stdout, "img-catalog05  any") { // and in a batch: constraints_batch.golden
+		t.Errorf("unconstrained image alone %q", alone.stdout)
+	}
+	r = e.run(t, "constraints", "-r", "cn-north-1", fake.SeedCentOS, "img-nosuch01")
+	wantCode(t, r, ExitNotFound)
+	if !strings.Contains(r.stdout, fake.SeedCentOS) || !strings.Contains(r.stderr, "img-nosuch01") {
+		t.Errorf("mixed batch: stdout %q, stderr %q", r.stdout, r.stderr)
+	}
 
 	r = e.run(t, "members", "-r", "cn-north-1", fake.SeedShared)
 	wantCode(t, r, ExitOK)
