@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -310,9 +311,12 @@ func settingSources(c *client.Client) client.Sources {
 // region JD Cloud does not document, that the region may be the mistake; for a 401,
 // where the credentials, the endpoint and the region came from (never the secret).
 func explain(err error, region string, c *client.Client) error {
+	var ip *client.InvalidParameterError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &ip):
+		return usage("%s", flagError(ip))
 	case errors.Is(err, client.ErrNotFound) && !slices.Contains(client.DocumentedRegions, region):
 		return fmt.Errorf("%w (note: region %q is not one of the documented regions %s: check --region)", err, region, strings.Join(client.DocumentedRegions, ", "))
 	case errors.Is(err, client.ErrUnauthorized):
@@ -321,6 +325,28 @@ func explain(err error, region string, c *client.Client) error {
 			c.Endpoint(), s.Endpoint, region, s.Region)
 	}
 	return err
+}
+
+// paramFlags names the flag behind each API parameter the client checks.
+var paramFlags = map[string]string{
+	"regionId": "--region", "imageId": "image id", "imageIds": "image id", "ids": "--id", "instanceIds": "--instance-id",
+	"imageSource": "--source", "status": "--status", "architecture": "--arch", "rootDeviceType": "--root-device-type",
+	"launchPermission": "--launch-permission", "bootMode": "--boot-mode", "platform": "--platform", "imageName": "--name",
+	"pageNumber": "--page", "pageSize": "--page-size",
+}
+
+// flagError says what the client refused in the words of the command line: the flag
+// (and which of a repeated one), not the API parameter.
+func flagError(ip *client.InvalidParameterError) string {
+	name, index, _ := strings.Cut(ip.Param, "[")
+	flag, ok := paramFlags[name]
+	if !ok {
+		flag = name
+	}
+	if i, err := strconv.Atoi(strings.TrimSuffix(index, "]")); err == nil {
+		flag += " #" + strconv.Itoa(i+1)
+	}
+	return flag + ": " + ip.Reason
 }
 
 // session is what a command that calls the API starts with: a client from the API

@@ -62,7 +62,7 @@ func TestListFormats(t *testing.T) {
 	r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--page-size", "10", "--page", "3")
 	wantCode(t, r, ExitOK)
 	golden(t, "list_page3.golden", r.stdout)
-	if r.stderr != "page 3: 10 image(s) of 30 matching; --all lists every page\n" {
+	if r.stderr != "page 3: 10 image(s) of 30 matching; without --page and --page-size every page is listed\n" {
 		t.Errorf("stderr %q", r.stderr)
 	}
 	// json is one array whatever the count; an empty result is [] in json and yaml.
@@ -90,16 +90,51 @@ func TestListFormats(t *testing.T) {
 	golden(t, "list_filtered.golden", r.stdout)
 }
 
+// list gives every image by default (it showed the first page of 20), --max-items
+// caps, enum filters and --platform take any case, and an empty listing in an
+// undocumented region or of an undocumented platform says so.
+func TestListEveryImageByDefault(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "-o", "json")
+	wantCode(t, r, ExitOK)
+	var arr []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &arr); err != nil || len(arr) != 30 || r.stderr != "30 image(s)\n" {
+		t.Errorf("default list: %d images (%v), stderr %q", len(arr), err, r.stderr)
+	}
+	r = e.run(t, "list", "-r", "cn-north-1", "--source", "public", "-o", "jsonl", "--max-items", "7")
+	wantCode(t, r, ExitOK)
+	if n := strings.Count(r.stdout, "\n"); n != 7 || !strings.Contains(r.stderr, "--max-items 7") {
+		t.Errorf("--max-items 7: %d lines, stderr %q", n, r.stderr)
+	}
+	lower := e.run(t, "list", "-r", "cn-north-1", "--source", "PUBLIC", "--platform", "ubuntu", "--arch", "ARM64")
+	wantCode(t, lower, ExitOK)
+	golden(t, "list_filtered.golden", lower.stdout)
+	r = e.run(t, "list", "-r", "cn-nowhere-1", "--source", "public")
+	wantCode(t, r, ExitOK)
+	if !strings.Contains(r.stderr, `region "cn-nowhere-1" is not one of the documented regions`) {
+		t.Errorf("undocumented region: stderr %q", r.stderr)
+	}
+	r = e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--platform", "Debian")
+	wantCode(t, r, ExitOK)
+	if !strings.Contains(r.stderr, `--platform "Debian" is not one the API documents (Ubuntu, CentOS, Windows Server, Other Linux, Other Windows)`) {
+		t.Errorf("undocumented platform: stderr %q", r.stderr)
+	}
+}
+
 func TestListUsageErrors(t *testing.T) {
 	e := newEnv(t)
 	for args, want := range map[string]string{
-		"list -r cn-north-1": "invalid imageSource: is required unless ids are given",
-		"list -r cn-north-1 --source public --page-size 5": "invalid pageSize",
+		"list -r cn-north-1": "--source is required unless --id is given (one of public, thirdparty, private, shared, community)",
+		"list -r cn-north-1 --source public --page-size 5": "--page-size 5 must be between 10 and 100",
 		"list -r cn-north-1 --source public --page 0":      "--page 0 must be at least 1",
-		"list -r cn-north-1 --source everything":           "invalid imageSource",
+		"list -r cn-north-1 --source everything":           `--source "everything": must be one of public, thirdparty, private, shared, community`,
+		"list -r cn-north-1 --source public --status gone": `--status "gone": must be one of pending, ready, deleting, error`,
+		"list -r cn-north-1 --source public --all --page 2": "give one or the other",
+		"list -r cn-north-1 --source public --max-items 5 --page-size 10": "give one or the other",
+		"list -r cn-north-1 --source public --max-items -1": "--max-items -1 must not be negative",
 		"list -r cn-north-1 --source public -o xml":        "unknown output format",
 		"list -r cn-north-1 --source public img-a":         "list takes no arguments",
-		"list -r cn-north-1 --id img-a --id img-b/c":       "invalid ids[1]",
+		"list -r cn-north-1 --id img-a --id img-b/c":       "--id #2: contains '/'",
 		"constraints -r cn-north-1":                        "at least one image id",
 		"members -r cn-north-1":                            "members takes one image id",
 		"validate --operation describeEverything -":        "not an operation of the spec",
