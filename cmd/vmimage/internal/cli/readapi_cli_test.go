@@ -125,20 +125,20 @@ func TestListUsageErrors(t *testing.T) {
 	e := newEnv(t)
 	for args, want := range map[string]string{
 		"list -r cn-north-1": "--source is required unless --id is given (one of public, thirdparty, private, shared, community)",
-		"list -r cn-north-1 --source public --page-size 5": "--page-size 5 must be between 10 and 100",
-		"list -r cn-north-1 --source public --page 0":      "--page 0 must be at least 1",
-		"list -r cn-north-1 --source everything":           `--source "everything": must be one of public, thirdparty, private, shared, community`,
-		"list -r cn-north-1 --source public --status gone": `--status "gone": must be one of pending, ready, deleting, error`,
-		"list -r cn-north-1 --source public --all --page 2": "give one or the other",
+		"list -r cn-north-1 --source public --page-size 5":                "--page-size 5 must be between 10 and 100",
+		"list -r cn-north-1 --source public --page 0":                     "--page 0 must be at least 1",
+		"list -r cn-north-1 --source everything":                          `--source "everything": must be one of public, thirdparty, private, shared, community`,
+		"list -r cn-north-1 --source public --status gone":                `--status "gone": must be one of pending, ready, deleting, error`,
+		"list -r cn-north-1 --source public --all --page 2":               "give one or the other",
 		"list -r cn-north-1 --source public --max-items 5 --page-size 10": "give one or the other",
-		"list -r cn-north-1 --source public --max-items -1": "--max-items -1 must not be negative",
-		"list -r cn-north-1 --source public -o xml":        "unknown output format",
-		"list -r cn-north-1 --source public img-a":         "list takes no arguments",
-		"list -r cn-north-1 --id img-a --id img-b/c":       "--id #2: contains '/'",
-		"constraints -r cn-north-1":                        "at least one image id",
-		"members -r cn-north-1":                            "members takes one image id",
-		"validate --operation describeEverything -":        "not an operation of the spec",
-		"constraints -r cn-north-1 img-a -o xml":           "unknown output format",
+		"list -r cn-north-1 --source public --max-items -1":               "--max-items -1 must not be negative",
+		"list -r cn-north-1 --source public -o xml":                       "unknown output format",
+		"list -r cn-north-1 --source public img-a":                        "list takes no arguments",
+		"list -r cn-north-1 --id img-a --id img-b/c":                      "--id #2: contains '/'",
+		"constraints -r cn-north-1":                                       "at least one image id",
+		"members -r cn-north-1":                                           "members takes one image id",
+		"validate --operation describeEverything -":                       "not an operation of the spec",
+		"constraints -r cn-north-1 img-a -o xml":                          "unknown output format",
 	} {
 		r := e.run(t, strings.Fields(args)...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, want) {
