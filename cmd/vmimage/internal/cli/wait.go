@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -81,7 +82,10 @@ func (a *App) wait(ctx context.Context, c *client.Client, region, imageID string
 	img, err := c.WaitUntilImageReady(ctx, region, imageID,
 		client.WithMaxWait(maxWait), client.WithDelays(f.minDelay, f.maxDelay),
 		client.WithNotFoundGrace(f.grace), client.WithObserver(p.observe))
-	p.finish()
+	p.finish() // the progress line ends before anything else is printed
+	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return &exitError{ExitInterrupted, fmt.Errorf("interrupted: stopped waiting for %s", terminalSafe(imageID))}
+	}
 	if err != nil {
 		return err
 	}
