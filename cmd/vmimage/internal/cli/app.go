@@ -131,7 +131,7 @@ func (positiveDuration) Type() string { return "duration" }
 
 // registerQuery adds --query to a command with json or yaml output.
 func (g *globals) registerQuery(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&g.query, "query", "", "JMESPath expression applied to the json or yaml document (as in the AWS CLI)")
+	cmd.Flags().Var(queryFlag{&g.query}, "query", "JMESPath expression applied to the whole document, printed in the -o format (as in the AWS CLI; default json)")
 }
 
 // exitError carries an exit code with the error to print.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -94,11 +93,7 @@ func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids
 				ic.ImageId = &id
 			}
 		}
-		raw, err := json.Marshal(ic)
-		if err == nil {
-			err = out.add(raw)
-		}
-		if err != nil {
+		if err := out.add(ic, nil); err != nil {
 			return &exitError{ExitError, err}
 		}
 	}
@@ -115,11 +110,8 @@ func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids
 }
 
 // constraintRow renders a constraint: "only" for includes, "all but" for excludes.
-func constraintRow(raw json.RawMessage, _ bool) ([]string, error) {
-	var ic api.ImageConstraint
-	if err := json.Unmarshal(raw, &ic); err != nil {
-		return nil, err
-	}
+func constraintRow(value any, _ bool) []string {
+	ic := value.(api.ImageConstraint)
 	runsOn, types := "any", "-"
 	if c := ic.ImageInstanceTypeConstraint; c != nil {
 		safe := make([]string, len(c.InstanceTypes))
@@ -140,5 +132,5 @@ func constraintRow(raw json.RawMessage, _ bool) ([]string, error) {
 			runsOn = terminalSafe(string(*c.ConstraintsType))
 		}
 	}
-	return []string{str(ic.ImageId), runsOn, types}, nil
+	return []string{str(ic.ImageId), runsOn, types}
 }

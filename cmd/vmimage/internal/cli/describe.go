@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
 )
 
 // defaultDescribeRate is describe's own limit on requests a second: a fan-out of many
@@ -149,7 +150,14 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 			fmt.Fprintln(a.Stderr, oneLine(explain(r.err, region, c)))
 			continue
 		}
-		if err := out.add(r.raw); err != nil {
+		var img api.Image
+		if out.tabular() {
+			// the table's rows come from the typed image (DescribeImageRaw checked it decodes)
+			if err := json.Unmarshal(r.raw, &img); err != nil {
+				return &exitError{ExitError, err}
+			}
+		}
+		if err := out.add(img, r.raw); err != nil {
 			return &exitError{ExitError, err}
 		}
 	}

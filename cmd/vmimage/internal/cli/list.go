@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -225,11 +224,7 @@ func (a *App) noteEmpty(n int, region string, f *listFlags) {
 }
 
 func addImage(out *printer, img api.Image) error {
-	raw, err := json.Marshal(img)
-	if err == nil {
-		err = out.add(raw)
-	}
-	if err != nil {
+	if err := out.add(img, nil); err != nil {
 		return &exitError{ExitError, err}
 	}
 	return nil

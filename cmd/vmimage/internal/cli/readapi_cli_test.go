@@ -427,10 +427,46 @@ func TestQuery(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", "[?"},
-		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", "[].name", "-o", "table"},
+		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", ""}, // was ignored
+		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", "[].name", "-o", "jsonl"},
 	} {
 		if r := e.run(t, args...); r.code != ExitUsage || !strings.Contains(r.stderr, "--query") {
 			t.Errorf("%v: exit %d %q", args, r.code, r.stderr)
+		}
+	}
+}
+
+// --query as AWS users write it: JMESPath's legacy unquoted literal (`ready`), and
+// with -o table and -o text.
+func TestQueryAsTheAWSCLI(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--query", "[?architecture==`arm64`].imageId | sort(@)", "-o", "text")
+	wantCode(t, r, ExitOK)
+	if r.stdout != "img-catalog06\timg-catalog09\timg-catalog12\timg-catalog18\timg-catalog21\timg-catalog24\timg-ubuntu2204x\n" {
+		t.Errorf("legacy literal, -o text: %q %s", r.stdout, r.stderr)
+	}
+	// A JSON literal, a raw string holding a backtick, and a quoted identifier are left alone.
+	r = e.run(t, "describe", "-r", "cn-north-1", fake.SeedCentOS, fake.SeedUbuntu, "--query", "[?status==`\"ready\"` && name!='a`b'].{id: imageId, \"disk\": systemDiskSizeGB}", "-o", "table")
+	wantCode(t, r, ExitOK)
+	if r.stdout != "DISK  ID\n40    img-centos82pub\n40    img-ubuntu2204x\n" {
+		t.Errorf("-o table: %q %s", r.stdout, r.stderr)
+	}
+	r = e.run(t, "describe", "-r", "cn-north-1", fake.SeedCentOS, "-o", "text")
+	wantCode(t, r, ExitOK)
+	if !strings.HasPrefix(r.stdout, fake.SeedCentOS+"\t") || strings.Contains(r.stdout, "IMAGE ID") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("-o text: %q", r.stdout)
+	}
+	for expr, want := range map[string]string{
+		"[?status==`ready`]":  "[?status==`\"ready\"`]",
+		"[?status==` ready`]": "[?status==`\"ready\"`]",
+		"[?n==`1`]":           "[?n==`1`]",
+		"['`x`']":             "['`x`']",
+		"[?a==`\\`b`]":        "[?a==`\"\\`b\"`]",
+		"`unterminated":       "`unterminated",
+		"[?s==`{\"a\": 1}`]":  "[?s==`{\"a\": 1}`]",
+	} {
+		if got := legacyLiterals(expr); got != want {
+			t.Errorf("legacyLiterals(%q) = %q, want %q", expr, got, want)
 		}
 	}
 }
