@@ -173,6 +173,22 @@ func (v *Validator) Operations() []string {
 	return ids
 }
 
+// OperationID returns the operation id of the document that name designates: an
+// operation id (describeImages) or the API's name for the operation
+// (DescribeImages), which differs from the id only in the case of its first letter;
+// ok is false when name designates none.
+func (v *Validator) OperationID(name string) (id string, ok bool) {
+	if _, ok := v.samples[name]; ok {
+		return name, true
+	}
+	for id := range v.samples {
+		if strings.EqualFold(id, name) {
+			return id, true
+		}
+	}
+	return "", false
+}
+
 // Document returns the loaded document. Callers must not modify it.
 func (v *Validator) Document() *openapi3.T { return v.doc }
 
