@@ -33,6 +33,31 @@ const (
 	ExitInterrupted = 130
 )
 
+// exitCodes say what each exit code means: the root command's help prints them, and
+// a test holds the README's exit-code table to them.
+var exitCodes = []struct {
+	code    int
+	meaning string
+}{
+	{ExitOK, "success"},
+	{ExitError, "an API, network or validation error"},
+	{ExitUsage, "usage: a bad command line, or a parameter refused before anything was sent"},
+	{ExitNotFound, "not found: the image asked for, or every image that failed (describe, constraints)"},
+	{ExitTimeout, "timeout: the wait or --timeout ran out"},
+	{ExitFailed, "the image will not become ready (status error or deleting, or offline)"},
+	{ExitInterrupted, "interrupted (Ctrl-C; 143 for SIGTERM)"},
+}
+
+// exitCodeHelp is the exit-code section of the root command's help.
+func exitCodeHelp() string {
+	var b strings.Builder
+	b.WriteString("Exit codes:\n")
+	for _, c := range exitCodes {
+		fmt.Fprintf(&b, "  %3d  %s\n", c.code, c.meaning)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
 // App is one invocation's environment. New fills it from the process; tests
 // replace fields.
 type App struct {
@@ -222,8 +247,7 @@ Credentials come from the environment (JDCLOUD_ACCESS_KEY, JDCLOUD_SECRET_KEY,
 optionally JDCLOUD_SECURITY_TOKEN) or from the jdc CLI's profile file ~/.jdc/config;
 never from flags. Try it with no account: vmimage demo.
 
-Exit codes: 0 ok, 1 API, network or validation error, 2 usage, 3 not found,
-4 timeout, 5 image failed (error, deleting or offline).`,
+` + exitCodeHelp(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       versionLine(),

@@ -482,15 +482,23 @@ func TestExitCodesOfTheREADME(t *testing.T) {
 	if start < 0 || end < start {
 		t.Fatal("README has no exit-codes table")
 	}
-	row := regexp.MustCompile(`(?m)^\| (\d+) \| [^|]+ \| (.*) \|$`)
+	row := regexp.MustCompile(`(?m)^\| (\d+) \| ([^|]+) \| (.*) \|$`)
 	example := regexp.MustCompile("`vmimage ([^`]*)`")
 	e := newEnv(t)
-	bad := filepath.Join(t.TempDir(), "bad.json")
-	os.WriteFile(bad, []byte(`{"requestId":"r","result":{"image":{"sizeMB":"big"}}}`), 0o644)
+	root, err := filepath.Abs(filepath.Join("..", "..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := e.run(t, "--help").stdout
 	rows := 0
-	for _, m := range row.FindAllStringSubmatch(table[start:end], -1) {
+	for i, m := range row.FindAllStringSubmatch(table[start:end], -1) {
 		rows++
 		code, _ := strconv.Atoi(m[1])
+		// The meaning is --help's, word for word (markdown's backticks aside).
+		meaning := strings.ReplaceAll(m[2], "`", "")
+		if i >= len(exitCodes) || exitCodes[i].code != code || exitCodes[i].meaning != meaning || !strings.Contains(help, meaning) {
+			t.Errorf("README row %d %q is not --help's", code, meaning)
+		}
 		if code == ExitInterrupted {
 			var stdout, stderr bytes.Buffer
 			ctx, cancel := context.WithCancel(context.Background())
@@ -502,18 +510,21 @@ func TestExitCodesOfTheREADME(t *testing.T) {
 			}
 			continue
 		}
-		examples := example.FindAllStringSubmatch(m[2], -1)
+		examples := example.FindAllStringSubmatch(m[3], -1)
 		if len(examples) == 0 {
 			t.Errorf("row %d has no example", code)
 		}
 		for _, ex := range examples {
 			var args []string
 			for _, f := range strings.Fields(ex[1]) {
-				switch f {
-				case "''":
+				switch {
+				case f == "''":
 					f = ""
-				case "testdata/bad.json":
-					f = bad
+				case strings.HasSuffix(f, ".json"): // a file of the repository, run from its root
+					if _, err := os.Stat(filepath.Join(root, f)); err != nil {
+						t.Errorf("vmimage %s: %v", ex[1], err)
+					}
+					f = filepath.Join(root, f)
 				}
 				args = append(args, f)
 			}
