@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/vmimage/vmimage/client"
@@ -114,19 +115,33 @@ type globals struct {
 	timeout      time.Duration // 0: not given
 	debug        bool
 	query        string
+	// api is the flag set of the fields above (but query), built once by flagSet.
+	api *pflag.FlagSet
 }
 
-// register adds the API flags to cmd, with jdc's --region-id as an alias of --region.
-func (g *globals) register(cmd *cobra.Command, timeoutHelp string) {
-	fl := cmd.Flags()
+// flagSet builds the API flags, bound to g, once per command line: the one set every
+// command that calls the API adds (cmd.Flags().AddFlagSet), with jdc's --region-id as
+// an alias of --region.
+func (g *globals) flagSet() *pflag.FlagSet {
+	fl := pflag.NewFlagSet("api", pflag.ContinueOnError)
 	fl.StringVarP(&g.region, "region", "r", "", "region id (default $JDCLOUD_REGION, then the profile's region_id; also --region-id)")
 	fl.StringVar(&g.region, "region-id", "", "alias of --region, as jdc spells it")
 	_ = fl.MarkHidden("region-id")
-	fl.StringVar(&g.endpoint, "endpoint", "", "service base URL (default "+client.DefaultEndpoint+")")
+	fl.StringVar(&g.endpoint, "endpoint", "", "service URL, or host:port as the jdc profile writes it (default: the profile's endpoint, then "+client.DefaultEndpoint+")")
 	fl.BoolVar(&g.insecureHTTP, "insecure-http", false, "allow a plain-http --endpoint on any host (requests are signed but not encrypted)")
-	fl.StringVar(&g.profile, "profile", "", "jdc profile to use; wins over the environment (default $JDCLOUD_PROFILE, ~/.jdc/current, default)")
-	fl.Var(positiveDuration{&g.timeout}, "timeout", timeoutHelp)
-	fl.BoolVar(&g.debug, "debug", false, "log each HTTP attempt to stderr (credentials are never logged)")
+	fl.StringVar(&g.profile, "profile", "", "jdc profile to use; its keys win over the environment's (default $JDCLOUD_PROFILE, ~/.jdc/current, default)")
+	fl.Var(positiveDuration{&g.timeout}, "timeout", "give up after this long (default 2m; list 10m; wait: the maximum wait, 30m)")
+	fl.BoolVar(&g.debug, "debug", false, "log each HTTP attempt, and where endpoint, region and credentials came from, to stderr (credentials are never logged)")
+	return fl
+}
+
+// apiCommand adds the API flags to cmd, and --query when it prints a document.
+func (g *globals) apiCommand(cmd *cobra.Command, query bool) *cobra.Command {
+	cmd.Flags().AddFlagSet(g.api)
+	if query {
+		cmd.Flags().Var(queryFlag{&g.query}, "query", "JMESPath expression applied to the whole document, printed in the -o format (as in the AWS CLI; default json)")
+	}
+	return cmd
 }
 
 // positiveDuration is a duration flag that refuses 0 and negative values (a
@@ -153,11 +168,6 @@ func (p positiveDuration) Set(s string) error {
 }
 
 func (positiveDuration) Type() string { return "duration" }
-
-// registerQuery adds --query to a command with json or yaml output.
-func (g *globals) registerQuery(cmd *cobra.Command) {
-	cmd.Flags().Var(queryFlag{&g.query}, "query", "JMESPath expression applied to the whole document, printed in the -o format (as in the AWS CLI; default json)")
-}
 
 // exitError carries an exit code with the error to print.
 type exitError struct {
@@ -237,6 +247,7 @@ func oneLine(err error) string {
 
 func (a *App) rootCommand() *cobra.Command {
 	g := &globals{}
+	g.api = g.flagSet()
 	root := &cobra.Command{
 		Use:   "vmimage",
 		Short: "Find, describe and check JD Cloud VM images, wait for them, and check responses against the spec",

@@ -32,8 +32,7 @@ stderr; the exit code is 3 when every failure was "not found".`,
 			return a.runConstraints(cmd.Context(), g, output, append(args, ids...))
 		},
 	}
-	g.register(cmd, "give up after this long (default 2m)")
-	g.registerQuery(cmd)
+	g.apiCommand(cmd, true)
 	cmd.Flags().StringArrayVar(&ids, "image-id", nil, "an image id, as jdc spells it (repeatable; the same as an argument)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	return cmd

@@ -49,8 +49,7 @@ non-zero if any failed (3 when every failure was "not found").`,
 			return a.runDescribe(cmd.Context(), g, f, args)
 		},
 	}
-	g.register(cmd, "give up after this long (default 2m)")
-	g.registerQuery(cmd)
+	g.apiCommand(cmd, true)
 	cmd.Flags().StringArrayVar(&f.ids, "image-id", nil, "an image id, as jdc spells it (repeatable; the same as an argument)")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.fromFile, "from-file", "", `read image ids from a file, one per line ("-" for stdin)`)

@@ -108,8 +108,7 @@ case; --platform matches the documented platforms in any case.`,
 			return a.runList(cmd.Context(), g, f)
 		},
 	}
-	g.register(cmd, "give up after this long (default 10m)")
-	g.registerQuery(cmd)
+	g.apiCommand(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	fl.StringVar(&f.source, "source", "", "image source: public, thirdparty, private, shared, community")

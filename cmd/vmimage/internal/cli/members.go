@@ -28,8 +28,7 @@ func (a *App) membersCommand(g *globals) *cobra.Command {
 			return a.runMembers(cmd.Context(), g, output, args[0])
 		},
 	}
-	g.register(cmd, "give up after this long (default 2m)")
-	g.registerQuery(cmd)
+	g.apiCommand(cmd, true)
 	cmd.Flags().StringVar(&imageID, "image-id", "", "the image id, as jdc spells it (the same as the argument)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	return cmd

@@ -3,8 +3,11 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/vmimage/vmimage/fake"
 )
@@ -69,5 +72,45 @@ func TestBadEndpointNamesTheFlag(t *testing.T) {
 	wantCode(t, r, ExitUsage)
 	if !strings.Contains(r.stderr, "--endpoint") || strings.Contains(r.stderr, "With") {
 		t.Errorf("stderr %q", r.stderr)
+	}
+}
+
+// One rule, one place: the region the CLI calls is the one the client resolved (with
+// --profile p, region cn-east-2, and JDCLOUD_REGION=cn-north-1 the client reported
+// cn-east-2 while the CLI called cn-north-1).
+func TestTheCLICallsTheClientsRegion(t *testing.T) {
+	e := newEnv(t)
+	writeProfile(t, "[p]\naccess_key = "+e.srv.Credentials().AccessKey+"\nsecret_key = "+e.srv.Credentials().SecretKey+"\nregion_id = cn-east-2\n")
+	t.Setenv("JDCLOUD_REGION", "cn-north-1")
+	r := e.run(t, "describe", "--debug", "--profile", "p", fake.SeedCentOS)
+	wantCode(t, r, ExitOK)
+	m := regexp.MustCompile(` region=(\S+) `).FindStringSubmatch(r.stderr)
+	if m == nil || !strings.Contains(r.stderr, "/v1/regions/"+m[1]+"/images/") {
+		t.Errorf("the client's region and the called one differ:\n%s", r.stderr)
+	}
+}
+
+// The API flags are one set, registered once and shared by the commands that call
+// the API (they were registered again on every command).
+func TestAPIFlagsAreOneSet(t *testing.T) {
+	root := New().rootCommand()
+	var first *pflag.Flag
+	for _, name := range []string{"describe", "list", "constraints", "members", "wait"} {
+		cmd, _, err := root.Find([]string{name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := cmd.Flags().Lookup("region")
+		if first == nil {
+			first = f
+		}
+		if f == nil || f != first {
+			t.Errorf("%s: --region is not the shared flag", name)
+		}
+	}
+	for _, name := range []string{"validate", "spec", "fake", "demo"} {
+		if cmd, _, _ := root.Find([]string{name}); cmd.Flags().Lookup("region") != nil {
+			t.Errorf("%s takes --region", name)
+		}
 	}
 }

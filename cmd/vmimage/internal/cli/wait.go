@@ -40,7 +40,7 @@ offline), 3 when it is not found after the grace period.`,
 			return a.runWait(cmd.Context(), g, f, args[0])
 		},
 	}
-	g.register(cmd, "the maximum wait (default 30m)")
+	g.apiCommand(cmd, false)
 	cmd.Flags().StringVar(&f.imageID, "image-id", "", "the image id, as jdc spells it (the same as the argument)")
 	cmd.Flags().DurationVar(&f.minDelay, "min-delay", client.DefaultWaitMinDelay, "first delay between polls")
 	cmd.Flags().DurationVar(&f.maxDelay, "max-delay", client.DefaultWaitMaxDelay, "longest delay between polls")
