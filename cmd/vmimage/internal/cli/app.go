@@ -324,7 +324,7 @@ func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, err
 var flagWords = strings.NewReplacer(
 	"WithEndpoint: ", "--endpoint: ", "WithRegion: ", "--region: ", "WithProfile: ", "--profile: ",
 	"WithRateLimit: ", "--rate: ", "(use WithInsecureHTTP to override)", "(add --insecure-http to override)",
-	"endpoint: ", "--endpoint: ", "vmimage: option: ", "")
+	"endpoint: ", "--endpoint: ", "vmimage: new client: ", "")
 
 // settingSources is where the client's settings came from, in the CLI's words (a
 // setting given in code is the flag's).

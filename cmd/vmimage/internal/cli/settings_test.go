@@ -70,7 +70,7 @@ func TestBadEndpointNamesTheFlag(t *testing.T) {
 	e.noEndpoint = true
 	r := e.run(t, "describe", "-r", "cn-north-1", "--endpoint", "ftp://x", fake.SeedCentOS)
 	wantCode(t, r, ExitUsage)
-	if !strings.Contains(r.stderr, "--endpoint") || strings.Contains(r.stderr, "With") {
+	if !strings.HasPrefix(r.stderr, "vmimage: --endpoint: ") || strings.Contains(r.stderr, "With") {
 		t.Errorf("stderr %q", r.stderr)
 	}
 }
