@@ -16,6 +16,7 @@ import (
 
 	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/apiclient"
 	"github.com/vmimage/vmimage/signer"
 	"github.com/vmimage/vmimage/validate"
 )
@@ -309,7 +310,7 @@ func BenchmarkPaired(b *testing.B) {
 }
 
 // BenchmarkGenerated is the generator-only anchor: the client oapi-codegen generates
-// (client/api), with a request editor that signs, and nothing else (no retries, no
+// (internal/apiclient), with a request editor that signs, and nothing else (no retries, no
 // bounds, encoding/json into the generated envelope). The facade's cost over what a
 // generator gives is client/describe against it.
 func BenchmarkGenerated(b *testing.B) {
@@ -319,7 +320,7 @@ func BenchmarkGenerated(b *testing.B) {
 		req.Header.Set("Content-Type", "application/json")
 		return s.Sign(req, nil, region)
 	}
-	c, err := api.NewClient(l.URL+"/v1/", api.WithHTTPClient(newRawClient()), api.WithRequestEditorFn(sign))
+	c, err := apiclient.NewClient(l.URL+"/v1/", apiclient.WithHTTPClient(newRawClient()), apiclient.WithRequestEditorFn(sign))
 	if err != nil {
 		b.Fatal(err)
 	}

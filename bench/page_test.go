@@ -78,7 +78,7 @@ func BenchmarkPage(b *testing.B) {
 	b.Run("describe-images", func(b *testing.B) {
 		l := newLoopbackWith(b, page100)
 		c := newClient(b, l.URL)
-		f := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}
+		f := client.ImageFilter{Source: api.ImageSourcePublic}
 		b.ReportAllocs()
 		for b.Loop() {
 			page, _, err := c.DescribeImages(context.Background(), region, f, client.Page{Size: client.MaxPageSize})
@@ -110,7 +110,7 @@ func BenchmarkIterate(b *testing.B) {
 	}))
 	b.Cleanup(srv.Close)
 	c := newClient(b, srv.URL)
-	f := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}
+	f := client.ImageFilter{Source: api.ImageSourcePublic}
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0

@@ -11,7 +11,7 @@
 //	case errors.Is(err, client.ErrNotFound): // no such image
 //	case err != nil: // see "Errors" below
 //	}
-//	fmt.Println(*img.Name, resp.RequestID)
+//	fmt.Println(img.GetName(), resp.RequestID)
 //
 // Every call returns its result, a *Response (request id, status, header, attempts)
 // and an error, and goes through one pipeline: rate limit, build, sign (every

@@ -25,15 +25,15 @@ func ExampleClient_AllImages() {
 	}
 
 	filter := client.ImageFilter{
-		Source:       api.DescribeImagesParamsImageSourcePublic,
-		Platform:     "Ubuntu",
-		Architecture: api.DescribeImagesParamsArchitectureArm64,
+		Source:       api.ImageSourcePublic,
+		Platform:     api.PlatformUbuntu,
+		Architecture: api.ArchitectureArm64,
 	}
 	for img, err := range c.AllImages(context.Background(), "cn-north-1", filter) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*img.ImageId, *img.Name)
+		fmt.Println(img.GetImageId(), img.GetName())
 	}
 	// Output:
 	// img-catalog06 Ubuntu 20.04 64位 (arm64) #6
@@ -53,7 +53,7 @@ func ExampleClient_DescribeImages() {
 		log.Fatal(err)
 	}
 	page, resp, err := c.DescribeImages(context.Background(), "cn-north-1",
-		client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}, client.Page{Number: 3, Size: 10})
+		client.ImageFilter{Source: api.ImageSourcePublic}, client.Page{Number: 3, Size: 10})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -76,11 +76,11 @@ func ExampleClient_DescribeImageConstraints() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	t := ic.ImageInstanceTypeConstraint
-	switch *t.ConstraintsType {
-	case api.ImageInstanceTypeConstraintConstraintsTypeIncludes:
+	t := ic.GetImageInstanceTypeConstraint()
+	switch t.GetConstraintsType() {
+	case api.ConstraintsTypeIncludes:
 		fmt.Println("only on:", strings.Join(t.InstanceTypes, ", "))
-	case api.ImageInstanceTypeConstraintConstraintsTypeExcludes:
+	case api.ConstraintsTypeExcludes:
 		fmt.Println("on anything but:", strings.Join(t.InstanceTypes, ", "))
 	}
 	// Output: only on: g.y1.large, g.y1.xlarge

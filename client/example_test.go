@@ -28,7 +28,7 @@ func ExampleClient_DescribeImage() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*img.Name, *img.Status, *img.SystemDiskSizeGB, "GB")
+	fmt.Println(img.GetName(), img.GetStatus(), img.GetSystemDiskSizeGB(), "GB")
 	// Output: CentOS 8.2 64位 ready 40 GB
 }
 

@@ -199,7 +199,7 @@ var operations = []operation{
 		missingBody: `{"requestId":"r","result":{"images":[]}}`, missingReason: "success without result.totalCount",
 		badTypeBody: `{"requestId":"r","result":{"totalCount":"2"}}`,
 		call: func(ctx context.Context, c *client.Client) (*client.Response, error) {
-			page, resp, err := c.DescribeImages(ctx, "cn-north-1", client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}, client.Page{Number: 2, Size: 50})
+			page, resp, err := c.DescribeImages(ctx, "cn-north-1", client.ImageFilter{Source: api.ImageSourcePublic}, client.Page{Number: 2, Size: 50})
 			if err == nil && (page.TotalCount != 2 || len(page.Images) != 2) {
 				return resp, fmt.Errorf("wrong page %+v", page)
 			}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/apiclient"
 	"github.com/vmimage/vmimage/internal/query"
 	"github.com/vmimage/vmimage/signer"
 )
@@ -21,7 +21,7 @@ type call struct {
 	// id is the spec's operationId; it selects the indexed array parameters.
 	id string
 	// build returns the request for server (the endpoint + "/v1/"), normally with
-	// one of the generated api.New<Op>Request builders.
+	// one of the generated apiclient.New<Op>Request builders.
 	build func(server string) (*http.Request, error)
 }
 
@@ -120,7 +120,7 @@ func (c *Client) prepare(cl call) (*http.Request, error) {
 		if err != nil {
 			return nil, err
 		}
-		req.URL.RawQuery = query.Encode(query.Index(v, api.IndexedArrayParams[cl.id]))
+		req.URL.RawQuery = query.Encode(query.Index(v, apiclient.IndexedArrayParams[cl.id]))
 	}
 	canonicalizePath(req)
 	return req, nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/apiclient"
 )
 
 // DescribeImageConstraints returns which instance types an image may be launched on:
@@ -44,9 +45,9 @@ func (c *Client) DescribeImageConstraintsBatch(ctx context.Context, regionID str
 	cl := newCall("DescribeImageConstraintsBatch", "describeImageConstraintsBatch", regionID, strings.Join(imageIDs, ","), func(server string) (*http.Request, error) {
 		params := &api.DescribeImageConstraintsBatchParams{}
 		if len(imageIDs) > 0 {
-			params.Ids = &imageIDs
+			params.Ids = imageIDs
 		}
-		return api.NewDescribeImageConstraintsBatchRequest(server, regionID, params)
+		return apiclient.NewDescribeImageConstraintsBatchRequest(server, regionID, params)
 	})
 	if err := checkRegionID(cl.op, regionID); err != nil {
 		return nil, nil, err

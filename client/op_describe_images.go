@@ -3,33 +3,38 @@ package client
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/apiclient"
 )
 
 // ImageFilter selects the images DescribeImages and AllImages return. Its zero value
 // means "no filter"; every field set narrows the match. The service requires Source
 // unless IDs are given.
 type ImageFilter struct {
-	// Source is where the images come from: public, thirdparty, private, shared or
-	// community (the api.DescribeImagesParamsImageSource constants).
-	Source api.DescribeImagesParamsImageSource
+	// Source is where the images come from: api.ImageSourcePublic, ImageSourceThirdParty,
+	// ImageSourcePrivate, ImageSourceShared or ImageSourceCommunity. (The 2019 values,
+	// such as api.ImageSourceJCloud, appear in results only.)
+	Source api.ImageSource
 	// IDs are exact image ids, at most MaxIDs. With IDs, the other filters may be left
 	// empty.
 	IDs []string
 	// Name matches image names by substring.
 	Name string
-	// Platform is the operating system distribution, exact match (Ubuntu, CentOS,
-	// Windows Server, ...).
-	Platform string
+	// Platform is the operating system distribution, exact match: an api.Platform
+	// constant (api.PlatformUbuntu, ...) or any other distribution name, the set being
+	// open.
+	Platform api.Platform
 	// Status, Architecture, RootDeviceType, LaunchPermission and BootMode match
-	// exactly; each takes the values of its api.DescribeImagesParams* type.
-	Status           api.DescribeImagesParamsStatus
-	Architecture     api.DescribeImagesParamsArchitecture
-	RootDeviceType   api.DescribeImagesParamsRootDeviceType
-	LaunchPermission api.DescribeImagesParamsLaunchPermission
-	BootMode         api.DescribeImagesParamsBootMode
+	// exactly; each takes the constants of its type, the same types the results use
+	// (api.ImageStatusReady, api.ArchitectureArm64, ...).
+	Status           api.ImageStatus
+	Architecture     api.Architecture
+	RootDeviceType   api.RootDeviceType
+	LaunchPermission api.LaunchPermission
+	BootMode         api.BootMode
 	// InstanceIDs are the ids of the instances the images were created from, at most
 	// MaxIDs.
 	InstanceIDs []string
@@ -54,7 +59,7 @@ type Page struct {
 func (c *Client) DescribeImages(ctx context.Context, regionID string, f ImageFilter, p Page) (*api.DescribeImagesResult, *Response, error) {
 	var params *api.DescribeImagesParams
 	cl := newCall("DescribeImages", "describeImages", regionID, "", func(server string) (*http.Request, error) {
-		return api.NewDescribeImagesRequest(server, regionID, params)
+		return apiclient.NewDescribeImagesRequest(server, regionID, params)
 	})
 	if err := checkRegionID(cl.op, regionID); err != nil {
 		return nil, nil, err
@@ -93,14 +98,14 @@ func (f ImageFilter) params(op Operation, p Page) (*api.DescribeImagesParams, er
 		return nil, &InvalidParameterError{Op: op, Param: "pageSize", Reason: strconv.Itoa(p.Size) + " is not between " + strconv.Itoa(MinPageSize) + " and " + strconv.Itoa(MaxPageSize)}
 	}
 	for _, err := range []error{
-		checkEnum(op, "imageSource", f.Source),
+		checkSource(op, f.Source),
 		checkEnum(op, "status", f.Status),
 		checkEnum(op, "architecture", f.Architecture),
 		checkEnum(op, "rootDeviceType", f.RootDeviceType),
 		checkEnum(op, "launchPermission", f.LaunchPermission),
 		checkEnum(op, "bootMode", f.BootMode),
 		checkText(op, "imageName", f.Name),
-		checkText(op, "platform", f.Platform),
+		checkText(op, "platform", string(f.Platform)),
 		checkIDList(op, "ids", f.IDs),
 		checkIDList(op, "instanceIds", f.InstanceIDs),
 	} {
@@ -116,20 +121,33 @@ func (f ImageFilter) params(op Operation, p Page) (*api.DescribeImagesParams, er
 		LaunchPermission: ptrIf(f.LaunchPermission),
 		BootMode:         ptrIf(f.BootMode),
 		ImageName:        ptrIf(f.Name),
-		Platform:         ptrIf(f.Platform),
+		Platform:         ptrIf(string(f.Platform)),
 		PageNumber:       ptrIf(p.Number),
 		PageSize:         ptrIf(p.Size),
 	}
 	if len(f.IDs) > 0 {
-		params.Ids = &f.IDs
+		params.Ids = f.IDs
 	}
 	if len(f.InstanceIDs) > 0 {
-		params.InstanceIds = &f.InstanceIDs
+		params.InstanceIds = f.InstanceIDs
 	}
 	if f.IncludeOffline {
 		params.Offline = &f.IncludeOffline
 	}
 	return params, nil
+}
+
+// filterSources are the imageSource values a filter takes: today's vocabulary. The
+// 2019 values of api.ImageSource (jcloud, marketplace, self, share) appear in results
+// only.
+var filterSources = []api.ImageSource{api.ImageSourcePublic, api.ImageSourceThirdParty, api.ImageSourcePrivate, api.ImageSourceShared, api.ImageSourceCommunity}
+
+// checkSource refuses an imageSource a filter does not take ("" passes: no filter).
+func checkSource(op Operation, v api.ImageSource) error {
+	if v == "" || slices.Contains(filterSources, v) {
+		return nil
+	}
+	return &InvalidParameterError{Op: op, Param: "imageSource", Reason: strconv.Quote(string(v)) + " is not one of the values a filter takes (public, thirdparty, private, shared, community)"}
 }
 
 // checkEnum refuses a value the spec's enum does not list ("" passes: no filter).

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/internal/apiclient"
 	"github.com/vmimage/vmimage/signer"
 )
 
@@ -20,21 +20,23 @@ func TestPathRequestsMatchTheGeneratedBuilders(t *testing.T) {
 			for name, pair := range map[string][2]func() (*http.Request, error){
 				"describeImage": {
 					func() (*http.Request, error) { return c.pathRequest("regions", "cn-north-1", "images", id), nil },
-					func() (*http.Request, error) { return api.NewDescribeImageRequest(c.server, "cn-north-1", id) },
+					func() (*http.Request, error) { return apiclient.NewDescribeImageRequest(c.server, "cn-north-1", id) },
 				},
 				"describeImageConstraints": {
 					func() (*http.Request, error) {
 						return c.pathRequest("regions", "cn-north-1", "images", id, "constraints"), nil
 					},
 					func() (*http.Request, error) {
-						return api.NewDescribeImageConstraintsRequest(c.server, "cn-north-1", id)
+						return apiclient.NewDescribeImageConstraintsRequest(c.server, "cn-north-1", id)
 					},
 				},
 				"describeImageMembers": {
 					func() (*http.Request, error) {
 						return c.pathRequest("regions", "cn-north-1", "images", id, "members"), nil
 					},
-					func() (*http.Request, error) { return api.NewDescribeImageMembersRequest(c.server, "cn-north-1", id) },
+					func() (*http.Request, error) {
+						return apiclient.NewDescribeImageMembersRequest(c.server, "cn-north-1", id)
+					},
 				},
 			} {
 				ours, _ := c.prepare(call{build: func(string) (*http.Request, error) { return pair[0]() }})

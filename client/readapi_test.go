@@ -19,7 +19,7 @@ func TestReadAPIInputIsRefusedBeforeSending(t *testing.T) {
 	s := newServer(t, ok())
 	tc := newClient(t, s)
 	ctx := context.Background()
-	public := api.DescribeImagesParamsImageSourcePublic
+	public := api.ImageSourcePublic
 	many := make([]string, client.MaxIDs+1)
 	for i := range many {
 		many[i] = fmt.Sprintf("img-a%d", i)
@@ -34,6 +34,7 @@ func TestReadAPIInputIsRefusedBeforeSending(t *testing.T) {
 	}{
 		{"no source, no ids", "imageSource", "required unless ids", images(client.ImageFilter{}, client.Page{})},
 		{"unknown source", "imageSource", `"galaxy" is not one of`, images(client.ImageFilter{Source: "galaxy"}, client.Page{})},
+		{"a 2019 source, results only", "imageSource", `"jcloud" is not one of the values a filter takes`, images(client.ImageFilter{Source: api.ImageSourceJCloud}, client.Page{})},
 		{"page size 5", "pageSize", "5 is not between 10 and 100", images(client.ImageFilter{Source: public}, client.Page{Size: 5})},
 		{"page size 101", "pageSize", "101 is not between", images(client.ImageFilter{Source: public}, client.Page{Size: 101})},
 		{"page number -1", "pageNumber", "-1 is not at least 1", images(client.ImageFilter{Source: public}, client.Page{Number: -1})},
@@ -48,7 +49,7 @@ func TestReadAPIInputIsRefusedBeforeSending(t *testing.T) {
 		{"unknown boot mode", "bootMode", `"efi"`, images(client.ImageFilter{Source: public, BootMode: "efi"}, client.Page{})},
 		{"name with a control character", "imageName", "control character", images(client.ImageFilter{Source: public, Name: "a\x1b]0;x\a"}, client.Page{})},
 		{"name not UTF-8", "imageName", "UTF-8", images(client.ImageFilter{Source: public, Name: "\xff"}, client.Page{})},
-		{"platform too long", "platform", "longer than 256", images(client.ImageFilter{Source: public, Platform: strings.Repeat("x", 257)}, client.Page{})},
+		{"platform too long", "platform", "longer than 256", images(client.ImageFilter{Source: public, Platform: api.Platform(strings.Repeat("x", 257))}, client.Page{})},
 	}
 	_, _, err := tc.DescribeImages(ctx, "cn/north", client.ImageFilter{Source: public}, client.Page{})
 	cases = append(cases, struct {
@@ -90,8 +91,8 @@ func TestReadAPIInputIsRefusedBeforeSending(t *testing.T) {
 func TestQueryIsCanonicalAndIndexed(t *testing.T) {
 	s := newServer(t, ok())
 	tc := newClient(t, s)
-	f := client.ImageFilter{IDs: []string{"img-b", "img-a"}, Name: "Ubuntu 22.04", Source: api.DescribeImagesParamsImageSourcePublic,
-		InstanceIDs: []string{"i-z9", "i-a1"}, IncludeOffline: true, Status: api.DescribeImagesParamsStatusReady}
+	f := client.ImageFilter{IDs: []string{"img-b", "img-a"}, Name: "Ubuntu 22.04", Source: api.ImageSourcePublic,
+		InstanceIDs: []string{"i-z9", "i-a1"}, IncludeOffline: true, Status: api.ImageStatusReady}
 	if _, _, err := tc.DescribeImages(context.Background(), "cn-north-1", f, client.Page{Number: 2, Size: 50}); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func ids(prefix string, from, to int) []string {
 func collect(t *testing.T, c *client.Client, ctx context.Context, stopAfter int) ([]string, error) {
 	t.Helper()
 	var got []string
-	for img, err := range c.AllImages(ctx, "cn-north-1", client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}) {
+	for img, err := range c.AllImages(ctx, "cn-north-1", client.ImageFilter{Source: api.ImageSourcePublic}) {
 		if err != nil {
 			return got, err
 		}
@@ -242,7 +243,7 @@ func TestAllImagesIsLazyAndStopsWithTheContext(t *testing.T) {
 	tc := newClient(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	seq := tc.AllImages(ctx, "cn-north-1", client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic})
+	seq := tc.AllImages(ctx, "cn-north-1", client.ImageFilter{Source: api.ImageSourcePublic})
 	if len(p.requests) != 0 {
 		t.Fatal("AllImages sent a request before the loop started")
 	}

@@ -31,7 +31,7 @@
 //			t.Fatal(err)
 //		}
 //		img, _, err := c.DescribeImage(context.Background(), "cn-north-1", fake.SeedCentOS)
-//		if err != nil || *img.Status != api.ImageStatusReady {
+//		if err != nil || img.GetStatus() != api.ImageStatusReady {
 //			t.Fatalf("got %v, %v", img, err)
 //		}
 //	}

@@ -31,7 +31,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*img.Name)
+	fmt.Println(img.GetName())
 	fmt.Println(len(srv.Requests()), "request logged")
 	// Output:
 	// my test image

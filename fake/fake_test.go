@@ -81,14 +81,14 @@ func TestServesEverySeededImage(t *testing.T) {
 		}
 	}
 	for id, check := range map[string]func(api.Image) bool{
-		fake.SeedPrivate: func(i api.Image) bool { return len(*i.DataDisks) == 2 && *i.ImageSource == api.ImageImageSourcePrivate },
+		fake.SeedPrivate: func(i api.Image) bool { return len(i.DataDisks) == 2 && *i.ImageSource == api.ImageSourcePrivate },
 		fake.SeedLocalDisk: func(i api.Image) bool {
-			return *i.RootDeviceType == api.ImageRootDeviceTypeLocalDisk && i.SystemDisk.LocalDisk != nil
+			return *i.RootDeviceType == api.RootDeviceTypeLocalDisk && i.SystemDisk.LocalDisk != nil
 		},
-		fake.SeedLegacy2019: func(i api.Image) bool { return *i.ImageSource == api.ImageImageSourceShare },
+		fake.SeedLegacy2019: func(i api.Image) bool { return *i.ImageSource == api.ImageSourceShare },
 		fake.SeedOffline:    func(i api.Image) bool { return *i.Offline },
 		fake.SeedPending:    func(i api.Image) bool { return *i.Status == api.ImageStatusPending },
-		fake.SeedWindows:    func(i api.Image) bool { return *i.OsType == api.ImageOsTypeWindows },
+		fake.SeedWindows:    func(i api.Image) bool { return *i.OsType == api.OsTypeWindows },
 	} {
 		found := false
 		for _, e := range entries {

@@ -29,16 +29,16 @@ func (h handlers) DescribeImages(ctx context.Context, req server.DescribeImagesR
 	switch {
 	case p.ImageSource == nil && p.Ids == nil:
 		return nil, invalidArgument("imageSource is required unless ids are given")
-	case p.ImageSource != nil && !p.ImageSource.Valid():
+	case p.ImageSource != nil && !filterSources[*p.ImageSource]:
 		return nil, invalidArgument("Invalid imageSource '%s'", *p.ImageSource)
 	case number < 1:
 		return nil, invalidArgument("pageNumber %d is not at least 1", number)
 	case size < minPageSize || size > maxPageSize:
 		return nil, invalidArgument("pageSize %d is not between %d and %d", size, minPageSize, maxPageSize)
-	case p.Ids != nil && len(*p.Ids) > maxIDs:
-		return nil, invalidArgument("ids has %d elements, at most %d are allowed", len(*p.Ids), maxIDs)
-	case p.InstanceIds != nil && len(*p.InstanceIds) > maxIDs:
-		return nil, invalidArgument("instanceIds has %d elements, at most %d are allowed", len(*p.InstanceIds), maxIDs)
+	case len(p.Ids) > maxIDs:
+		return nil, invalidArgument("ids has %d elements, at most %d are allowed", len(p.Ids), maxIDs)
+	case len(p.InstanceIds) > maxIDs:
+		return nil, invalidArgument("instanceIds has %d elements, at most %d are allowed", len(p.InstanceIds), maxIDs)
 	}
 	var matches []api.Image
 	for _, img := range s.store.InRegion(req.RegionId) {
@@ -56,6 +56,11 @@ func (h handlers) DescribeImages(ctx context.Context, req server.DescribeImagesR
 		Headers: server.DescribeImagesOKResponseHeaders{XJdcloudRequestId: &reqID},
 	}}, nil
 }
+
+// filterSources are the imageSource values a filter takes: today's vocabulary only
+// (the 2019 values of api.ImageSource appear in results).
+var filterSources = map[api.ImageSource]bool{api.ImageSourcePublic: true, api.ImageSourceThirdParty: true,
+	api.ImageSourcePrivate: true, api.ImageSourceShared: true, api.ImageSourceCommunity: true}
 
 // legacySources maps the 2019 imageSource vocabulary to today's.
 var legacySources = map[string]string{"jcloud": "public", "marketplace": "thirdparty", "self": "private", "share": "shared"}
@@ -75,10 +80,10 @@ func matchesFilter(img api.Image, p api.DescribeImagesParams) bool {
 	offline := img.Offline != nil && *img.Offline
 	bootMode := str(img.BootMode)
 	if bootMode == "" {
-		bootMode = string(api.ImageBootModeBios)
+		bootMode = string(api.BootModeBIOS)
 	}
 	switch {
-	case p.Ids != nil && !slices.Contains(*p.Ids, str(img.ImageId)):
+	case p.Ids != nil && !slices.Contains(p.Ids, str(img.ImageId)):
 	case p.ImageSource != nil && string(*p.ImageSource) != source:
 	// Offline images are listed only when asked for, and only public and thirdparty
 	// ones are filtered so; a query by ids finds them anyway.
@@ -90,7 +95,7 @@ func matchesFilter(img api.Image, p api.DescribeImagesParams) bool {
 	case p.Status != nil && string(*p.Status) != str(img.Status):
 	case p.Architecture != nil && string(*p.Architecture) != str(img.Architecture):
 	case p.BootMode != nil && string(*p.BootMode) != bootMode:
-	case p.InstanceIds != nil && !slices.Contains(*p.InstanceIds, str(img.InstanceId)):
+	case p.InstanceIds != nil && !slices.Contains(p.InstanceIds, str(img.InstanceId)):
 	default:
 		return true
 	}
@@ -106,8 +111,11 @@ func (h handlers) DescribeImageConstraints(ctx context.Context, req server.Descr
 	}
 	c, _ := s.store.Constraint(req.RegionId, req.ImageId)
 	if c == nil {
-		excludes := api.ImageInstanceTypeConstraintConstraintsTypeExcludes
-		c = &api.ImageInstanceTypeConstraint{ConstraintsType: &excludes, InstanceTypes: []string{}}
+		excludes := api.ConstraintsTypeExcludes
+		c = &api.ImageInstanceTypeConstraint{ConstraintsType: &excludes}
+	}
+	if c.InstanceTypes == nil {
+		c.InstanceTypes = []string{} // required: sent as [], never null
 	}
 	id := req.ImageId
 	reqID := requestIDFrom(ctx)
@@ -127,7 +135,7 @@ func (h handlers) DescribeImageConstraintsBatch(ctx context.Context, req server.
 	}
 	var ids []string
 	if req.Params.Ids != nil {
-		ids = *req.Params.Ids
+		ids = req.Params.Ids
 		if len(ids) > maxIDs {
 			return nil, invalidArgument("ids has %d elements, at most %d are allowed", len(ids), maxIDs)
 		}
@@ -148,6 +156,9 @@ func (h handlers) DescribeImageConstraintsBatch(ctx context.Context, req server.
 			continue
 		}
 		if c, _ := s.store.Constraint(req.RegionId, id); c != nil {
+			if c.InstanceTypes == nil {
+				c.InstanceTypes = []string{} // required: sent as [], never null
+			}
 			out = append(out, api.ImageConstraint{ImageId: &id, ImageInstanceTypeConstraint: c})
 		}
 	}

@@ -18,7 +18,7 @@ import (
 func TestDescribeImagesFiltersAndPages(t *testing.T) {
 	h := start(t, nil)
 	ctx := context.Background()
-	public := api.DescribeImagesParamsImageSourcePublic
+	public := api.ImageSourcePublic
 	count := func(f client.ImageFilter) (int, []string) {
 		t.Helper()
 		res, _, err := h.c.DescribeImages(ctx, fake.SeedCatalogRegion, f, client.Page{Size: 100})
@@ -43,17 +43,17 @@ func TestDescribeImagesFiltersAndPages(t *testing.T) {
 		{"public", client.ImageFilter{Source: public}, fake.SeedPublicInCatalogRegion, fake.SeedCentOS},
 		{"public with offline", client.ImageFilter{Source: public, IncludeOffline: true}, fake.SeedPublicInCatalogRegion + 1, "img-catalog29"},
 		{"by ids, offline included", client.ImageFilter{IDs: []string{"img-catalog29", fake.SeedShared, "img-nosuch01"}}, 2, "img-catalog29"},
-		{"private", client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePrivate}, 3, fake.SeedShared},
-		{"shared with others", client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePrivate, LaunchPermission: api.DescribeImagesParamsLaunchPermissionSpecifiedUsers}, 1, fake.SeedShared},
-		{"pending", client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePrivate, Status: api.DescribeImagesParamsStatusPending}, 1, fake.SeedPending},
-		{"thirdparty", client.ImageFilter{Source: api.DescribeImagesParamsImageSourceThirdparty}, 1, fake.SeedThirdparty},
-		{"community", client.ImageFilter{Source: api.DescribeImagesParamsImageSourceCommunity}, 1, fake.SeedCommunity},
-		{"arm64 Ubuntu", client.ImageFilter{Source: public, Platform: "Ubuntu", Architecture: api.DescribeImagesParamsArchitectureArm64}, 3, fake.SeedUbuntu},
+		{"private", client.ImageFilter{Source: api.ImageSourcePrivate}, 3, fake.SeedShared},
+		{"shared with others", client.ImageFilter{Source: api.ImageSourcePrivate, LaunchPermission: api.LaunchPermissionSpecifiedUsers}, 1, fake.SeedShared},
+		{"pending", client.ImageFilter{Source: api.ImageSourcePrivate, Status: api.ImageStatusPending}, 1, fake.SeedPending},
+		{"thirdparty", client.ImageFilter{Source: api.ImageSourceThirdParty}, 1, fake.SeedThirdparty},
+		{"community", client.ImageFilter{Source: api.ImageSourceCommunity}, 1, fake.SeedCommunity},
+		{"arm64 Ubuntu", client.ImageFilter{Source: public, Platform: "Ubuntu", Architecture: api.ArchitectureArm64}, 3, fake.SeedUbuntu},
 		{"name, any case", client.ImageFilter{Source: public, Name: "centos 8.2"}, 1, fake.SeedCentOS},
-		{"local disk", client.ImageFilter{Source: public, RootDeviceType: api.DescribeImagesParamsRootDeviceTypeLocalDisk}, 4, "img-catalog07"},
-		{"uefi", client.ImageFilter{Source: public, BootMode: api.DescribeImagesParamsBootModeUefi}, 8, fake.SeedUbuntu},
-		{"bios by default", client.ImageFilter{Source: public, BootMode: api.DescribeImagesParamsBootModeBios}, 22, fake.SeedCentOS},
-		{"made from an instance", client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePrivate, InstanceIDs: []string{"i-y4b3c2d1e0"}}, 1, fake.SeedPrivate},
+		{"local disk", client.ImageFilter{Source: public, RootDeviceType: api.RootDeviceTypeLocalDisk}, 4, "img-catalog07"},
+		{"uefi", client.ImageFilter{Source: public, BootMode: api.BootModeUEFI}, 8, fake.SeedUbuntu},
+		{"bios by default", client.ImageFilter{Source: public, BootMode: api.BootModeBIOS}, 22, fake.SeedCentOS},
+		{"made from an instance", client.ImageFilter{Source: api.ImageSourcePrivate, InstanceIDs: []string{"i-y4b3c2d1e0"}}, 1, fake.SeedPrivate},
 		{"nothing", client.ImageFilter{Source: public, Name: "no such name"}, 0, ""},
 	} {
 		n, got := count(c.f)
@@ -62,7 +62,7 @@ func TestDescribeImagesFiltersAndPages(t *testing.T) {
 		}
 	}
 	// The 2019 vocabulary answers to today's: the legacy "share" image is shared.
-	res, _, err := h.c.DescribeImages(ctx, "cn-east-1", client.ImageFilter{Source: api.DescribeImagesParamsImageSourceShared}, client.Page{})
+	res, _, err := h.c.DescribeImages(ctx, "cn-east-1", client.ImageFilter{Source: api.ImageSourceShared}, client.Page{})
 	if err != nil || res.TotalCount != 1 || *res.Images[0].ImageId != fake.SeedLegacy2019 {
 		t.Errorf("legacy share: %+v, %v", res, err)
 	}
@@ -170,6 +170,7 @@ func TestArraysMustBeIndexedAndTheServiceChecksItsInput(t *testing.T) {
 		"imageSource=public&pageNumber=0":         "pageNumber 0",
 		"imageSource=public&pageSize=x":           "pageSize",
 		"imageSource=galaxy":                      "imageSource",
+		"imageSource=jcloud":                      "Invalid imageSource 'jcloud'",
 	} {
 		req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/v1/regions/cn-north-1/images?"+query, nil)
 		req.Header.Set("Content-Type", "application/json")
@@ -200,6 +201,31 @@ func TestArraysMustBeIndexedAndTheServiceChecksItsInput(t *testing.T) {
 	page, _, err := client.DecodeResponse[api.DescribeImagesResult](resp.StatusCode, resp.Header, readAll(t, resp))
 	if err != nil || page.TotalCount != 2 {
 		t.Errorf("indexed ids in any order: %+v, %v", page, err)
+	}
+}
+
+// TestEmptyListsAreSentAsArrays: every list the fake builds travels as [] when empty,
+// never omitted or null, as JD Cloud's SDK models expect (Node code reading
+// result.images.length must not throw).
+func TestEmptyListsAreSentAsArrays(t *testing.T) {
+	srv := fake.StartTest(t)
+	if err := srv.Images().SetConstraint(fake.SeedCatalogRegion, "img-catalog05", &api.ImageInstanceTypeConstraint{}); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"/images?imageSource=public&imageName=no%20such%20name":           `"images":[]`,
+		"/images?pageNumber=9&imageSource=community":                      `"images":[]`,
+		"/images/" + fake.SeedCentOS + "/members":                         `"loginNames":[],"pins":[]`,
+		"/images/img-catalog02/constraints":                               `"instanceTypes":[]`,
+		"/images/img-catalog05/constraints":                               `"instanceTypes":[]`,
+		"/imageConstraints?ids.1=img-catalog05":                           `"instanceTypes":[]`,
+		"/imageConstraints?ids.1=" + fake.SeedPrivate:                     `"imageConstraints":[]`,
+		"/imageConstraints?ids.1=img-catalog01&ids.2=" + fake.SeedPending: `"imageConstraints":[]`,
+	} {
+		resp, body := do(t, signedRequest(t, srv, http.MethodGet, "/v1/regions/"+fake.SeedCatalogRegion+path, fake.SeedCatalogRegion))
+		if resp.StatusCode != 200 || !strings.Contains(body, want) || strings.Contains(body, "null") {
+			t.Errorf("%s: %d %s, want %s", path, resp.StatusCode, body, want)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vmimage/vmimage/client/api"
+	"github.com/vmimage/vmimage/client/api/jdtime"
 )
 
 // The ids of the seeded images.
@@ -110,35 +111,35 @@ var seedExtra = []struct{ region, json string }{
 // platforms, architectures and boot modes, the last one offline.
 func seedCatalog() []api.Image {
 	type distro struct {
-		platform api.ImagePlatform
-		os       api.ImageOsType
+		platform api.Platform
+		os       api.OsType
 		versions []string
 	}
 	distros := []distro{
-		{api.ImagePlatformCentOS, api.ImageOsTypeLinux, []string{"7.6", "7.9", "8.0", "8.4"}},
-		{api.ImagePlatformUbuntu, api.ImageOsTypeLinux, []string{"18.04", "20.04", "24.04"}},
-		{api.ImagePlatformWindowsServer, api.ImageOsTypeWindows, []string{"2016 Datacenter", "2022 Datacenter"}},
-		{api.ImagePlatformOtherLinux, api.ImageOsTypeLinux, []string{"Anolis 8.8", "openEuler 22.03"}},
+		{api.PlatformCentOS, api.OsTypeLinux, []string{"7.6", "7.9", "8.0", "8.4"}},
+		{api.PlatformUbuntu, api.OsTypeLinux, []string{"18.04", "20.04", "24.04"}},
+		{api.PlatformWindowsServer, api.OsTypeWindows, []string{"2016 Datacenter", "2022 Datacenter"}},
+		{api.PlatformOtherLinux, api.OsTypeLinux, []string{"Anolis 8.8", "openEuler 22.03"}},
 	}
 	out := make([]api.Image, 0, seedCatalogImages)
 	for i := 0; i < seedCatalogImages; i++ {
 		d := distros[i%len(distros)]
 		version := d.versions[(i/len(distros))%len(d.versions)]
-		arch, bits := api.ImageArchitectureX8664, "64位"
-		if i%3 == 2 && d.os == api.ImageOsTypeLinux {
-			arch, bits = api.ImageArchitectureArm64, "64位 (arm64)"
+		arch, bits := api.ArchitectureX8664, "64位"
+		if i%3 == 2 && d.os == api.OsTypeLinux {
+			arch, bits = api.ArchitectureArm64, "64位 (arm64)"
 		}
-		boot := api.ImageBootModeBios
+		boot := api.BootModeBIOS
 		if i%4 == 1 {
-			boot = api.ImageBootModeUefi
+			boot = api.BootModeUEFI
 		}
 		id := fmt.Sprintf("img-catalog%02d", i+1)
 		name := fmt.Sprintf("%s %s %s #%d", d.platform, version, bits, i+1)
-		source, status, perm, root := api.ImageImageSourcePublic, api.ImageStatusReady, api.ImageLaunchPermissionAll, api.ImageRootDeviceTypeCloudDisk
+		source, status, perm, root := api.ImageSourcePublic, api.ImageStatusReady, api.LaunchPermissionAll, api.RootDeviceTypeCloudDisk
 		if i%7 == 6 {
-			root = api.ImageRootDeviceTypeLocalDisk
+			root = api.RootDeviceTypeLocalDisk
 		}
-		size, created, progress := 40+10*(i%3), fmt.Sprintf("2025-%02d-%02d 12:00:00", 1+i%12, 1+i%28), "100"
+		size, created, progress := 40+10*(i%3), jdtime.New(time.Date(2025, time.Month(1+i%12), 1+i%28, 12, 0, 0, 0, jdtime.China)), "100"
 		platform, osType := d.platform, d.os
 		img := api.Image{ImageId: &id, Name: &name, Platform: &platform, OsVersion: &version, Architecture: &arch,
 			SystemDiskSizeGB: &size, ImageSource: &source, OsType: &osType, Status: &status, CreateTime: &created,
@@ -169,7 +170,7 @@ func seed(s *Store) error {
 			return err
 		}
 	}
-	excludes, includes := api.ImageInstanceTypeConstraintConstraintsTypeExcludes, api.ImageInstanceTypeConstraintConstraintsTypeIncludes
+	excludes, includes := api.ConstraintsTypeExcludes, api.ConstraintsTypeIncludes
 	for _, c := range []struct {
 		id string
 		c  api.ImageInstanceTypeConstraint

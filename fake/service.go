@@ -15,6 +15,7 @@ import (
 	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/client/api"
 	"github.com/vmimage/vmimage/fake/internal/server"
+	"github.com/vmimage/vmimage/internal/apiclient"
 	"github.com/vmimage/vmimage/internal/query"
 	"github.com/vmimage/vmimage/signer"
 )
@@ -132,7 +133,7 @@ func WithAddr(addr string) Option {
 // parses, and refuses any other form as the service would.
 var indexedParams = func() []string {
 	var names []string
-	for _, ps := range api.IndexedArrayParams {
+	for _, ps := range apiclient.IndexedArrayParams {
 		for _, p := range ps {
 			if !slices.Contains(names, p) {
 				names = append(names, p)

@@ -43,7 +43,7 @@ func TestReadAPIResponsesThatPass(t *testing.T) {
 				var out api.DescribeImageConstraintsOutput
 				mustDecode(t, b, &out)
 				c := out.Result.ImageConstraints.ImageInstanceTypeConstraint
-				eq(t, "type", *c.ConstraintsType, api.ImageInstanceTypeConstraintConstraintsTypeIncludes)
+				eq(t, "type", *c.ConstraintsType, api.ConstraintsTypeIncludes)
 				eq(t, "types", strings.Join(c.InstanceTypes, ","), "g.n2.large")
 			}},
 		{"batch of none", "describeImageConstraintsBatch", 200, `{"requestId":"r","result":{"imageConstraints":[]}}`,
@@ -64,7 +64,7 @@ func TestReadAPIResponsesThatPass(t *testing.T) {
 			func(t *testing.T, b []byte) {
 				var out api.DescribeImageOutput
 				mustDecode(t, b, &out)
-				sp := (*(*out.Result.Image.DataDisks)[0].CloudDisk.SnapshotPolicies)[0]
+				sp := out.Result.Image.DataDisks[0].CloudDisk.SnapshotPolicies[0]
 				eq(t, "interval", *sp.Interval, 86400)
 				eq(t, "email", *sp.ContactInfo.Email, 1)
 			}},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"example.com/downstream/imagesapi"
 
@@ -42,6 +43,11 @@ func TestGeneratedClientAgainstTheFake(t *testing.T) {
 	}
 	if ok.JSON200 == nil || *ok.JSON200.Result.Image.Name != "CentOS 8.2 64位" || *ok.JSON200.Result.Image.Status != imagesapi.ImageStatusReady {
 		t.Fatalf("200: %s", ok.Body)
+	}
+	// The spec maps JD's "2021-01-28 16:49:05" times to vmimage's jdtime.Time (x-go-type),
+	// so this module's models hold a time.Time too.
+	if created := ok.JSON200.Result.Image.CreateTime; created == nil || !created.Equal(time.Date(2021, 1, 28, 8, 49, 5, 0, time.UTC)) {
+		t.Fatalf("createTime: %v, want 2021-01-28 16:49:05 in China Standard Time", created)
 	}
 
 	missing, err := c.DescribeImageWithResponse(context.Background(), "cn-north-1", "img-missing01")

@@ -52,3 +52,21 @@ export function describe(status: number, body: unknown): string {
 }
 
 export const lines: string[] = [describe(200, docsExample), describe(404, notFoundExample)];
+
+// The write calls' shapes, as a consumer in another language sees them: task ids are
+// strings (a number breaks JD's Go SDK), a task's progress is a number, and a void
+// answer may carry no result.
+type TaskInfo = components["schemas"]["TaskInfo"];
+type ShareBody = NonNullable<operations["shareImage"]["requestBody"]>["content"]["application/json"];
+type VoidAnswer = operations["shareImage"]["responses"][200]["content"]["application/json"];
+
+/** taskLine turns an import or export task into one line. */
+export function taskLine(task: TaskInfo): string {
+  const id: string = task.taskId;
+  const progress: number | undefined = task.progress;
+  return `task ${id} ${task.action ?? "?"}: ${task.taskStatus} ${progress ?? 0}%`;
+}
+
+/** A share by pin, with the nulls JD's Go SDK sends for the fields it leaves unset. */
+export const shareBody: ShareBody = { pins: ["jdcloud-user-02"], loginNames: null, regionId: "cn-north-1", imageId: "img-m5s0ab1c29" };
+export const voidAnswer: VoidAnswer = { requestId: "a0633f72670e59f8c6db36b1ee257011" };

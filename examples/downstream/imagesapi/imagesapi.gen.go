@@ -13,92 +13,102 @@ import (
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
+	"github.com/vmimage/vmimage/client/api/jdtime"
 )
 
-// Defines values for ChargeChargeMode.
+// Defines values for Architecture.
 const (
-	ChargeChargeModePostpaidByDuration ChargeChargeMode = "postpaid_by_duration"
-	ChargeChargeModePostpaidByUsage    ChargeChargeMode = "postpaid_by_usage"
-	ChargeChargeModePrepaidByDuration  ChargeChargeMode = "prepaid_by_duration"
+	ArchitectureArm64 Architecture = "arm64"
+	ArchitectureI386  Architecture = "i386"
+	ArchitectureX8664 Architecture = "x86_64"
 )
 
-// Valid indicates whether the value is a known member of the ChargeChargeMode enum.
-func (e ChargeChargeMode) Valid() bool {
+// Valid indicates whether the value is a known member of the Architecture enum.
+func (e Architecture) Valid() bool {
 	switch e {
-	case ChargeChargeModePostpaidByDuration:
+	case ArchitectureArm64:
 		return true
-	case ChargeChargeModePostpaidByUsage:
+	case ArchitectureI386:
 		return true
-	case ChargeChargeModePrepaidByDuration:
+	case ArchitectureX8664:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ChargeChargeStatus.
+// Defines values for BootMode.
 const (
-	ChargeChargeStatusArrear  ChargeChargeStatus = "arrear"
-	ChargeChargeStatusNormal  ChargeChargeStatus = "normal"
-	ChargeChargeStatusOverdue ChargeChargeStatus = "overdue"
+	BootModeBIOS BootMode = "bios"
+	BootModeUEFI BootMode = "uefi"
 )
 
-// Valid indicates whether the value is a known member of the ChargeChargeStatus enum.
-func (e ChargeChargeStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the BootMode enum.
+func (e BootMode) Valid() bool {
 	switch e {
-	case ChargeChargeStatusArrear:
+	case BootModeBIOS:
 		return true
-	case ChargeChargeStatusNormal:
-		return true
-	case ChargeChargeStatusOverdue:
+	case BootModeUEFI:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DiskStatus.
+// Defines values for ChargeMode.
 const (
-	DiskStatusAvailable    DiskStatus = "available"
-	DiskStatusCreating     DiskStatus = "creating"
-	DiskStatusDeleted      DiskStatus = "deleted"
-	DiskStatusDeleting     DiskStatus = "deleting"
-	DiskStatusErrorCreate  DiskStatus = "error_create"
-	DiskStatusErrorDelete  DiskStatus = "error_delete"
-	DiskStatusErrorExtend  DiskStatus = "error_extend"
-	DiskStatusErrorRestore DiskStatus = "error_restore"
-	DiskStatusExtending    DiskStatus = "extending"
-	DiskStatusInRecyclebin DiskStatus = "in-recyclebin"
-	DiskStatusInUse        DiskStatus = "in-use"
-	DiskStatusRestoring    DiskStatus = "restoring"
+	ChargeModePostpaidByDuration ChargeMode = "postpaid_by_duration"
+	ChargeModePostpaidByUsage    ChargeMode = "postpaid_by_usage"
+	ChargeModePrepaidByDuration  ChargeMode = "prepaid_by_duration"
 )
 
-// Valid indicates whether the value is a known member of the DiskStatus enum.
-func (e DiskStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the ChargeMode enum.
+func (e ChargeMode) Valid() bool {
 	switch e {
-	case DiskStatusAvailable:
+	case ChargeModePostpaidByDuration:
 		return true
-	case DiskStatusCreating:
+	case ChargeModePostpaidByUsage:
 		return true
-	case DiskStatusDeleted:
+	case ChargeModePrepaidByDuration:
 		return true
-	case DiskStatusDeleting:
+	default:
+		return false
+	}
+}
+
+// Defines values for ChargeStatus.
+const (
+	ChargeStatusArrear  ChargeStatus = "arrear"
+	ChargeStatusNormal  ChargeStatus = "normal"
+	ChargeStatusOverdue ChargeStatus = "overdue"
+)
+
+// Valid indicates whether the value is a known member of the ChargeStatus enum.
+func (e ChargeStatus) Valid() bool {
+	switch e {
+	case ChargeStatusArrear:
 		return true
-	case DiskStatusErrorCreate:
+	case ChargeStatusNormal:
 		return true
-	case DiskStatusErrorDelete:
+	case ChargeStatusOverdue:
 		return true
-	case DiskStatusErrorExtend:
+	default:
+		return false
+	}
+}
+
+// Defines values for ConstraintsType.
+const (
+	ConstraintsTypeExcludes ConstraintsType = "excludes"
+	ConstraintsTypeIncludes ConstraintsType = "includes"
+)
+
+// Valid indicates whether the value is a known member of the ConstraintsType enum.
+func (e ConstraintsType) Valid() bool {
+	switch e {
+	case ConstraintsTypeExcludes:
 		return true
-	case DiskStatusErrorRestore:
-		return true
-	case DiskStatusExtending:
-		return true
-	case DiskStatusInRecyclebin:
-		return true
-	case DiskStatusInUse:
-		return true
-	case DiskStatusRestoring:
+	case ConstraintsTypeIncludes:
 		return true
 	default:
 		return false
@@ -107,16 +117,16 @@ func (e DiskStatus) Valid() bool {
 
 // Defines values for DiskAttachmentInstanceType.
 const (
-	DiskAttachmentInstanceTypeNc DiskAttachmentInstanceType = "nc"
-	DiskAttachmentInstanceTypeVm DiskAttachmentInstanceType = "vm"
+	DiskAttachmentInstanceTypeNC DiskAttachmentInstanceType = "nc"
+	DiskAttachmentInstanceTypeVM DiskAttachmentInstanceType = "vm"
 )
 
 // Valid indicates whether the value is a known member of the DiskAttachmentInstanceType enum.
 func (e DiskAttachmentInstanceType) Valid() bool {
 	switch e {
-	case DiskAttachmentInstanceTypeNc:
+	case DiskAttachmentInstanceTypeNC:
 		return true
-	case DiskAttachmentInstanceTypeVm:
+	case DiskAttachmentInstanceTypeVM:
 		return true
 	default:
 		return false
@@ -147,195 +157,162 @@ func (e DiskAttachmentStatus) Valid() bool {
 	}
 }
 
+// Defines values for DiskCategory.
+const (
+	DiskCategoryCloud DiskCategory = "cloud"
+	DiskCategoryLocal DiskCategory = "local"
+)
+
+// Valid indicates whether the value is a known member of the DiskCategory enum.
+func (e DiskCategory) Valid() bool {
+	switch e {
+	case DiskCategoryCloud:
+		return true
+	case DiskCategoryLocal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DiskFormat.
+const (
+	DiskFormatQCOW2 DiskFormat = "qcow2"
+	DiskFormatRaw   DiskFormat = "raw"
+	DiskFormatVHD   DiskFormat = "vhd"
+	DiskFormatVMDK  DiskFormat = "vmdk"
+)
+
+// Valid indicates whether the value is a known member of the DiskFormat enum.
+func (e DiskFormat) Valid() bool {
+	switch e {
+	case DiskFormatQCOW2:
+		return true
+	case DiskFormatRaw:
+		return true
+	case DiskFormatVHD:
+		return true
+	case DiskFormatVMDK:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DiskStatus.
+const (
+	DiskStatusAvailable    DiskStatus = "available"
+	DiskStatusCreating     DiskStatus = "creating"
+	DiskStatusDeleted      DiskStatus = "deleted"
+	DiskStatusDeleting     DiskStatus = "deleting"
+	DiskStatusErrorCreate  DiskStatus = "error_create"
+	DiskStatusErrorDelete  DiskStatus = "error_delete"
+	DiskStatusErrorExtend  DiskStatus = "error_extend"
+	DiskStatusErrorRestore DiskStatus = "error_restore"
+	DiskStatusExtending    DiskStatus = "extending"
+	DiskStatusInRecycleBin DiskStatus = "in-recyclebin"
+	DiskStatusInUse        DiskStatus = "in-use"
+	DiskStatusRestoring    DiskStatus = "restoring"
+)
+
+// Valid indicates whether the value is a known member of the DiskStatus enum.
+func (e DiskStatus) Valid() bool {
+	switch e {
+	case DiskStatusAvailable:
+		return true
+	case DiskStatusCreating:
+		return true
+	case DiskStatusDeleted:
+		return true
+	case DiskStatusDeleting:
+		return true
+	case DiskStatusErrorCreate:
+		return true
+	case DiskStatusErrorDelete:
+		return true
+	case DiskStatusErrorExtend:
+		return true
+	case DiskStatusErrorRestore:
+		return true
+	case DiskStatusExtending:
+		return true
+	case DiskStatusInRecycleBin:
+		return true
+	case DiskStatusInUse:
+		return true
+	case DiskStatusRestoring:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DiskType.
 const (
-	DiskTypeHdd        DiskType = "hdd"
-	DiskTypeHddStd1    DiskType = "hdd.std1"
-	DiskTypeNvmeSsd    DiskType = "nvme ssd"
-	DiskTypePremiumHdd DiskType = "premium-hdd"
-	DiskTypeSsd        DiskType = "ssd"
-	DiskTypeSsdGp1     DiskType = "ssd.gp1"
-	DiskTypeSsdIo1     DiskType = "ssd.io1"
+	DiskTypeHDD        DiskType = "hdd"
+	DiskTypeHDDStd1    DiskType = "hdd.std1"
+	DiskTypeNVMeSSD    DiskType = "nvme ssd"
+	DiskTypePremiumHDD DiskType = "premium-hdd"
+	DiskTypeSSD        DiskType = "ssd"
+	DiskTypeSSDGP1     DiskType = "ssd.gp1"
+	DiskTypeSSDIO1     DiskType = "ssd.io1"
 )
 
 // Valid indicates whether the value is a known member of the DiskType enum.
 func (e DiskType) Valid() bool {
 	switch e {
-	case DiskTypeHdd:
+	case DiskTypeHDD:
 		return true
-	case DiskTypeHddStd1:
+	case DiskTypeHDDStd1:
 		return true
-	case DiskTypeNvmeSsd:
+	case DiskTypeNVMeSSD:
 		return true
-	case DiskTypePremiumHdd:
+	case DiskTypePremiumHDD:
 		return true
-	case DiskTypeSsd:
+	case DiskTypeSSD:
 		return true
-	case DiskTypeSsdGp1:
+	case DiskTypeSSDGP1:
 		return true
-	case DiskTypeSsdIo1:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageArchitecture.
-const (
-	ImageArchitectureArm64 ImageArchitecture = "arm64"
-	ImageArchitectureI386  ImageArchitecture = "i386"
-	ImageArchitectureX8664 ImageArchitecture = "x86_64"
-)
-
-// Valid indicates whether the value is a known member of the ImageArchitecture enum.
-func (e ImageArchitecture) Valid() bool {
-	switch e {
-	case ImageArchitectureArm64:
-		return true
-	case ImageArchitectureI386:
-		return true
-	case ImageArchitectureX8664:
+	case DiskTypeSSDIO1:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ImageBootMode.
+// Defines values for ImageSource.
 const (
-	ImageBootModeBios ImageBootMode = "bios"
-	ImageBootModeUefi ImageBootMode = "uefi"
+	ImageSourceCommunity   ImageSource = "community"
+	ImageSourceJCloud      ImageSource = "jcloud"
+	ImageSourceMarketplace ImageSource = "marketplace"
+	ImageSourcePrivate     ImageSource = "private"
+	ImageSourcePublic      ImageSource = "public"
+	ImageSourceSelf        ImageSource = "self"
+	ImageSourceShare       ImageSource = "share"
+	ImageSourceShared      ImageSource = "shared"
+	ImageSourceThirdParty  ImageSource = "thirdparty"
 )
 
-// Valid indicates whether the value is a known member of the ImageBootMode enum.
-func (e ImageBootMode) Valid() bool {
+// Valid indicates whether the value is a known member of the ImageSource enum.
+func (e ImageSource) Valid() bool {
 	switch e {
-	case ImageBootModeBios:
+	case ImageSourceCommunity:
 		return true
-	case ImageBootModeUefi:
+	case ImageSourceJCloud:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageImageSource.
-const (
-	ImageImageSourceCommunity   ImageImageSource = "community"
-	ImageImageSourceJcloud      ImageImageSource = "jcloud"
-	ImageImageSourceMarketplace ImageImageSource = "marketplace"
-	ImageImageSourcePrivate     ImageImageSource = "private"
-	ImageImageSourcePublic      ImageImageSource = "public"
-	ImageImageSourceSelf        ImageImageSource = "self"
-	ImageImageSourceShare       ImageImageSource = "share"
-	ImageImageSourceShared      ImageImageSource = "shared"
-	ImageImageSourceThirdparty  ImageImageSource = "thirdparty"
-)
-
-// Valid indicates whether the value is a known member of the ImageImageSource enum.
-func (e ImageImageSource) Valid() bool {
-	switch e {
-	case ImageImageSourceCommunity:
+	case ImageSourceMarketplace:
 		return true
-	case ImageImageSourceJcloud:
+	case ImageSourcePrivate:
 		return true
-	case ImageImageSourceMarketplace:
+	case ImageSourcePublic:
 		return true
-	case ImageImageSourcePrivate:
+	case ImageSourceSelf:
 		return true
-	case ImageImageSourcePublic:
+	case ImageSourceShare:
 		return true
-	case ImageImageSourceSelf:
+	case ImageSourceShared:
 		return true
-	case ImageImageSourceShare:
-		return true
-	case ImageImageSourceShared:
-		return true
-	case ImageImageSourceThirdparty:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageLaunchPermission.
-const (
-	ImageLaunchPermissionAll            ImageLaunchPermission = "all"
-	ImageLaunchPermissionOwnerOnly      ImageLaunchPermission = "ownerOnly"
-	ImageLaunchPermissionSpecifiedUsers ImageLaunchPermission = "specifiedUsers"
-)
-
-// Valid indicates whether the value is a known member of the ImageLaunchPermission enum.
-func (e ImageLaunchPermission) Valid() bool {
-	switch e {
-	case ImageLaunchPermissionAll:
-		return true
-	case ImageLaunchPermissionOwnerOnly:
-		return true
-	case ImageLaunchPermissionSpecifiedUsers:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageOsType.
-const (
-	ImageOsTypeLinux   ImageOsType = "linux"
-	ImageOsTypeWindows ImageOsType = "windows"
-)
-
-// Valid indicates whether the value is a known member of the ImageOsType enum.
-func (e ImageOsType) Valid() bool {
-	switch e {
-	case ImageOsTypeLinux:
-		return true
-	case ImageOsTypeWindows:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImagePlatform.
-const (
-	ImagePlatformCentOS        ImagePlatform = "CentOS"
-	ImagePlatformOtherLinux    ImagePlatform = "Other Linux"
-	ImagePlatformOtherWindows  ImagePlatform = "Other Windows"
-	ImagePlatformUbuntu        ImagePlatform = "Ubuntu"
-	ImagePlatformWindowsServer ImagePlatform = "Windows Server"
-)
-
-// Valid indicates whether the value is a known member of the ImagePlatform enum.
-func (e ImagePlatform) Valid() bool {
-	switch e {
-	case ImagePlatformCentOS:
-		return true
-	case ImagePlatformOtherLinux:
-		return true
-	case ImagePlatformOtherWindows:
-		return true
-	case ImagePlatformUbuntu:
-		return true
-	case ImagePlatformWindowsServer:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageRootDeviceType.
-const (
-	ImageRootDeviceTypeCloudDisk ImageRootDeviceType = "cloudDisk"
-	ImageRootDeviceTypeLocalDisk ImageRootDeviceType = "localDisk"
-)
-
-// Valid indicates whether the value is a known member of the ImageRootDeviceType enum.
-func (e ImageRootDeviceType) Valid() bool {
-	switch e {
-	case ImageRootDeviceTypeCloudDisk:
-		return true
-	case ImageRootDeviceTypeLocalDisk:
+	case ImageSourceThirdParty:
 		return true
 	default:
 		return false
@@ -360,42 +337,6 @@ func (e ImageStatus) Valid() bool {
 	case ImageStatusPending:
 		return true
 	case ImageStatusReady:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImageInstanceTypeConstraintConstraintsType.
-const (
-	ImageInstanceTypeConstraintConstraintsTypeExcludes ImageInstanceTypeConstraintConstraintsType = "excludes"
-	ImageInstanceTypeConstraintConstraintsTypeIncludes ImageInstanceTypeConstraintConstraintsType = "includes"
-)
-
-// Valid indicates whether the value is a known member of the ImageInstanceTypeConstraintConstraintsType enum.
-func (e ImageInstanceTypeConstraintConstraintsType) Valid() bool {
-	switch e {
-	case ImageInstanceTypeConstraintConstraintsTypeExcludes:
-		return true
-	case ImageInstanceTypeConstraintConstraintsTypeIncludes:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for InstanceDiskAttachmentDiskCategory.
-const (
-	InstanceDiskAttachmentDiskCategoryCloud InstanceDiskAttachmentDiskCategory = "cloud"
-	InstanceDiskAttachmentDiskCategoryLocal InstanceDiskAttachmentDiskCategory = "local"
-)
-
-// Valid indicates whether the value is a known member of the InstanceDiskAttachmentDiskCategory enum.
-func (e InstanceDiskAttachmentDiskCategory) Valid() bool {
-	switch e {
-	case InstanceDiskAttachmentDiskCategoryCloud:
-		return true
-	case InstanceDiskAttachmentDiskCategoryLocal:
 		return true
 	default:
 		return false
@@ -432,257 +373,171 @@ func (e InstanceDiskAttachmentStatus) Valid() bool {
 	}
 }
 
-// Defines values for ArchitectureQuery.
+// Defines values for LaunchPermission.
 const (
-	ArchitectureQueryArm64 ArchitectureQuery = "arm64"
-	ArchitectureQueryX8664 ArchitectureQuery = "x86_64"
+	LaunchPermissionAll            LaunchPermission = "all"
+	LaunchPermissionOwnerOnly      LaunchPermission = "ownerOnly"
+	LaunchPermissionSpecifiedUsers LaunchPermission = "specifiedUsers"
 )
 
-// Valid indicates whether the value is a known member of the ArchitectureQuery enum.
-func (e ArchitectureQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the LaunchPermission enum.
+func (e LaunchPermission) Valid() bool {
 	switch e {
-	case ArchitectureQueryArm64:
+	case LaunchPermissionAll:
 		return true
-	case ArchitectureQueryX8664:
+	case LaunchPermissionOwnerOnly:
+		return true
+	case LaunchPermissionSpecifiedUsers:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for BootModeQuery.
+// Defines values for OsType.
 const (
-	BootModeQueryBios BootModeQuery = "bios"
-	BootModeQueryUefi BootModeQuery = "uefi"
+	OsTypeLinux   OsType = "linux"
+	OsTypeWindows OsType = "windows"
 )
 
-// Valid indicates whether the value is a known member of the BootModeQuery enum.
-func (e BootModeQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the OsType enum.
+func (e OsType) Valid() bool {
 	switch e {
-	case BootModeQueryBios:
+	case OsTypeLinux:
 		return true
-	case BootModeQueryUefi:
+	case OsTypeWindows:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ImageSourceQuery.
+// Defines values for Platform.
 const (
-	ImageSourceQueryCommunity  ImageSourceQuery = "community"
-	ImageSourceQueryPrivate    ImageSourceQuery = "private"
-	ImageSourceQueryPublic     ImageSourceQuery = "public"
-	ImageSourceQueryShared     ImageSourceQuery = "shared"
-	ImageSourceQueryThirdparty ImageSourceQuery = "thirdparty"
+	PlatformCentOS        Platform = "CentOS"
+	PlatformOtherLinux    Platform = "Other Linux"
+	PlatformOtherWindows  Platform = "Other Windows"
+	PlatformUbuntu        Platform = "Ubuntu"
+	PlatformWindowsServer Platform = "Windows Server"
 )
 
-// Valid indicates whether the value is a known member of the ImageSourceQuery enum.
-func (e ImageSourceQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the Platform enum.
+func (e Platform) Valid() bool {
 	switch e {
-	case ImageSourceQueryCommunity:
+	case PlatformCentOS:
 		return true
-	case ImageSourceQueryPrivate:
+	case PlatformOtherLinux:
 		return true
-	case ImageSourceQueryPublic:
+	case PlatformOtherWindows:
 		return true
-	case ImageSourceQueryShared:
+	case PlatformUbuntu:
 		return true
-	case ImageSourceQueryThirdparty:
+	case PlatformWindowsServer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for LaunchPermissionQuery.
+// Defines values for RootDeviceType.
 const (
-	LaunchPermissionQueryAll            LaunchPermissionQuery = "all"
-	LaunchPermissionQueryOwnerOnly      LaunchPermissionQuery = "ownerOnly"
-	LaunchPermissionQuerySpecifiedUsers LaunchPermissionQuery = "specifiedUsers"
+	RootDeviceTypeCloudDisk RootDeviceType = "cloudDisk"
+	RootDeviceTypeLocalDisk RootDeviceType = "localDisk"
 )
 
-// Valid indicates whether the value is a known member of the LaunchPermissionQuery enum.
-func (e LaunchPermissionQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the RootDeviceType enum.
+func (e RootDeviceType) Valid() bool {
 	switch e {
-	case LaunchPermissionQueryAll:
+	case RootDeviceTypeCloudDisk:
 		return true
-	case LaunchPermissionQueryOwnerOnly:
-		return true
-	case LaunchPermissionQuerySpecifiedUsers:
+	case RootDeviceTypeLocalDisk:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RootDeviceTypeQuery.
+// Defines values for SnapshotImagePlatform.
 const (
-	RootDeviceTypeQueryCloudDisk RootDeviceTypeQuery = "cloudDisk"
-	RootDeviceTypeQueryLocalDisk RootDeviceTypeQuery = "localDisk"
+	SnapshotImagePlatformCentOS        SnapshotImagePlatform = "CentOS"
+	SnapshotImagePlatformOpenEuler     SnapshotImagePlatform = "OpenEuler"
+	SnapshotImagePlatformOthersLinux   SnapshotImagePlatform = "Others Linux"
+	SnapshotImagePlatformRockyLinux    SnapshotImagePlatform = "Rocky Linux"
+	SnapshotImagePlatformUbuntu        SnapshotImagePlatform = "Ubuntu"
+	SnapshotImagePlatformWindowsServer SnapshotImagePlatform = "Windows Server"
 )
 
-// Valid indicates whether the value is a known member of the RootDeviceTypeQuery enum.
-func (e RootDeviceTypeQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the SnapshotImagePlatform enum.
+func (e SnapshotImagePlatform) Valid() bool {
 	switch e {
-	case RootDeviceTypeQueryCloudDisk:
+	case SnapshotImagePlatformCentOS:
 		return true
-	case RootDeviceTypeQueryLocalDisk:
+	case SnapshotImagePlatformOpenEuler:
+		return true
+	case SnapshotImagePlatformOthersLinux:
+		return true
+	case SnapshotImagePlatformRockyLinux:
+		return true
+	case SnapshotImagePlatformUbuntu:
+		return true
+	case SnapshotImagePlatformWindowsServer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for StatusQuery.
+// Defines values for TaskAction.
 const (
-	StatusQueryDeleting StatusQuery = "deleting"
-	StatusQueryError    StatusQuery = "error"
-	StatusQueryPending  StatusQuery = "pending"
-	StatusQueryReady    StatusQuery = "ready"
+	TaskActionExportImage TaskAction = "ExportImage"
+	TaskActionImportImage TaskAction = "ImportImage"
 )
 
-// Valid indicates whether the value is a known member of the StatusQuery enum.
-func (e StatusQuery) Valid() bool {
+// Valid indicates whether the value is a known member of the TaskAction enum.
+func (e TaskAction) Valid() bool {
 	switch e {
-	case StatusQueryDeleting:
+	case TaskActionExportImage:
 		return true
-	case StatusQueryError:
-		return true
-	case StatusQueryPending:
-		return true
-	case StatusQueryReady:
+	case TaskActionImportImage:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DescribeImagesParamsImageSource.
+// Defines values for TaskStatus.
 const (
-	DescribeImagesParamsImageSourceCommunity  DescribeImagesParamsImageSource = "community"
-	DescribeImagesParamsImageSourcePrivate    DescribeImagesParamsImageSource = "private"
-	DescribeImagesParamsImageSourcePublic     DescribeImagesParamsImageSource = "public"
-	DescribeImagesParamsImageSourceShared     DescribeImagesParamsImageSource = "shared"
-	DescribeImagesParamsImageSourceThirdparty DescribeImagesParamsImageSource = "thirdparty"
+	TaskStatusFailed   TaskStatus = "failed"
+	TaskStatusFinished TaskStatus = "finished"
+	TaskStatusPending  TaskStatus = "pending"
+	TaskStatusRunning  TaskStatus = "running"
 )
 
-// Valid indicates whether the value is a known member of the DescribeImagesParamsImageSource enum.
-func (e DescribeImagesParamsImageSource) Valid() bool {
+// Valid indicates whether the value is a known member of the TaskStatus enum.
+func (e TaskStatus) Valid() bool {
 	switch e {
-	case DescribeImagesParamsImageSourceCommunity:
+	case TaskStatusFailed:
 		return true
-	case DescribeImagesParamsImageSourcePrivate:
+	case TaskStatusFinished:
 		return true
-	case DescribeImagesParamsImageSourcePublic:
+	case TaskStatusPending:
 		return true
-	case DescribeImagesParamsImageSourceShared:
-		return true
-	case DescribeImagesParamsImageSourceThirdparty:
+	case TaskStatusRunning:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DescribeImagesParamsRootDeviceType.
-const (
-	DescribeImagesParamsRootDeviceTypeCloudDisk DescribeImagesParamsRootDeviceType = "cloudDisk"
-	DescribeImagesParamsRootDeviceTypeLocalDisk DescribeImagesParamsRootDeviceType = "localDisk"
-)
+// Architecture The CPU architecture: `x86_64` or `arm64` today; the 2019 page also lists `i386`, which only appears in results. vmimage's Go constants are ArchitectureX8664, ArchitectureArm64 and ArchitectureI386 (oapi-codegen drops the underscore of `x86_64`).
+//
+// Example: x86_64
+type Architecture string
 
-// Valid indicates whether the value is a known member of the DescribeImagesParamsRootDeviceType enum.
-func (e DescribeImagesParamsRootDeviceType) Valid() bool {
-	switch e {
-	case DescribeImagesParamsRootDeviceTypeCloudDisk:
-		return true
-	case DescribeImagesParamsRootDeviceTypeLocalDisk:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsLaunchPermission.
-const (
-	DescribeImagesParamsLaunchPermissionAll            DescribeImagesParamsLaunchPermission = "all"
-	DescribeImagesParamsLaunchPermissionOwnerOnly      DescribeImagesParamsLaunchPermission = "ownerOnly"
-	DescribeImagesParamsLaunchPermissionSpecifiedUsers DescribeImagesParamsLaunchPermission = "specifiedUsers"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsLaunchPermission enum.
-func (e DescribeImagesParamsLaunchPermission) Valid() bool {
-	switch e {
-	case DescribeImagesParamsLaunchPermissionAll:
-		return true
-	case DescribeImagesParamsLaunchPermissionOwnerOnly:
-		return true
-	case DescribeImagesParamsLaunchPermissionSpecifiedUsers:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsStatus.
-const (
-	DescribeImagesParamsStatusDeleting DescribeImagesParamsStatus = "deleting"
-	DescribeImagesParamsStatusError    DescribeImagesParamsStatus = "error"
-	DescribeImagesParamsStatusPending  DescribeImagesParamsStatus = "pending"
-	DescribeImagesParamsStatusReady    DescribeImagesParamsStatus = "ready"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsStatus enum.
-func (e DescribeImagesParamsStatus) Valid() bool {
-	switch e {
-	case DescribeImagesParamsStatusDeleting:
-		return true
-	case DescribeImagesParamsStatusError:
-		return true
-	case DescribeImagesParamsStatusPending:
-		return true
-	case DescribeImagesParamsStatusReady:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsArchitecture.
-const (
-	DescribeImagesParamsArchitectureArm64 DescribeImagesParamsArchitecture = "arm64"
-	DescribeImagesParamsArchitectureX8664 DescribeImagesParamsArchitecture = "x86_64"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsArchitecture enum.
-func (e DescribeImagesParamsArchitecture) Valid() bool {
-	switch e {
-	case DescribeImagesParamsArchitectureArm64:
-		return true
-	case DescribeImagesParamsArchitectureX8664:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for DescribeImagesParamsBootMode.
-const (
-	DescribeImagesParamsBootModeBios DescribeImagesParamsBootMode = "bios"
-	DescribeImagesParamsBootModeUefi DescribeImagesParamsBootMode = "uefi"
-)
-
-// Valid indicates whether the value is a known member of the DescribeImagesParamsBootMode enum.
-func (e DescribeImagesParamsBootMode) Valid() bool {
-	switch e {
-	case DescribeImagesParamsBootModeBios:
-		return true
-	case DescribeImagesParamsBootModeUefi:
-		return true
-	default:
-		return false
-	}
-}
+// BootMode The boot mode of an image; `bios` when absent.
+//
+// Example: bios
+type BootMode string
 
 // Charge Billing configuration.
 type Charge struct {
@@ -694,7 +549,7 @@ type Charge struct {
 	// ChargeMode The payment model.
 	//
 	// Example: postpaid_by_duration
-	ChargeMode *ChargeChargeMode `json:"chargeMode,omitempty"`
+	ChargeMode *ChargeMode `json:"chargeMode,omitempty"`
 
 	// ChargeRetireTime Expected release time, ISO-8601 UTC.
 	//
@@ -709,30 +564,246 @@ type Charge struct {
 	// ChargeStatus The payment status.
 	//
 	// Example: normal
-	ChargeStatus *ChargeChargeStatus `json:"chargeStatus,omitempty"`
+	ChargeStatus *ChargeStatus `json:"chargeStatus,omitempty"`
 }
-
-// ChargeChargeMode The payment model.
-//
-// Example: postpaid_by_duration
-type ChargeChargeMode string
-
-// ChargeChargeStatus The payment status.
-//
-// Example: normal
-type ChargeChargeStatus string
 
 // ChargeInfo Billing information of a marketplace image.
 type ChargeInfo struct {
 	// Formula The billing formulas.
 	//
 	// Example: ["monthly"]
-	Formula *[]string `json:"formula,omitempty"`
+	Formula []string `json:"formula,omitempty"`
 
 	// ServiceCode The marketplace service code.
 	//
 	// Example: vm-image-marketplace
 	ServiceCode *string `json:"serviceCode,omitempty"`
+}
+
+// ChargeMode The payment model.
+//
+// Example: postpaid_by_duration
+type ChargeMode string
+
+// ChargeStatus The payment status.
+//
+// Example: normal
+type ChargeStatus string
+
+// ChinaTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+// time to give. vmimage's Go models decode it into `jdtime.Time`
+// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+// back byte for byte.
+//
+// Example: 2021-01-28 16:49:05
+type ChinaTime = jdtime.Time
+
+// CloudDiskSpec One disk of CreateImageFromSnapshots.
+type CloudDiskSpec struct {
+	// AutoDelete Whether the disk is deleted with the instance (default false).
+	//
+	// Example: false
+	AutoDelete *bool `json:"autoDelete,omitempty"`
+
+	// DeviceName `vda` for the system disk, `vdb` to `vdz` for data disks.
+	//
+	// Example: vda
+	DeviceName *string `json:"deviceName,omitempty"`
+
+	// DiskSizeGB The size in GiB (default the snapshot's; never below it): the system disk 40 to 500, data disks 20 to 32000.
+	//
+	// Example: 40
+	DiskSizeGB *int `json:"diskSizeGB,omitempty"`
+
+	// DiskType The disk type (default `ssd.gp1`).
+	//
+	// Example: ssd.gp1
+	DiskType *string `json:"diskType,omitempty"`
+
+	// SnapshotId The snapshot the disk is made from; the caller must be allowed to use it.
+	//
+	// Example: snapshot-s1y2s3t4e5
+	SnapshotId *string `json:"snapshotId,omitempty"`
+}
+
+// ConstraintsType How to read a list of instance types: `excludes`, the listed instance types are NOT supported; `includes`, ONLY the listed instance types are supported.
+//
+// Example: excludes
+type ConstraintsType string
+
+// CopyImage A source image and its new copy.
+type CopyImage struct {
+	// DestinationImageId The new image, in the destination region; `pending` until the copy is done.
+	//
+	// Example: img-m5s0ab1c30
+	DestinationImageId string `json:"destinationImageId"`
+
+	// SourceImageId The image copied.
+	//
+	// Example: img-m5s0ab1c29
+	SourceImageId string `json:"sourceImageId"`
+}
+
+// CopyImagesInput The body of CopyImages.
+type CopyImagesInput struct {
+	// Description The description of every copy, at most 256 characters. Without it the service writes one (JD's Go SDK 1.6.1).
+	//
+	// Example: Copied for the blue/green rollout
+	Description *string `json:"description,omitempty"`
+
+	// DestinationRegion The region to copy to; it may be the path's region (JD's Go SDK 1.6.1).
+	//
+	// Example: cn-east-2
+	DestinationRegion string `json:"destinationRegion"`
+
+	// Name The name of every copy, 1 to 32 characters: Chinese characters, letters, digits, `_`, `-` and `.`. Without it a copy keeps its source's name (JD's Go SDK 1.6.1).
+	//
+	// Example: golden-2024.06
+	Name *string `json:"name,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+
+	// SourceImageIds The images to copy (1 to 10), in the path's region.
+	//
+	// Example: ["img-m5s0ab1c29"]
+	SourceImageIds []string `json:"sourceImageIds"`
+}
+
+// CopyImagesOutput The success envelope of CopyImages.
+type CopyImagesOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: c2v5a1dqqcmf0rvpkwqs6t0c8q7fd7mi
+	RequestId string `json:"requestId"`
+
+	// Result The result of CopyImages.
+	Result CopyImagesResult `json:"result"`
+}
+
+// CopyImagesResult The result of CopyImages.
+type CopyImagesResult struct {
+	// CopyImages One entry per source image.
+	//
+	// Example: [{"destinationImageId":"img-m5s0ab1c30","sourceImageId":"img-m5s0ab1c29"}]
+	CopyImages []CopyImage `json:"copyImages"`
+}
+
+// CreateImageFromSnapshotsInput The body of CreateImageFromSnapshots (fields and limits from JD's SDKs).
+type CreateImageFromSnapshotsInput struct {
+	// Architecture The CPU architecture: `x86_64` or `arm64`.
+	//
+	// Example: x86_64
+	Architecture Architecture `json:"architecture"`
+
+	// BootMode The boot mode of an image; `bios` when absent.
+	//
+	// Example: bios
+	BootMode BootMode `json:"bootMode"`
+
+	// ClientToken The idempotency token, at most 64 printable ASCII characters, unique per distinct request: a repeated token returns the first answer and does no new work.
+	//
+	// Example: 3f1e2d4c-5b6a-4789-8a0b-1c2d3e4f5a6b
+	ClientToken *string `json:"clientToken,omitempty"`
+
+	// CloudDisks The disks, 1 to 8, one of them the system disk `vda` (a single one must be `vda`). JD's Go SDK marks the field optional, but its notes require the snapshots: vmimage requires them.
+	//
+	// Example: [{"deviceName":"vda","snapshotId":"snapshot-s1y2s3t4e5"}]
+	CloudDisks []CloudDiskSpec `json:"cloudDisks"`
+
+	// Description The image description, at most 256 characters.
+	//
+	// Example: From last night's snapshots
+	Description *string `json:"description,omitempty"`
+
+	// Name The image name, 2 to 32 characters: Chinese characters, letters, digits, `_`, `-` and `.`.
+	//
+	// Example: centos-7.9-base
+	Name string `json:"name"`
+
+	// OsVersion The operating system version, as text (for example `7.9`).
+	//
+	// Example: 7.9
+	OsVersion *string `json:"osVersion,omitempty"`
+
+	// Platform The operating system distribution of an image made from snapshots, as CreateImageFromSnapshots spells it (`Others Linux`; ImportImage takes a `Platform`, spelled `Other Linux`).
+	//
+	// Example: CentOS
+	Platform SnapshotImagePlatform `json:"platform"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// CreateImageInput The body of CreateImage.
+type CreateImageInput struct {
+	// DataDisks Changes to the data disks packaged with the image (at most 64 entries, this project's bound: JD documents none). Without it every attached cloud data disk is included.
+	//
+	// Example: [{"deviceName":"vdc","noDevice":true}]
+	DataDisks []InstanceDiskAttachmentSpec `json:"dataDisks,omitempty"`
+
+	// Description The image description, at most 256 characters.
+	//
+	// Example: Application server golden image
+	Description *string `json:"description,omitempty"`
+
+	// InstanceId A copy of the path's instanceId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: i-eumm4d5fd6
+	InstanceId *string `json:"instanceId,omitempty"`
+
+	// Name The image name, 2 to 32 characters: Chinese characters, letters, digits, `_`, `-` and `.`.
+	//
+	// Example: app-server-2024.06
+	Name string `json:"name"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// CreateImageOutput The success envelope of CreateImage and CreateImageFromSnapshots.
+type CreateImageOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 0d1531eb5016b64d801a9e24bac779e8
+	RequestId string `json:"requestId"`
+
+	// Result The new image.
+	Result CreateImageResult `json:"result"`
+}
+
+// CreateImageResult The new image.
+type CreateImageResult struct {
+	// ImageId The new image's id; it is `pending` until it is `ready`.
+	//
+	// Example: img-m5s0ab1c29
+	ImageId string `json:"imageId"`
+}
+
+// DataDiskSpec A data disk file of ImportImage.
+type DataDiskSpec struct {
+	// DataDiskSizeGB The data disk's size in GiB (at least 1; the service checks its upper bound).
+	//
+	// Example: 100
+	DataDiskSizeGB int `json:"dataDiskSizeGB"`
+
+	// DiskFormat The file's format (default `qcow2`).
+	//
+	// Example: qcow2
+	DiskFormat *DiskFormat `json:"diskFormat,omitempty"`
+
+	// ImageUrl The `https://` link of the disk file in an object storage bucket of this region.
+	//
+	// Example: https://images.s3.cn-north-1.jdcloud-oss.com/data-100g.qcow2
+	ImageUrl string `json:"imageUrl"`
 }
 
 // DescribeImageConstraintsBatchOutput The success envelope of DescribeImageConstraintsBatch.
@@ -748,10 +819,10 @@ type DescribeImageConstraintsBatchOutput struct {
 
 // DescribeImageConstraintsBatchResult The constraints of several images.
 type DescribeImageConstraintsBatchResult struct {
-	// ImageConstraints One entry per image that has constraints.
+	// ImageConstraints One entry per image that has constraints; `[]` when none has.
 	//
 	// Example: []
-	ImageConstraints []ImageConstraint `json:"imageConstraints,omitempty"`
+	ImageConstraints []ImageConstraint `json:"imageConstraints"`
 }
 
 // DescribeImageConstraintsOutput The success envelope of DescribeImageConstraints.
@@ -784,15 +855,15 @@ type DescribeImageMembersOutput struct {
 
 // DescribeImageMembersResult The accounts a private image is shared with.
 type DescribeImageMembersResult struct {
-	// LoginNames The accounts' login names.
+	// LoginNames The accounts' login names (added after pins: a client takes an absent list as empty; vmimage's fake always sends it).
 	//
 	// Example: ["partner-ops"]
-	LoginNames []string `json:"loginNames,omitempty"`
+	LoginNames []string `json:"loginNames"`
 
-	// Pins The accounts' pins.
+	// Pins The accounts' pins; `[]` when the image is shared with no one.
 	//
 	// Example: ["jdcloud-user-02"]
-	Pins []string `json:"pins,omitempty"`
+	Pins []string `json:"pins"`
 }
 
 // DescribeImageOutput The success envelope of DescribeImage.
@@ -825,10 +896,10 @@ type DescribeImagesOutput struct {
 
 // DescribeImagesResult One page of images.
 type DescribeImagesResult struct {
-	// Images The images of this page (absent or empty past the last page).
+	// Images The images of this page: empty (`[]`) past the last page or when nothing matches. JD Cloud's SDK models read it as always present, and vmimage's fake always sends it; a client should still take an absent list as empty.
 	//
 	// Example: []
-	Images []Image `json:"images,omitempty"`
+	Images []Image `json:"images"`
 
 	// TotalCount The number of all images that match, not of this page.
 	//
@@ -841,7 +912,7 @@ type Disk struct {
 	// Attachments Attachment information.
 	//
 	// Example: []
-	Attachments *[]DiskAttachment `json:"attachments,omitempty"`
+	Attachments []DiskAttachment `json:"attachments,omitempty"`
 
 	// Az The availability zone.
 	//
@@ -930,9 +1001,9 @@ type Disk struct {
 	// SnapshotPolicies The snapshot policies bound to the disk.
 	//
 	// Example: []
-	SnapshotPolicies *[]SnapshotPolicy `json:"snapshotPolicies,omitempty"`
+	SnapshotPolicies []SnapshotPolicy `json:"snapshotPolicies,omitempty"`
 
-	// Status The disk status.
+	// Status A cloud disk's status.
 	//
 	// Example: available
 	Status *DiskStatus `json:"status,omitempty"`
@@ -940,7 +1011,7 @@ type Disk struct {
 	// Tags Tags.
 	//
 	// Example: []
-	Tags *[]Tag `json:"tags,omitempty"`
+	Tags []Tag `json:"tags,omitempty"`
 
 	// Throughput The throughput applied to the disk.
 	//
@@ -952,11 +1023,6 @@ type Disk struct {
 	// Example:
 	TrashTime *string `json:"trashTime,omitempty"`
 }
-
-// DiskStatus The disk status.
-//
-// Example: available
-type DiskStatus string
 
 // DiskAttachment An attachment of a cloud disk.
 type DiskAttachment struct {
@@ -980,26 +1046,99 @@ type DiskAttachment struct {
 	// Example: i-y4b3c2d1e0
 	InstanceId *string `json:"instanceId,omitempty"`
 
-	// InstanceType The instance type.
+	// InstanceType What a cloud disk is attached to: `vm` (a virtual machine) or `nc` (a native container).
 	//
 	// Example: vm
 	InstanceType *DiskAttachmentInstanceType `json:"instanceType,omitempty"`
 
-	// Status The attachment status.
+	// Status The status of a cloud disk's attachment.
 	//
 	// Example: attached
 	Status *DiskAttachmentStatus `json:"status,omitempty"`
 }
 
-// DiskAttachmentInstanceType The instance type.
+// DiskAttachmentInstanceType What a cloud disk is attached to: `vm` (a virtual machine) or `nc` (a native container).
 //
 // Example: vm
 type DiskAttachmentInstanceType string
 
-// DiskAttachmentStatus The attachment status.
+// DiskAttachmentStatus The status of a cloud disk's attachment.
 //
 // Example: attached
 type DiskAttachmentStatus string
+
+// DiskCategory A disk's category; the system disk is local or cloud, data disks are cloud.
+//
+// Example: cloud
+type DiskCategory string
+
+// DiskFormat The format of an image file to import.
+//
+// Example: qcow2
+type DiskFormat string
+
+// DiskSpec A cloud disk in CreateImage's dataDisks: the disk to add, or the new parameters of an existing one (null means not given). `az`, `name`, `description`, `policyId`, `charge` and `multiAttachable` are ignored there; JD's Go SDK always sends `az` and `name` (empty), `diskType` (empty when unset) and `diskSizeGB` (0 when unset).
+type DiskSpec struct {
+	// Az Ignored by CreateImage (JD's Go SDK sends an empty string).
+	//
+	// Example:
+	Az *string `json:"az,omitempty"`
+
+	// Charge Ignored by CreateImage.
+	//
+	// Example: {}
+	Charge map[string]interface{} `json:"charge,omitempty"`
+
+	// Description Ignored by CreateImage.
+	//
+	// Example:
+	Description *string `json:"description,omitempty"`
+
+	// DiskSizeGB The size in GiB, a multiple of 10: data disks 20 to 16000, not below their snapshot's; the system disk 40 to 500 (400 `OUT_OF_RANGE` otherwise). 0 means not given.
+	//
+	// Example: 40
+	DiskSizeGB *int `json:"diskSizeGB,omitempty"`
+
+	// DiskType The disk type: `ssd.gp1`, `ssd.io1` or `hdd.std1`. Required for a new empty disk (400 `INVALID_ARGUMENT` otherwise); empty means not given.
+	//
+	// Example: ssd.gp1
+	DiskType *DiskType `json:"diskType,omitempty"`
+
+	// Encrypt Encrypt a new empty data disk (default false); disks from a snapshot inherit it.
+	//
+	// Example: false
+	Encrypt *bool `json:"encrypt,omitempty"`
+
+	// Iops `ssd.io1` only: a multiple of 10 from 200 to min(32000, diskSizeGB*50), default diskSizeGB*30.
+	//
+	// Example: 500
+	Iops *int `json:"iops,omitempty"`
+
+	// MultiAttachable Ignored by CreateImage.
+	//
+	// Example: false
+	MultiAttachable *bool `json:"multiAttachable,omitempty"`
+
+	// Name Ignored by CreateImage (JD's Go SDK sends an empty string).
+	//
+	// Example:
+	Name *string `json:"name,omitempty"`
+
+	// PolicyId Ignored by CreateImage.
+	//
+	// Example: sp-ab12cd34ef
+	PolicyId *string `json:"policyId,omitempty"`
+
+	// SnapshotId The snapshot a new disk is made from.
+	//
+	// Example: snapshot-h8u1ab2c36
+	SnapshotId *string `json:"snapshotId,omitempty"`
+}
+
+// DiskStatus A cloud disk's status.
+//
+// Example: available
+type DiskStatus string
 
 // DiskType The disk type: ssd, premium-hdd, hdd.std1, ssd.gp1, ssd.io1; older documents also hdd and "nvme ssd".
 //
@@ -1040,30 +1179,93 @@ type ErrorResponse struct {
 	RequestId string `json:"requestId"`
 }
 
+// ExportImageInput The body of ExportImage.
+type ExportImageInput struct {
+	// ClientToken The idempotency token, at most 64 printable ASCII characters, unique per distinct request: a repeated token returns the first answer and does no new work.
+	//
+	// Example: 0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6
+	ClientToken *string `json:"clientToken,omitempty"`
+
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// IsAllDisk Export the data disks too (default false, the system disk only).
+	//
+	// Example: false
+	IsAllDisk *bool `json:"isAllDisk,omitempty"`
+
+	// OssPrefix A prefix of the file names written, letters and digits only, at most 32.
+	//
+	// Example: testExport
+	OssPrefix *string `json:"ossPrefix,omitempty"`
+
+	// OssUrl The bucket's address in this region, a full `https://` URL.
+	//
+	// Example: https://lijietest.s3-internal.cn-north-1.jdcloud-oss.com
+	OssUrl string `json:"ossUrl"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+
+	// RoleName The name of a service role you created that may write to the bucket (at most 64 characters, this project's bound: JD documents none).
+	//
+	// Example: image-export-test
+	RoleName string `json:"roleName"`
+}
+
+// ExportImageOutput The success envelope of ExportImage.
+type ExportImageOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 7b6e2a0f8c5d44e5b9a1f2c3d4e5f6a7
+	RequestId string `json:"requestId"`
+
+	// Result The export task.
+	Result ExportImageResult `json:"result"`
+}
+
+// ExportImageResult The export task.
+type ExportImageResult struct {
+	// TaskId The export task's id, always a JSON string; follow it with ImageTasks.
+	//
+	// Example: 8023
+	TaskId string `json:"taskId"`
+}
+
 // Image An image. Every field is optional: the service omits fields rather than sending null, and adds new fields over time.
 type Image struct {
-	// Architecture The CPU architecture (today x86_64 or arm64; the 2019 page also lists i386).
+	// Architecture The CPU architecture: `x86_64` or `arm64` today; the 2019 page also lists `i386`, which only appears in results. vmimage's Go constants are ArchitectureX8664, ArchitectureArm64 and ArchitectureI386 (oapi-codegen drops the underscore of `x86_64`).
 	//
 	// Example: x86_64
-	Architecture *ImageArchitecture `json:"architecture,omitempty"`
+	Architecture *Architecture `json:"architecture,omitempty"`
 
-	// BootMode The boot mode (bios is the default).
+	// BootMode The boot mode of an image; `bios` when absent.
 	//
 	// Example: bios
-	BootMode *ImageBootMode `json:"bootMode,omitempty"`
+	BootMode *BootMode `json:"bootMode,omitempty"`
 
 	// ChargeInfo Billing information of a marketplace image.
 	ChargeInfo *ChargeInfo `json:"chargeInfo,omitempty"`
 
-	// CreateTime The creation time, NOT ISO-8601: "2021-01-28 16:49:05".
+	// CreateTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+	// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+	// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+	// time to give. vmimage's Go models decode it into `jdtime.Time`
+	// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+	// back byte for byte.
+	//
 	//
 	// Example: 2021-01-28 16:49:05
-	CreateTime *string `json:"createTime,omitempty"`
+	CreateTime *ChinaTime `json:"createTime,omitempty"`
 
 	// DataDisks The data disks packaged with the image; absent on most public images.
 	//
 	// Example: []
-	DataDisks *[]InstanceDiskAttachment `json:"dataDisks,omitempty"`
+	DataDisks []InstanceDiskAttachment `json:"dataDisks,omitempty"`
 
 	// Desc The image description.
 	//
@@ -1080,13 +1282,14 @@ type Image struct {
 	// Example: img-m5s0ab1c29
 	ImageId *string `json:"imageId,omitempty"`
 
-	// ImageSource Where the image comes from. Today: `public`, `thirdparty` (marketplace), `private`,
-	// `shared`, `community`. The 2019 vocabulary, still seen: `jcloud` (public),
-	// `marketplace`, `self` (the user's own), `shared`; the 2019 page prints `share`.
+	// ImageSource Where an image comes from. Today: `public`, `thirdparty` (marketplace), `private` (your
+	// own), `shared` (shared with you), `community`; these five are the values a filter takes.
+	// The 2019 vocabulary, still seen in results: `jcloud` (public), `marketplace`, `self`
+	// (the user's own), `shared`; the 2019 page prints `share`.
 	//
 	//
 	// Example: public
-	ImageSource *ImageImageSource `json:"imageSource,omitempty"`
+	ImageSource *ImageSource `json:"imageSource,omitempty"`
 
 	// Imported Whether the image was imported.
 	//
@@ -1098,10 +1301,10 @@ type Image struct {
 	// Example: i-y4b3c2d1e0
 	InstanceId *string `json:"instanceId,omitempty"`
 
-	// LaunchPermission Who may launch instances from the image.
+	// LaunchPermission Who may launch instances from an image: `all`, `specifiedUsers` or `ownerOnly`.
 	//
 	// Example: all
-	LaunchPermission *ImageLaunchPermission `json:"launchPermission,omitempty"`
+	LaunchPermission *LaunchPermission `json:"launchPermission,omitempty"`
 
 	// LoginName The default login user of instances created from the image.
 	//
@@ -1121,7 +1324,7 @@ type Image struct {
 	// OsType The operating system type.
 	//
 	// Example: linux
-	OsType *ImageOsType `json:"osType,omitempty"`
+	OsType *OsType `json:"osType,omitempty"`
 
 	// OsVersion The operating system version, as text.
 	//
@@ -1133,20 +1336,20 @@ type Image struct {
 	// Example: admin
 	OwnerPin *string `json:"ownerPin,omitempty"`
 
-	// Platform The operating system distribution.
+	// Platform The operating system distribution. The service documents `Ubuntu`, `CentOS`, `Windows Server`, `Other Linux` and `Other Windows`.
 	//
 	// Example: CentOS
-	Platform *ImagePlatform `json:"platform,omitempty"`
+	Platform *Platform `json:"platform,omitempty"`
 
 	// Progress Copy or conversion progress in percent, digits only (a string, not a number).
 	//
 	// Example: 100
 	Progress *string `json:"progress,omitempty"`
 
-	// RootDeviceType The system disk type the image supports: localDisk or cloudDisk.
+	// RootDeviceType The system disk type an image supports: `localDisk` or `cloudDisk`.
 	//
 	// Example: cloudDisk
-	RootDeviceType *ImageRootDeviceType `json:"rootDeviceType,omitempty"`
+	RootDeviceType *RootDeviceType `json:"rootDeviceType,omitempty"`
 
 	// ServiceCode Deprecated service code of a marketplace image.
 	//
@@ -1164,7 +1367,7 @@ type Image struct {
 	// Example: snapshot-h8u1ab2c36
 	SnapshotId *string `json:"snapshotId,omitempty"`
 
-	// Status The image status.
+	// Status The image status: `pending` (being created, copied or imported), `ready`, `deleting` or `error`.
 	//
 	// Example: ready
 	Status *ImageStatus `json:"status,omitempty"`
@@ -1183,48 +1386,6 @@ type Image struct {
 	UefiSupport *bool `json:"uefiSupport,omitempty"`
 }
 
-// ImageArchitecture The CPU architecture (today x86_64 or arm64; the 2019 page also lists i386).
-//
-// Example: x86_64
-type ImageArchitecture string
-
-// ImageBootMode The boot mode (bios is the default).
-//
-// Example: bios
-type ImageBootMode string
-
-// ImageImageSource Where the image comes from. Today: `public`, `thirdparty` (marketplace), `private`,
-// `shared`, `community`. The 2019 vocabulary, still seen: `jcloud` (public),
-// `marketplace`, `self` (the user's own), `shared`; the 2019 page prints `share`.
-//
-// Example: public
-type ImageImageSource string
-
-// ImageLaunchPermission Who may launch instances from the image.
-//
-// Example: all
-type ImageLaunchPermission string
-
-// ImageOsType The operating system type.
-//
-// Example: linux
-type ImageOsType string
-
-// ImagePlatform The operating system distribution.
-//
-// Example: CentOS
-type ImagePlatform string
-
-// ImageRootDeviceType The system disk type the image supports: localDisk or cloudDisk.
-//
-// Example: cloudDisk
-type ImageRootDeviceType string
-
-// ImageStatus The image status.
-//
-// Example: ready
-type ImageStatus string
-
 // ImageConstraint The instance types an image may be launched on.
 type ImageConstraint struct {
 	// ImageId The image id.
@@ -1238,21 +1399,163 @@ type ImageConstraint struct {
 
 // ImageInstanceTypeConstraint A list of instance types and how to read it.
 type ImageInstanceTypeConstraint struct {
-	// ConstraintsType `excludes`: the listed instance types are NOT supported; `includes`: ONLY the listed instance types are supported.
+	// ConstraintsType How to read a list of instance types: `excludes`, the listed instance types are NOT supported; `includes`, ONLY the listed instance types are supported.
 	//
 	// Example: excludes
-	ConstraintsType *ImageInstanceTypeConstraintConstraintsType `json:"constraintsType,omitempty"`
+	ConstraintsType *ConstraintsType `json:"constraintsType,omitempty"`
 
-	// InstanceTypes Instance types, e.g. `g.n2.large`.
+	// InstanceTypes Instance types, e.g. `g.n2.large`; `[]` when the list is empty.
 	//
 	// Example: ["g.n2.large"]
-	InstanceTypes []string `json:"instanceTypes,omitempty"`
+	InstanceTypes []string `json:"instanceTypes"`
 }
 
-// ImageInstanceTypeConstraintConstraintsType `excludes`: the listed instance types are NOT supported; `includes`: ONLY the listed instance types are supported.
+// ImagePathCopiesInput The body of ReleaseImage and UnReleaseImage, which have no fields of their own: empty, or the path's copies JD's SDKs send.
+type ImagePathCopiesInput struct {
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// ImageSource Where an image comes from. Today: `public`, `thirdparty` (marketplace), `private` (your
+// own), `shared` (shared with you), `community`; these five are the values a filter takes.
+// The 2019 vocabulary, still seen in results: `jcloud` (public), `marketplace`, `self`
+// (the user's own), `shared`; the 2019 page prints `share`.
 //
-// Example: excludes
-type ImageInstanceTypeConstraintConstraintsType string
+// Example: public
+type ImageSource string
+
+// ImageStatus The image status: `pending` (being created, copied or imported), `ready`, `deleting` or `error`.
+//
+// Example: ready
+type ImageStatus string
+
+// ImageTasksOutput The success envelope of ImageTasks.
+type ImageTasksOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 3d2a8c6b4e1f40a1d5c7b8e9f0a1b2c3
+	RequestId string `json:"requestId"`
+
+	// Result One page of image tasks.
+	Result ImageTasksResult `json:"result"`
+}
+
+// ImageTasksResult One page of image tasks.
+type ImageTasksResult struct {
+	// TaskSet The tasks of this page (absent or empty past the last page).
+	//
+	// Example: []
+	TaskSet []TaskInfo `json:"taskSet,omitempty"`
+
+	// TotalCount The number of all tasks that match, not of this page.
+	//
+	// Example: 2
+	TotalCount int `json:"totalCount"`
+}
+
+// ImportImageInput The body of ImportImage.
+type ImportImageInput struct {
+	// Architecture The CPU architecture: `x86_64` or `arm64` (JD's Go SDK 1.6.1).
+	//
+	// Example: x86_64
+	Architecture Architecture `json:"architecture"`
+
+	// BootMode The boot mode: `bios` (default) or `uefi` (JD's Go SDK 1.6.1).
+	//
+	// Example: bios
+	BootMode *BootMode `json:"bootMode,omitempty"`
+
+	// ClientToken The idempotency token, at most 64 printable ASCII characters, unique per distinct request: a repeated token returns the first answer and does no new work.
+	//
+	// Example: 8b9c0d1e-2f3a-4b5c-8d6e-7f8091a2b3c4
+	ClientToken *string `json:"clientToken,omitempty"`
+
+	// DataDisks Data disk files imported with the image (JD's Go SDK 1.6.1), at most 16 (this project's bound: JD documents none).
+	//
+	// Example: [{"dataDiskSizeGB":100,"diskFormat":"qcow2","imageUrl":"https://images.s3.cn-north-1.jdcloud-oss.com/data-100g.qcow2"}]
+	DataDisks []DataDiskSpec `json:"dataDisks,omitempty"`
+
+	// Description The image description, at most 256 characters.
+	//
+	// Example: testImport
+	Description *string `json:"description,omitempty"`
+
+	// DiskFormat The format of an image file to import.
+	//
+	// Example: qcow2
+	DiskFormat DiskFormat `json:"diskFormat"`
+
+	// ForceImport Skip the service's compliance check of the file (default false).
+	//
+	// Example: false
+	ForceImport *bool `json:"forceImport,omitempty"`
+
+	// ImageName The image name, 1 to 32 characters: Chinese characters, letters, digits, `_` and `-` (JD's general naming rule).
+	//
+	// Example: testImport
+	ImageName string `json:"imageName"`
+
+	// ImageUrl The `https://` link of the image file in an object storage bucket of this region.
+	//
+	// Example: https://test.s3-internal.cn-north-1.jdcloud-oss.com/linux/system_img.raw
+	ImageUrl string `json:"imageUrl"`
+
+	// OsType The operating system type.
+	//
+	// Example: linux
+	OsType OsType `json:"osType"`
+
+	// OsVersion The operating system version, as text (for example `7.3`).
+	//
+	// Example: 7.3
+	OsVersion *string `json:"osVersion,omitempty"`
+
+	// Platform The operating system distribution. The service documents `Ubuntu`, `CentOS`, `Windows Server`, `Other Linux` and `Other Windows`.
+	//
+	// Example: CentOS
+	Platform Platform `json:"platform"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+
+	// SystemDiskSizeGB The image's system disk size in GiB, a multiple of 10 from 40 to 500.
+	//
+	// Example: 50
+	SystemDiskSizeGB int `json:"systemDiskSizeGB"`
+}
+
+// ImportImageOutput The success envelope of ImportImage.
+type ImportImageOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: 8e7b3d1c9f6a45b6e0d2c3f4a5b6c7d8
+	RequestId string `json:"requestId"`
+
+	// Result The new image and its import task.
+	Result ImportImageResult `json:"result"`
+}
+
+// ImportImageResult The new image and its import task.
+type ImportImageResult struct {
+	// ImageId The new image's id; it is `pending` while importing.
+	//
+	// Example: img-m5s0ab1c29
+	ImageId string `json:"imageId"`
+
+	// TaskId The import task's id, always a JSON string; follow it with ImageTasks.
+	//
+	// Example: 541
+	TaskId string `json:"taskId"`
+}
 
 // InstanceDiskAttachment A disk attached to an instance created from the image.
 type InstanceDiskAttachment struct {
@@ -1269,29 +1572,55 @@ type InstanceDiskAttachment struct {
 	// Example: vda
 	DeviceName *string `json:"deviceName,omitempty"`
 
-	// DiskCategory Disk category; the system disk is local or cloud, data disks are cloud.
+	// DiskCategory A disk's category; the system disk is local or cloud, data disks are cloud.
 	//
 	// Example: cloud
-	DiskCategory *InstanceDiskAttachmentDiskCategory `json:"diskCategory,omitempty"`
+	DiskCategory *DiskCategory `json:"diskCategory,omitempty"`
 
 	// LocalDisk A local disk.
 	LocalDisk *LocalDisk `json:"localDisk,omitempty"`
 
-	// Status The attachment status.
+	// Status The status of a disk's attachment to an instance created from an image.
 	//
 	// Example: attached
 	Status *InstanceDiskAttachmentStatus `json:"status,omitempty"`
 }
 
-// InstanceDiskAttachmentDiskCategory Disk category; the system disk is local or cloud, data disks are cloud.
-//
-// Example: cloud
-type InstanceDiskAttachmentDiskCategory string
+// InstanceDiskAttachmentSpec One data disk of CreateImage: an existing `deviceName` with `noDevice: true` leaves that disk out; an existing one with `cloudDiskSpec` changes it (a larger size, say); a new one adds a disk, empty or from `cloudDiskSpec.snapshotId`.
+type InstanceDiskAttachmentSpec struct {
+	// AutoDelete Whether the disk is deleted with the instance (pay-by-configuration, single-attach cloud disks only); without it the disk keeps its setting.
+	//
+	// Example: true
+	AutoDelete *bool `json:"autoDelete,omitempty"`
 
-// InstanceDiskAttachmentStatus The attachment status.
+	// CloudDiskSpec A cloud disk in CreateImage's dataDisks: the disk to add, or the new parameters of an existing one (null means not given). `az`, `name`, `description`, `policyId`, `charge` and `multiAttachable` are ignored there; JD's Go SDK always sends `az` and `name` (empty), `diskType` (empty when unset) and `diskSizeGB` (0 when unset).
+	CloudDiskSpec *DiskSpec `json:"cloudDiskSpec,omitempty"`
+
+	// DeviceName The device name of a data disk, `vdb` to `vdbm` (`vda` is the system disk).
+	//
+	// Example: vdb
+	DeviceName *string `json:"deviceName,omitempty"`
+
+	// DiskCategory The disk category; data disks are `cloud` only.
+	//
+	// Example: cloud
+	DiskCategory *DiskCategory `json:"diskCategory,omitempty"`
+
+	// NoDevice With `deviceName`, leaves that disk out of the image.
+	//
+	// Example: true
+	NoDevice *bool `json:"noDevice,omitempty"`
+}
+
+// InstanceDiskAttachmentStatus The status of a disk's attachment to an instance created from an image.
 //
 // Example: attached
 type InstanceDiskAttachmentStatus string
+
+// LaunchPermission Who may launch instances from an image: `all`, `specifiedUsers` or `ownerOnly`.
+//
+// Example: all
+type LaunchPermission string
 
 // LocalDisk A local disk.
 type LocalDisk struct {
@@ -1305,6 +1634,72 @@ type LocalDisk struct {
 	// Example: ssd.gp1
 	DiskType *DiskType `json:"diskType,omitempty"`
 }
+
+// ModifyImageAttributeInput The body of ModifyImageAttribute: `name`, `description` or both (400 `INVALID_ARGUMENT` when neither is given).
+type ModifyImageAttributeInput struct {
+	// Description The new description, at most 256 characters.
+	//
+	// Example: Application server, second release
+	Description *string `json:"description,omitempty"`
+
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// Name The new name, 1 to 32 characters: Chinese characters, letters, digits, `_` and `-` (JD's general naming rule).
+	//
+	// Example: app-server-v2
+	Name *string `json:"name,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// OsType The operating system type.
+//
+// Example: linux
+type OsType string
+
+// Platform The operating system distribution. The service documents `Ubuntu`, `CentOS`, `Windows Server`, `Other Linux` and `Other Windows`.
+//
+// Example: CentOS
+type Platform string
+
+// RootDeviceType The system disk type an image supports: `localDisk` or `cloudDisk`.
+//
+// Example: cloudDisk
+type RootDeviceType string
+
+// ShareImageInput The body of ShareImage: `pins`, `loginNames` or both, at least one non-empty (400 `INVALID_ARGUMENT` otherwise), at most 20 accounts together (400 `OUT_OF_RANGE`).
+type ShareImageInput struct {
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// LoginNames The accounts to share with, by login name (JD's Go SDK 1.6.1).
+	//
+	// Example: ["partner-ops"]
+	LoginNames []string `json:"loginNames,omitempty"`
+
+	// Pins The accounts to share with, by pin.
+	//
+	// Example: ["jdcloud-user-02"]
+	Pins []string `json:"pins,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// SnapshotImagePlatform The operating system distribution of an image made from snapshots, as CreateImageFromSnapshots spells it (`Others Linux`; ImportImage takes a `Platform`, spelled `Other Linux`).
+//
+// Example: CentOS
+type SnapshotImagePlatform string
 
 // SnapshotPolicy A snapshot policy bound to a cloud disk (JD Cloud's disk model).
 type SnapshotPolicy struct {
@@ -1382,12 +1777,12 @@ type SnapshotPolicyContactInfo struct {
 	// GroupIds Contact groups.
 	//
 	// Example: [7]
-	GroupIds *[]int `json:"groupIds,omitempty"`
+	GroupIds []int `json:"groupIds,omitempty"`
 
 	// PersonIds Contact persons.
 	//
 	// Example: [101]
-	PersonIds *[]int `json:"personIds,omitempty"`
+	PersonIds []int `json:"personIds,omitempty"`
 
 	// Sms Notify by SMS (0 no, 1 yes).
 	//
@@ -1408,14 +1803,152 @@ type Tag struct {
 	Value *string `json:"value,omitempty"`
 }
 
-// ArchitectureQuery Example: x86_64
-type ArchitectureQuery string
+// TaskAction The kind of an image task.
+//
+// Example: ImportImage
+type TaskAction string
 
-// BootModeQuery Example: uefi
-type BootModeQuery string
+// TaskInfo An image import or export task.
+type TaskInfo struct {
+	// Action The kind of task: `ImportImage` or `ExportImage`; JD's docs examples print `ImportImageTask` and `ExportImageTask`, accepted as the same.
+	//
+	// Example: ImportImage
+	Action *TaskAction `json:"action,omitempty"`
+
+	// CreatedTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+	// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+	// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+	// time to give. vmimage's Go models decode it into `jdtime.Time`
+	// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+	// back byte for byte.
+	//
+	//
+	// Example: 2021-01-28 16:49:05
+	CreatedTime *ChinaTime `json:"createdTime,omitempty"`
+
+	// ErrorInfo Why the task failed; empty otherwise.
+	//
+	// Example:
+	ErrorInfo *string `json:"errorInfo,omitempty"`
+
+	// FinishedTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+	// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+	// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+	// time to give. vmimage's Go models decode it into `jdtime.Time`
+	// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+	// back byte for byte.
+	//
+	//
+	// Example: 2021-01-28 16:49:05
+	FinishedTime *ChinaTime `json:"finishedTime,omitempty"`
+
+	// ImageId The image imported or exported.
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// ImageName Import only, the image name asked for.
+	//
+	// Example: testImport
+	ImageName *string `json:"imageName,omitempty"`
+
+	// ImageUrl Import only, the source file's link.
+	//
+	// Example: https://test.s3-internal.cn-north-1.jdcloud-oss.com/linux/system_img.raw
+	ImageUrl *string `json:"imageUrl,omitempty"`
+
+	// Message More about the task (the failure reason when it failed).
+	//
+	// Example:
+	Message *string `json:"message,omitempty"`
+
+	// OssObject Export only, the system disk's file.
+	//
+	// Example: testExport-img-m5s0ab1c29-vda.qcow2
+	OssObject *string `json:"ossObject,omitempty"`
+
+	// OssObjects Export only, the files of the system and data disks.
+	//
+	// Example: ["testExport-img-m5s0ab1c29-vda.qcow2"]
+	OssObjects []string `json:"ossObjects,omitempty"`
+
+	// OssUrl Export only, the bucket written to.
+	//
+	// Example: https://test.s3-internal.cn-north-1.jdcloud-oss.com
+	OssUrl *string `json:"ossUrl,omitempty"`
+
+	// Progress Progress in percent (a number, unlike an image's progress).
+	//
+	// Example: 100
+	Progress *int `json:"progress,omitempty"`
+
+	// TaskId The task id, always a JSON string (a number breaks JD's Go SDK).
+	//
+	// Example: 7094
+	TaskId string `json:"taskId"`
+
+	// TaskStatus The status of an image task: `pending` (queued), `running`, then `finished` or `failed`.
+	//
+	// Example: finished
+	TaskStatus TaskStatus `json:"taskStatus"`
+}
+
+// TaskStatus The status of an image task: `pending` (queued), `running`, then `finished` or `failed`.
+//
+// Example: finished
+type TaskStatus string
+
+// UnShareImageInput The body of UnShareImage: `pins`, `loginNames` or both, at least one non-empty (400 `INVALID_ARGUMENT` otherwise), at most 20 accounts together (400 `OUT_OF_RANGE`).
+type UnShareImageInput struct {
+	// ImageId A copy of the path's imageId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: img-m5s0ab1c29
+	ImageId *string `json:"imageId,omitempty"`
+
+	// LoginNames The accounts to stop sharing with, by login name (JD's Go SDK 1.6.1).
+	//
+	// Example: ["partner-ops"]
+	LoginNames []string `json:"loginNames,omitempty"`
+
+	// Pins The accounts to stop sharing with, by pin.
+	//
+	// Example: ["jdcloud-user-02"]
+	Pins []string `json:"pins,omitempty"`
+
+	// RegionId A copy of the path's regionId, as JD's SDKs send it; clients need not. When given it must equal the path's (400 `INVALID_ARGUMENT` naming both otherwise).
+	//
+	// Example: cn-north-1
+	RegionId *string `json:"regionId,omitempty"`
+}
+
+// VoidOutput The success envelope of the calls without a result (DeleteImage, ModifyImageAttribute, ReleaseImage, UnReleaseImage, ShareImage, UnShareImage): the request id only. `result` may be absent (the docs' examples, vmimage's fake), null or an empty object.
+type VoidOutput struct {
+	// RequestId The request id; the same value as the `x-jdcloud-request-id` header.
+	//
+	// Example: a0633f72670e59f8c6db36b1ee257011
+	RequestId string `json:"requestId"`
+
+	// Result Absent, null or empty; any fields in it carry no meaning today.
+	//
+	// Example: {}
+	Result map[string]interface{} `json:"result,omitempty"`
+}
+
+// ArchitectureQuery The CPU architecture: `x86_64` or `arm64` today; the 2019 page also lists `i386`, which only appears in results. vmimage's Go constants are ArchitectureX8664, ArchitectureArm64 and ArchitectureI386 (oapi-codegen drops the underscore of `x86_64`).
+//
+// Example: x86_64
+type ArchitectureQuery = Architecture
+
+// BootModeQuery The boot mode of an image; `bios` when absent.
+//
+// Example: bios
+type BootModeQuery = BootMode
 
 // ConstraintIds Example: ["img-m5s0ab1c29","img-ubuntu2204x"]
 type ConstraintIds = []string
+
+// DeleteSnapshot Example: true
+type DeleteSnapshot = bool
 
 // Ids Example: ["img-m5s0ab1c29","img-ubuntu2204x"]
 type Ids = []string
@@ -1426,14 +1959,24 @@ type ImageId = string
 // ImageName Example: Ubuntu 22.04
 type ImageName = string
 
-// ImageSourceQuery Example: public
-type ImageSourceQuery string
+// ImageSourceQuery Where an image comes from. Today: `public`, `thirdparty` (marketplace), `private` (your
+// own), `shared` (shared with you), `community`; these five are the values a filter takes.
+// The 2019 vocabulary, still seen in results: `jcloud` (public), `marketplace`, `self`
+// (the user's own), `shared`; the 2019 page prints `share`.
+//
+// Example: public
+type ImageSourceQuery = ImageSource
+
+// InstanceId Example: i-eumm4d5fd6
+type InstanceId = string
 
 // InstanceIds Example: ["i-y4b3c2d1e0"]
 type InstanceIds = []string
 
-// LaunchPermissionQuery Example: ownerOnly
-type LaunchPermissionQuery string
+// LaunchPermissionQuery Who may launch instances from an image: `all`, `specifiedUsers` or `ownerOnly`.
+//
+// Example: all
+type LaunchPermissionQuery = LaunchPermission
 
 // Offline Example: false
 type Offline = bool
@@ -1444,26 +1987,69 @@ type PageNumber = int
 // PageSize Example: 100
 type PageSize = int
 
-// Platform Example: Ubuntu
-type Platform = string
+// PlatformQuery Example: Ubuntu
+type PlatformQuery = string
 
 // RegionId Example: cn-north-1
 type RegionId = string
 
-// RootDeviceTypeQuery Example: cloudDisk
-type RootDeviceTypeQuery string
+// RootDeviceTypeQuery The system disk type an image supports: `localDisk` or `cloudDisk`.
+//
+// Example: cloudDisk
+type RootDeviceTypeQuery = RootDeviceType
 
 // ServiceCode Example: vm
 type ServiceCode = string
 
-// StatusQuery Example: ready
-type StatusQuery string
+// StatusQuery The image status: `pending` (being created, copied or imported), `ready`, `deleting` or `error`.
+//
+// Example: ready
+type StatusQuery = ImageStatus
+
+// TaskActionQuery The kind of an image task.
+//
+// Example: ImportImage
+type TaskActionQuery = TaskAction
+
+// TaskEndTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+// time to give. vmimage's Go models decode it into `jdtime.Time`
+// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+// back byte for byte.
+//
+// Example: 2021-01-28 16:49:05
+type TaskEndTime = ChinaTime
+
+// TaskIds Example: ["7094","709"]
+type TaskIds = []string
+
+// TaskPageSize Example: 10
+type TaskPageSize = int
+
+// TaskStartTime A time as JD Cloud writes it, NOT ISO-8601: `YYYY-MM-DD hh:mm:ss`, 24-hour clock, every
+// field zero-padded, no fraction and no zone, in China Standard Time (UTC+8, the service's
+// zone), for example `2021-01-28 16:49:05`; or the empty string when the service has no
+// time to give. vmimage's Go models decode it into `jdtime.Time`
+// (github.com/vmimage/vmimage/client/api/jdtime), which holds a `time.Time` and writes it
+// back byte for byte.
+//
+// Example: 2021-01-28 16:49:05
+type TaskStartTime = ChinaTime
+
+// TaskStatusQuery The status of an image task: `pending` (queued), `running`, then `finished` or `failed`.
+//
+// Example: finished
+type TaskStatusQuery = TaskStatus
 
 // BadGateway The error envelope of every non-2xx answer.
 type BadGateway = ErrorResponse
 
 // BadRequest The error envelope of every non-2xx answer.
 type BadRequest = ErrorResponse
+
+// CreateImageOK The success envelope of CreateImage and CreateImageFromSnapshots.
+type CreateImageOK = CreateImageOutput
 
 // DescribeImageConstraintsBatchOK The success envelope of DescribeImageConstraintsBatch.
 type DescribeImageConstraintsBatchOK = DescribeImageConstraintsBatchOutput
@@ -1486,6 +2072,12 @@ type Forbidden = ErrorResponse
 // GatewayTimeout The error envelope of every non-2xx answer.
 type GatewayTimeout = ErrorResponse
 
+// ImageQuotaExceeded The error envelope of every non-2xx answer.
+type ImageQuotaExceeded = ErrorResponse
+
+// ImageShareQuotaExceeded The error envelope of every non-2xx answer.
+type ImageShareQuotaExceeded = ErrorResponse
+
 // InternalError The error envelope of every non-2xx answer.
 type InternalError = ErrorResponse
 
@@ -1504,40 +2096,43 @@ type Unauthorized = ErrorResponse
 // UnexpectedError The error envelope of every non-2xx answer.
 type UnexpectedError = ErrorResponse
 
+// VoidOK The success envelope of the calls without a result (DeleteImage, ModifyImageAttribute, ReleaseImage, UnReleaseImage, ShareImage, UnShareImage): the request id only. `result` may be absent (the docs' examples, vmimage's fake), null or an empty object.
+type VoidOK = VoidOutput
+
 // DescribeImageConstraintsBatchParams defines parameters for DescribeImageConstraintsBatch.
 type DescribeImageConstraintsBatchParams struct {
 	// Ids The ids of public or third-party images (at most 100); without it, every such image with constraints. Sent indexed: `ids.1=img-a&ids.2=img-b`.
-	Ids *ConstraintIds `form:"ids,omitempty" json:"ids,omitempty"`
+	Ids ConstraintIds `form:"ids,omitempty" json:"ids,omitempty"`
 }
 
 // DescribeImagesParams defines parameters for DescribeImages.
 type DescribeImagesParams struct {
-	// ImageSource Where the images come from: `public`, `thirdparty` (marketplace), `private` (your own), `shared` (shared with you) or `community`. Required unless `ids` is given.
-	ImageSource *DescribeImagesParamsImageSource `form:"imageSource,omitempty" json:"imageSource,omitempty"`
+	// ImageSource Where the images come from: `public`, `thirdparty` (marketplace), `private` (your own), `shared` (shared with you) or `community`. Required unless `ids` is given. The 2019 values the `ImageSource` schema also lists appear in results only: a filter with one is refused (400).
+	ImageSource *ImageSourceQuery `form:"imageSource,omitempty" json:"imageSource,omitempty"`
 
 	// Offline Also list images taken offline (default false). Meaningful only with `imageSource` `public` or `thirdparty`; ignored when `ids` is given.
 	Offline *Offline `form:"offline,omitempty" json:"offline,omitempty"`
 
 	// Platform The operating system distribution, exact match. Documented values are `Ubuntu`, `CentOS` and `Windows Server`; the set is open.
-	Platform *Platform `form:"platform,omitempty" json:"platform,omitempty"`
+	Platform *PlatformQuery `form:"platform,omitempty" json:"platform,omitempty"`
 
 	// Ids Exact image ids (at most 100). When given, the other filters may be omitted. Sent indexed: `ids.1=img-a&ids.2=img-b` (see `x-jdcloud-array-encoding`).
-	Ids *Ids `form:"ids,omitempty" json:"ids,omitempty"`
+	Ids Ids `form:"ids,omitempty" json:"ids,omitempty"`
 
 	// ImageName A fuzzy (substring) match on the image name.
 	ImageName *ImageName `form:"imageName,omitempty" json:"imageName,omitempty"`
 
 	// RootDeviceType The system disk type the images support: `localDisk` or `cloudDisk`.
-	RootDeviceType *DescribeImagesParamsRootDeviceType `form:"rootDeviceType,omitempty" json:"rootDeviceType,omitempty"`
+	RootDeviceType *RootDeviceTypeQuery `form:"rootDeviceType,omitempty" json:"rootDeviceType,omitempty"`
 
 	// LaunchPermission Who may launch instances from the images: `all`, `specifiedUsers` or `ownerOnly`. Meaningful only with `imageSource` `private`.
-	LaunchPermission *DescribeImagesParamsLaunchPermission `form:"launchPermission,omitempty" json:"launchPermission,omitempty"`
+	LaunchPermission *LaunchPermissionQuery `form:"launchPermission,omitempty" json:"launchPermission,omitempty"`
 
 	// Status The image status: `pending`, `ready`, `deleting` or `error`.
-	Status *DescribeImagesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Status *StatusQuery `form:"status,omitempty" json:"status,omitempty"`
 
 	// Architecture The CPU architecture: `x86_64` or `arm64`.
-	Architecture *DescribeImagesParamsArchitecture `form:"architecture,omitempty" json:"architecture,omitempty"`
+	Architecture *ArchitectureQuery `form:"architecture,omitempty" json:"architecture,omitempty"`
 
 	// PageNumber The page to return, from 1 (default 1).
 	PageNumber *PageNumber `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
@@ -1546,33 +2141,15 @@ type DescribeImagesParams struct {
 	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 
 	// InstanceIds Exact ids of the instances the images were created from (at most 100). Sent indexed: `instanceIds.1=i-a&instanceIds.2=i-b`.
-	InstanceIds *InstanceIds `form:"instanceIds,omitempty" json:"instanceIds,omitempty"`
+	InstanceIds InstanceIds `form:"instanceIds,omitempty" json:"instanceIds,omitempty"`
 
 	// BootMode The boot mode: `bios` or `uefi`.
-	BootMode *DescribeImagesParamsBootMode `form:"bootMode,omitempty" json:"bootMode,omitempty"`
+	BootMode *BootModeQuery `form:"bootMode,omitempty" json:"bootMode,omitempty"`
 
 	// ServiceCode Deprecated by the service; clients never send it, and servers ignore it.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	ServiceCode *ServiceCode `form:"serviceCode,omitempty" json:"serviceCode,omitempty"`
 }
-
-// DescribeImagesParamsImageSource defines parameters for DescribeImages.
-type DescribeImagesParamsImageSource string
-
-// DescribeImagesParamsRootDeviceType defines parameters for DescribeImages.
-type DescribeImagesParamsRootDeviceType string
-
-// DescribeImagesParamsLaunchPermission defines parameters for DescribeImages.
-type DescribeImagesParamsLaunchPermission string
-
-// DescribeImagesParamsStatus defines parameters for DescribeImages.
-type DescribeImagesParamsStatus string
-
-// DescribeImagesParamsArchitecture defines parameters for DescribeImages.
-type DescribeImagesParamsArchitecture string
-
-// DescribeImagesParamsBootMode defines parameters for DescribeImages.
-type DescribeImagesParamsBootMode string
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1826,7 +2403,7 @@ func NewDescribeImageConstraintsBatchRequest(server string, regionId RegionId, p
 
 		if params.Ids != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1923,7 +2500,7 @@ func NewDescribeImagesRequest(server string, regionId RegionId, params *Describe
 
 		if params.Ids != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2019,7 +2596,7 @@ func NewDescribeImagesRequest(server string, regionId RegionId, params *Describe
 
 		if params.InstanceIds != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "instanceIds", *params.InstanceIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "instanceIds", params.InstanceIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

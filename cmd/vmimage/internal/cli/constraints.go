@@ -120,16 +120,16 @@ func constraintRow(value any, _ bool) []string {
 		if len(safe) > 0 {
 			types = strings.Join(safe, ", ")
 		}
-		switch {
-		case c.ConstraintsType == nil:
+		switch ct := c.GetConstraintsType(); {
+		case ct == "":
 			runsOn = "?"
-		case *c.ConstraintsType == api.ImageInstanceTypeConstraintConstraintsTypeIncludes:
+		case ct == api.ConstraintsTypeIncludes:
 			runsOn = "only"
-		case *c.ConstraintsType == api.ImageInstanceTypeConstraintConstraintsTypeExcludes && len(safe) > 0:
+		case ct == api.ConstraintsTypeExcludes && len(safe) > 0:
 			runsOn = "all but"
-		case *c.ConstraintsType != api.ImageInstanceTypeConstraintConstraintsTypeExcludes:
-			runsOn = terminalSafe(string(*c.ConstraintsType))
+		case ct != api.ConstraintsTypeExcludes:
+			runsOn = terminalSafe(string(ct))
 		}
 	}
-	return []string{str(ic.ImageId), runsOn, types}
+	return []string{cell(ic.GetImageId()), runsOn, types}
 }

@@ -65,7 +65,7 @@ func (a *App) runDemo(ctx context.Context) error {
 
 	fmt.Fprintf(out, "\n2. Find images: every public arm64 Ubuntu image, all pages followed (DescribeImages):\n\n")
 	p = newPrinter("table", out, region)
-	filter := client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic, Platform: "Ubuntu", Architecture: api.DescribeImagesParamsArchitectureArm64}
+	filter := client.ImageFilter{Source: api.ImageSourcePublic, Platform: api.PlatformUbuntu, Architecture: api.ArchitectureArm64}
 	for img, err := range c.AllImages(ctx, region, filter) {
 		if err != nil {
 			return err
@@ -78,7 +78,7 @@ func (a *App) runDemo(ctx context.Context) error {
 		return err
 	}
 	public := 0
-	for _, err := range c.AllImages(ctx, region, client.ImageFilter{Source: api.DescribeImagesParamsImageSourcePublic}) {
+	for _, err := range c.AllImages(ctx, region, client.ImageFilter{Source: api.ImageSourcePublic}) {
 		if err != nil {
 			return err
 		}

@@ -34,8 +34,8 @@ var listEnums = map[string][]string{
 
 // knownPlatforms are the platforms the API documents for images (the set is open:
 // another value is sent as given).
-var knownPlatforms = []string{string(api.ImagePlatformUbuntu), string(api.ImagePlatformCentOS), string(api.ImagePlatformWindowsServer),
-	string(api.ImagePlatformOtherLinux), string(api.ImagePlatformOtherWindows)}
+var knownPlatforms = []string{string(api.PlatformUbuntu), string(api.PlatformCentOS), string(api.PlatformWindowsServer),
+	string(api.PlatformOtherLinux), string(api.PlatformOtherWindows)}
 
 // canonical returns the value of known that v names, case aside.
 func canonical(v string, known []string) (string, bool) {
@@ -139,10 +139,10 @@ case; --platform matches the documented platforms in any case.`,
 
 func (f *listFlags) filter() client.ImageFilter {
 	return client.ImageFilter{
-		Source: api.DescribeImagesParamsImageSource(f.source), IDs: f.ids, Name: f.name, Platform: f.platform,
-		Status: api.DescribeImagesParamsStatus(f.status), Architecture: api.DescribeImagesParamsArchitecture(f.arch),
-		RootDeviceType: api.DescribeImagesParamsRootDeviceType(f.rootDevice), LaunchPermission: api.DescribeImagesParamsLaunchPermission(f.launch),
-		BootMode: api.DescribeImagesParamsBootMode(f.boot), InstanceIDs: f.instanceIDs, IncludeOffline: f.offline,
+		Source: api.ImageSource(f.source), IDs: f.ids, Name: f.name, Platform: api.Platform(f.platform),
+		Status: api.ImageStatus(f.status), Architecture: api.Architecture(f.arch),
+		RootDeviceType: api.RootDeviceType(f.rootDevice), LaunchPermission: api.LaunchPermission(f.launch),
+		BootMode: api.BootMode(f.boot), InstanceIDs: f.instanceIDs, IncludeOffline: f.offline,
 	}
 }
 

@@ -218,22 +218,16 @@ func (p *printer) printQuery() error {
 
 // imageRow renders an image as table cells. Text from the service is escaped.
 func imageRow(img api.Image, wide bool, region string) []string {
-	row := []string{str(img.ImageId), str(img.Name), str(img.Status), str(img.Platform), str(img.OsVersion),
-		str(img.Architecture), str(img.ImageSource), num(img.SystemDiskSizeGB)}
+	row := []string{cell(img.GetImageId()), cell(img.GetName()), cell(img.GetStatus()), cell(img.GetPlatform()), cell(img.GetOsVersion()),
+		cell(img.GetArchitecture()), cell(img.GetImageSource()), num(img.SystemDiskSizeGB)}
 	if wide {
-		progress := str(img.Progress)
+		progress := cell(img.GetProgress())
 		if progress != "-" {
 			progress += "%"
 		}
-		disks := "0"
-		if img.DataDisks != nil {
-			disks = strconv.Itoa(len(*img.DataDisks))
-		}
-		offline := "false"
-		if img.Offline != nil && *img.Offline {
-			offline = "true"
-		}
-		row = append(row, region, progress, str(img.RootDeviceType), disks, num(img.SizeMB), str(img.CreateTime), offline)
+		disks := strconv.Itoa(len(img.DataDisks))
+		offline := strconv.FormatBool(img.GetOffline())
+		row = append(row, region, progress, cell(img.GetRootDeviceType()), disks, num(img.SizeMB), cell(img.GetCreateTime().String()), offline)
 	}
 	return row
 }
@@ -304,11 +298,11 @@ func displayWidth(s string) int {
 
 // str renders an optional string-like field, "-" when absent or empty, with control
 // characters escaped (terminalSafe).
-func str[T ~string](p *T) string {
-	if p == nil || *p == "" {
+func cell[T ~string](v T) string {
+	if v == "" {
 		return "-"
 	}
-	return terminalSafe(string(*p))
+	return terminalSafe(string(v))
 }
 
 // terminalSafe escapes what a terminal would act on in text from the network:

@@ -219,7 +219,7 @@ func TestServerTextIsEscapedInTables(t *testing.T) {
 }
 
 func fakeImage(id, name string) api.Image {
-	status, source := api.ImageStatusReady, api.ImageImageSourcePrivate
+	status, source := api.ImageStatusReady, api.ImageSourcePrivate
 	return api.Image{ImageId: &id, Name: &name, Status: &status, ImageSource: &source}
 }
 

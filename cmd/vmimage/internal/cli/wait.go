@@ -89,7 +89,7 @@ func (a *App) wait(ctx context.Context, c *client.Client, region, imageID string
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "image %s is ready (%s)\n", str(img.ImageId), str(img.Name))
+	fmt.Fprintf(a.Stdout, "image %s is ready (%s)\n", cell(img.GetImageId()), cell(img.GetName()))
 	return nil
 }
 
