@@ -27,6 +27,8 @@ type RecordedRequest struct {
 	Fault string
 	// AuthError is why authentication failed, "" when it passed.
 	AuthError string
+	// Body is the request body, clipped to its first maxLoggedBody (2 KiB) bytes.
+	Body string
 }
 
 // DefaultRequestLogSize is how many recent requests the log keeps unless
@@ -39,6 +41,7 @@ const (
 	maxLoggedText    = 256 // path, auth error, each signed header's value
 	maxLoggedID      = 64  // nonce, access key, a signed header's name
 	maxLoggedHeaders = 16  // signed headers recorded
+	maxLoggedBody    = 2048
 )
 
 // RequestStats counts every request since the fake started (or ResetRequests),
