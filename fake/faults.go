@@ -63,6 +63,9 @@ type Fault struct {
 	// Code is the error symbol for FaultStatus (default from the status, e.g.
 	// HTTP_SERVICE_UNAVAILABLE for 503).
 	Code string
+	// Message is the error message for FaultStatus (default "injected fault: " and
+	// the status text).
+	Message string
 	// Operation restricts the fault to one operation, by its id in openapi.yaml
 	// (describeImages, copyImages, shareImage, ...), whatever the path's ids; ""
 	// matches every operation.
@@ -222,7 +225,11 @@ func (s *Service) serveFault(ctx context.Context, w http.ResponseWriter, f Fault
 		if code == "" {
 			code = symbolFor(f.Status)
 		}
-		writeError(w, f.Status, code, "injected fault: "+http.StatusText(f.Status), reqID)
+		msg := f.Message
+		if msg == "" {
+			msg = "injected fault: " + http.StatusText(f.Status)
+		}
+		writeError(w, f.Status, code, msg, reqID)
 	case FaultHTML:
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(f.Status)

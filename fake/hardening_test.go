@@ -121,7 +121,7 @@ func TestWrongMethodIs405WithAllow(t *testing.T) {
 		{http.MethodPut, "/v1/regions/cn-north-1/images/" + fake.SeedCentOS, "DELETE, GET"},
 		{http.MethodPut, "/v1/regions/cn-north-1/imageConstraints", "GET"},
 		{http.MethodGet, "/v1/regions/cn-north-1/images:copyImages", "POST"},
-		{http.MethodDelete, "/v1/regions/cn-north-1/images/img-a%3Ashare", "POST"},
+		{http.MethodDelete, "/v1/regions/cn-north-1/images/img-a%3Ashare", "GET, POST"},
 		{http.MethodPost, "/v1/regions/cn-north-1/imageTasks", "GET"},
 	} {
 		resp, body := do(t, signedRequest(t, srv, c.method, c.path, "cn-north-1"))
