@@ -509,7 +509,13 @@ func (s *Service) createFromSnapshots(region string, in api.CreateImageFromSnaps
 	defer st.mu.Unlock()
 	now := s.clock.Now()
 	st.sweep(now)
-	img := api.Image{Name: &in.Name, Desc: ptr(deref(in.Description, "")), Platform: ptr(api.Platform(in.Platform)),
+	// An image's platform is one of Platform's values: the snapshot-only ones
+	// (OpenEuler, Rocky Linux, Others Linux) read as Other Linux.
+	platform := api.PlatformOtherLinux
+	if p := api.Platform(in.Platform); p.Valid() {
+		platform = p
+	}
+	img := api.Image{Name: &in.Name, Desc: ptr(deref(in.Description, "")), Platform: &platform,
 		OsVersion: ptr(deref(in.OsVersion, "")), Architecture: &in.Architecture, BootMode: &in.BootMode,
 		RootDeviceType: ptr(api.RootDeviceTypeCloudDisk), Imported: ptr(false)}
 	if in.Platform == api.SnapshotImagePlatformWindowsServer {
