@@ -62,8 +62,9 @@ func newStore(now func() time.Time) *Store {
 		snapshots: make(map[key]Snapshot), owned: make(map[string]int)}
 }
 
-// Put adds an image to a region, or replaces the one with the same imageId. The
-// image must have an imageId of the documented shape.
+// Put adds an image to a region, or replaces the one with the same imageId (its
+// constraints, members, and any task or copy running on it stay). The image must
+// have an imageId of the documented shape.
 func (s *Store) Put(region string, img api.Image) error {
 	if !RegionIDPattern.MatchString(region) {
 		return fmt.Errorf("fake: region %q does not match %s", region, RegionIDPattern)
@@ -79,7 +80,9 @@ func (s *Store) Put(region string, img api.Image) error {
 	k := key{region, *img.ImageId}
 	if e, ok := s.images[k]; ok {
 		s.count(region, e, -1)
-		e.image, e.transition, e.state = cp, nil, imageState{} // constraints and members stay
+		// Constraints, members and what the write calls did (tasks, copies) stay; a
+		// deletion in progress ends: this is a new image.
+		e.image, e.transition, e.state.deleteAt = cp, nil, time.Time{}
 		s.count(region, e, 1)
 	} else {
 		e := &entry{image: cp}
