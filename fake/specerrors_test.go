@@ -207,7 +207,7 @@ var (
 		"releaseImage/taskConflict":     {run: after("export", "releaseImage", http.MethodPost, exPath+"%3Arelease", "")},
 		"releaseImage/imageNotFound":    {run: call("releaseImage", http.MethodPost, exPath+":release", "")},
 
-		"shareImage/community": {run: call("shareImage", http.MethodPost, n1+"/images/"+fake.SeedCommunity+"%3Ashare", `{"pins":["pin1"]}`)},
+		"shareImage/community": {run: withExample(func(img *api.Image) { c := api.ImageSourceCommunity; img.ImageSource = &c }, "shareImage", http.MethodPost, exPath+"%3Ashare", `{"pins":["pin1"]}`)},
 		"shareImage/encrypted": {run: withExample(func(img *api.Image) {
 			img.DataDisks = []api.InstanceDiskAttachment{encryptedDisk("snapshot-d1a2t3a4b5")}
 		}, "shareImage", http.MethodPost, exPath+"%3Ashare", `{"pins":["pin1"]}`)},
