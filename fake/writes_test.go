@@ -97,11 +97,13 @@ func (h *writeHarness) do(op, method, target, body string, wellFormed bool) answ
 		h.t.Fatalf("%s %s: not JSON: %s", method, target, raw)
 	}
 	ctx := context.Background()
-	if err := h.v.ValidateBody(ctx, op, resp.StatusCode, resp.Header.Get("Content-Type"), raw); err != nil {
-		h.t.Errorf("%s %s: the answer is off-spec: %v\n%s", method, target, err, raw)
+	if op != "" { // "": no operation to validate against
+		if err := h.v.ValidateBody(ctx, op, resp.StatusCode, resp.Header.Get("Content-Type"), raw); err != nil {
+			h.t.Errorf("%s %s: the answer is off-spec: %v\n%s", method, target, err, raw)
+		}
 	}
 	if wellFormed {
-		unescaped := strings.ReplaceAll(target, "%3A", ":")
+		unescaped := strings.ReplaceAll(strings.ReplaceAll(target, "%3A", ":"), "%3a", ":")
 		vreq, _ := http.NewRequest(method, h.srv.URL+unescaped, bytes.NewReader([]byte(body)))
 		vreq.Header.Set("Content-Type", "application/json")
 		if err := h.v.ValidateExchange(ctx, vreq, resp.StatusCode, resp.Header, raw); err != nil {
