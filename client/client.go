@@ -80,10 +80,14 @@ func New(opts ...Option) (*Client, error) {
 			rt = http.DefaultTransport
 		}
 	}
+	var signerOpts []signer.Option
+	if cfg.algorithm != "" {
+		signerOpts = append(signerOpts, signer.WithAlgorithm(cfg.algorithm))
+	}
 	return &Client{
 		endpoint:  u,
 		server:    u.String() + "/v1/",
-		signer:    signer.New(res.Credentials, Service),
+		signer:    signer.New(res.Credentials, Service, signerOpts...),
 		source:    res.Source,
 		region:    res.Region,
 		cfg:       cfg,

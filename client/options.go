@@ -75,6 +75,7 @@ type config struct {
 	random            func() float64
 	rateLimit         float64
 	rateBurst         int
+	algorithm         signer.Algorithm // "" until WithSignatureAlgorithm: signer.DefaultAlgorithm()
 }
 
 // WithCredentials sets explicit credentials, the first link of the credential chain.
@@ -85,6 +86,19 @@ func WithCredentials(c signer.Credentials) Option {
 		}
 		cp := c
 		cfg.creds = &cp
+		return nil
+	}
+}
+
+// WithSignatureAlgorithm sets the algorithm requests are signed with:
+// signer.JDCLOUD2 (the default, as JD Cloud's Go SDK) or signer.JDCLOUD3 (as its
+// Python SDK and jdc). JD Cloud's gateway accepts both.
+func WithSignatureAlgorithm(a signer.Algorithm) Option {
+	return func(cfg *config) error {
+		if err := a.Validate(); err != nil {
+			return fmt.Errorf("WithSignatureAlgorithm: %w", err)
+		}
+		cfg.algorithm = a
 		return nil
 	}
 }

@@ -193,3 +193,23 @@ func TestRequestLogKeepsBodiesClipped(t *testing.T) {
 		t.Errorf("a 100 KiB body logged as %d bytes", len(got))
 	}
 }
+
+// JD's Python SDK sends the colon raw and signs it as %3A (the gateway's canonical
+// path); JD's Go SDK sends and signs %3A. Both are authenticated and served.
+func TestColonSignedAsTheGatewayCanonicalizesIt(t *testing.T) {
+	h := startWrites(t)
+	body := `{"regionId": "cn-north-1", "imageId": "` + fake.SeedShared + `", "pins": ["pin9"], "loginNames": null}`
+	for _, sent := range []string{":share", "%3Ashare"} {
+		signedReq, _ := http.NewRequest(http.MethodPost, h.srv.URL+n1+"/images/"+fake.SeedShared+"%3Ashare", strings.NewReader(body))
+		signedReq.Header.Set("Content-Type", "application/json")
+		if err := h.s.Sign(signedReq, []byte(body), "cn-north-1"); err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodPost, h.srv.URL+n1+"/images/"+fake.SeedShared+sent, strings.NewReader(body))
+		req.Header = signedReq.Header
+		resp, got := do(t, req)
+		if resp.StatusCode != 200 || got != `{"requestId":"`+resp.Header.Get("X-Jdcloud-Request-Id")+`"}`+"\n" {
+			t.Errorf("sent %s: %d %s", sent, resp.StatusCode, got)
+		}
+	}
+}

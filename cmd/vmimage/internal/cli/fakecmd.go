@@ -19,7 +19,8 @@ func (a *App) fakeCommand() *cobra.Command {
 		Short: "Run the fake image read service (for tests, in any language)",
 		Long: `Serve the fake JD Cloud image read service until interrupted: DescribeImage,
 DescribeImages (every filter, paged), DescribeImageConstraints(Batch) and
-DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
+DescribeImageMembers. It checks JDCLOUD2 and JDCLOUD3 signatures (JD Cloud's Go,
+Node and Python SDKs, and jdc) against its test credentials
 (printed at start), serves seeded images in every documented region (a catalog of
 ` + fmt.Sprint(fake.SeedPublicInCatalogRegion) + ` public images in ` + fake.SeedCatalogRegion + `), and answers the documented errors.`,
 		Args: exactArgs(0, "fake takes no arguments"),
@@ -35,6 +36,9 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 					if r.Fault != "" {
 						line += " (injected fault: " + r.Fault + ")"
 					}
+					if r.Algorithm != "" {
+						line += " [" + r.Algorithm + "]"
+					}
 					mu.Lock()
 					fmt.Fprintln(a.Stderr, line)
 					mu.Unlock()
@@ -47,7 +51,7 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 			creds := srv.Credentials()
 			fmt.Fprintf(a.Stdout, "fake image read service listening on %s\n", srv.URL)
 			fmt.Fprintf(a.Stdout, "  GET %s/v1/regions/{regionId}/images[/{imageId}[/constraints|/members]] and /imageConstraints,\n", srv.URL)
-			fmt.Fprintf(a.Stdout, "  signed with JDCLOUD2-HMAC-SHA256\n")
+			fmt.Fprintf(a.Stdout, "  signed with JDCLOUD2-HMAC-SHA256 or JDCLOUD3-HMAC-SHA256\n")
 			fmt.Fprintf(a.Stdout, "  test credentials (they only open this fake):\n")
 			fmt.Fprintf(a.Stdout, "    export JDCLOUD_ACCESS_KEY=%s JDCLOUD_SECRET_KEY=%s\n", creds.AccessKey, creds.SecretKey)
 			perRegion := map[string]int{}
@@ -73,6 +77,6 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
-	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed")
+	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed, signature algorithm")
 	return cmd
 }
