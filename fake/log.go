@@ -30,7 +30,7 @@ type RecordedRequest struct {
 	Fault string
 	// AuthError is why authentication failed, "" when it passed.
 	AuthError string
-	// Body is the request body, clipped to its first maxLoggedBody (2 KiB) bytes.
+	// Body is the request body, clipped to its first 2 KiB.
 	Body string
 }
 

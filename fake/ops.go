@@ -225,7 +225,7 @@ func (s *Service) copyImages(region string, in api.CopyImagesInput, fail bool) (
 		return nil, invalidArgument("Parameter sourceImageIds missing")
 	case len(in.SourceImageIds) > 10:
 		return nil, outOfRangef("sourceImageIds has %d images, at most 10", len(in.SourceImageIds))
-	case !slices.Contains(Regions, in.DestinationRegion):
+	case !slices.Contains(regions, in.DestinationRegion):
 		return nil, invalidArgument("Invalid region '%s'", clip(in.DestinationRegion, maxLoggedID))
 	}
 	if in.Name != nil {
@@ -741,15 +741,15 @@ func (s *Service) release(region, id string, release bool) error {
 	return nil
 }
 
-// MaxShares is how many accounts an image may be shared with.
-const MaxShares = 20
+// maxShares is how many accounts an image may be shared with.
+const maxShares = 20
 
 func (s *Service) share(region, id string, pins, loginNames []string, share bool) error {
 	if len(pins) == 0 && len(loginNames) == 0 {
 		return invalidArgument("Parameter pins or loginNames missing")
 	}
-	if n := len(pins) + len(loginNames); n > MaxShares {
-		return outOfRangef("pins and loginNames name %d accounts, at most %d", n, MaxShares)
+	if n := len(pins) + len(loginNames); n > maxShares {
+		return outOfRangef("pins and loginNames name %d accounts, at most %d", n, maxShares)
 	}
 	for _, p := range append(slices.Clone(pins), loginNames...) {
 		switch {
@@ -797,7 +797,7 @@ func (s *Service) share(region, id string, pins, loginNames []string, share bool
 				newNames = append(newNames, p)
 			}
 		}
-		if len(newPins)+len(newNames) > MaxShares {
+		if len(newPins)+len(newNames) > maxShares {
 			return &serviceError{http.StatusTooManyRequests, "QUOTA_EXCEEDED", "Image share quota limit exceeded"}
 		}
 		m.Pins, m.LoginNames = newPins, newNames
@@ -853,8 +853,8 @@ func (s *Service) deleteImage(region, id string) error {
 	return nil
 }
 
-// MaxTasksPage is the most tasks an ImageTasks page holds, whatever pageSize asks.
-const MaxTasksPage = 10
+// maxTasksPage is the most tasks an ImageTasks page holds, whatever pageSize asks.
+const maxTasksPage = 10
 
 func (s *Service) imageTasks(region string, q url.Values) (any, error) {
 	var action *api.TaskAction
@@ -904,7 +904,7 @@ func (s *Service) imageTasks(region string, q url.Values) (any, error) {
 			*p.dst = n
 		}
 	}
-	size = min(size, MaxTasksPage)
+	size = min(size, maxTasksPage)
 	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true

@@ -17,8 +17,9 @@ import (
 // The shapes of valid identifiers: the patterns of openapi.yaml's path parameters
 // (a test keeps them equal).
 var (
-	RegionIDPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
-	ImageIDPattern  = regexp.MustCompile(`^img-[a-z0-9]+$`)
+	RegionIDPattern   = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+	ImageIDPattern    = regexp.MustCompile(`^img-[a-z0-9]+$`)
+	InstanceIDPattern = regexp.MustCompile(`^i-[a-z0-9]+$`)
 )
 
 // Store is the fake's image store, safe for concurrent use. Images are copied in and

@@ -2,7 +2,6 @@ package fake
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/vmimage/vmimage/client/api"
@@ -21,11 +20,8 @@ const UnknownPin = "jdcloud-nobody"
 // answers at once, then its task fails and its image ends in error.
 const FailingImportURL = "https://test.s3-internal.cn-north-1.jdcloud-oss.com/broken.qcow2"
 
-// Regions are the regions the fake knows (CopyImages' destinationRegion must be one).
-var Regions = []string{"cn-north-1", "cn-east-1", "cn-east-2", "cn-south-1"}
-
-// InstanceIDPattern is the shape of an instance id (openapi.yaml's InstanceId).
-var InstanceIDPattern = regexp.MustCompile(`^i-[a-z0-9]+$`)
+// regions are the regions the fake knows (CopyImages' destinationRegion must be one).
+var regions = []string{"cn-north-1", "cn-east-1", "cn-east-2", "cn-south-1"}
 
 // Instance is a virtual machine CreateImage can make an image of. Its fields decide
 // which of CreateImage's documented errors it answers.
