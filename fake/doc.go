@@ -51,7 +51,8 @@
 // (Store.PutInstance) and snapshots (Store.PutSnapshot), gives images constraints,
 // members or protection, and moves them through a lifecycle (Store.Transition).
 // Faults (error statuses, HTML bodies, latency, Retry-After, closed connections,
-// truncated or oversized bodies, wrong content types, a failing copy or import) are
+// truncated or oversized bodies, wrong content types, an answer lost after the work,
+// a failing copy or import) are
 // scripted per operation, per path or globally, and a request log records what each
 // client sent, bodies included.
 //

@@ -37,11 +37,14 @@ const (
 	// (CopyImages, ImportImage) fails: its images end in error, an import task in
 	// failed. It matches only those two operations.
 	FaultJobFails
+	// FaultAnswerLost does the request's work (a write takes effect), then closes the
+	// connection without answering: the answer is lost on the way back.
+	FaultAnswerLost
 )
 
 var faultNames = map[FaultKind]string{
 	FaultNone: "none", FaultStatus: "status", FaultHTML: "html", FaultCloseConnection: "close-connection",
-	FaultTruncatedBody: "truncated-body", FaultOversizedBody: "oversized-body", FaultWrongContentType: "wrong-content-type", FaultJobFails: "job-fails",
+	FaultTruncatedBody: "truncated-body", FaultOversizedBody: "oversized-body", FaultWrongContentType: "wrong-content-type", FaultJobFails: "job-fails", FaultAnswerLost: "answer-lost",
 }
 
 func (k FaultKind) String() string {
@@ -87,7 +90,7 @@ type Fault struct {
 
 func (f Fault) validate() error {
 	switch {
-	case f.Kind < FaultNone || f.Kind > FaultJobFails:
+	case f.Kind < FaultNone || f.Kind > FaultAnswerLost:
 		return fmt.Errorf("fake: unknown fault kind %d", f.Kind)
 	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
 		return fmt.Errorf("fake: fault status %d is not an HTTP status", f.Status)
@@ -235,6 +238,13 @@ func (s *Service) serveFault(ctx context.Context, w http.ResponseWriter, f Fault
 		w.WriteHeader(f.Status)
 		fmt.Fprintf(w, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
 			f.Status, http.StatusText(f.Status), f.Status, http.StatusText(f.Status))
+	case FaultAnswerLost:
+		normal(&bufferWriter{header: http.Header{}})
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return err
+		}
+		return conn.Close()
 	case FaultCloseConnection:
 		conn, buf, err := http.NewResponseController(w).Hijack()
 		if err != nil {

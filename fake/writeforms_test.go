@@ -213,3 +213,55 @@ func TestColonSignedAsTheGatewayCanonicalizesIt(t *testing.T) {
 		}
 	}
 }
+
+// FaultAnswerLost: the write takes effect, the answer never comes back.
+func TestAnswerLostAfterTheWork(t *testing.T) {
+	h := startWrites(t)
+	if err := h.srv.Inject(fake.Fault{Kind: fake.FaultAnswerLost, Operation: "createImage", Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	before := len(h.srv.Images().InRegion("cn-north-1"))
+	body := `{"name":"lost-answer"}`
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+n1+"/instances/"+fake.SeedInstanceCloud+"%3AcreateImage", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if err := h.s.Sign(req, []byte(body), "cn-north-1"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("answered %d", resp.StatusCode)
+	}
+	if after := len(h.srv.Images().InRegion("cn-north-1")); after != before+1 {
+		t.Errorf("%d images, was %d: the lost call's work was not done", after, before)
+	}
+	if r := h.srv.Requests(); r[len(r)-1].Fault != "answer-lost" || r[len(r)-1].Body != body {
+		t.Errorf("log %+v", r[len(r)-1])
+	}
+}
+
+// Bad input names what is wrong: URLs, item limits, enums.
+func TestWriteInputChecks(t *testing.T) {
+	h := startWrites(t)
+	imp := `{"architecture":"x86_64","osType":"linux","platform":"CentOS","diskFormat":"raw","systemDiskSizeGB":50,"imageUrl":"URL","imageName":"n"}`
+	h.fails("importImage", http.MethodPost, n1+"/images%3Aimport", strings.Replace(imp, "URL", "http://b.s3.cn-north-1.jdcloud-oss.com/a.raw", 1),
+		400, "INVALID_ARGUMENT", "Invalid imageUrl 'http://b.s3.cn-north-1.jdcloud-oss.com/a.raw': a https:// URL")
+	h.fails("importImage", http.MethodPost, n1+"/images%3Aimport", strings.Replace(strings.Replace(imp, "URL", "https://b.s3.cn-north-1.jdcloud-oss.com/a.raw", 1), "x86_64", "i386", 1),
+		400, "INVALID_ARGUMENT", "Invalid architecture 'i386'")
+	h.fails("importImage", http.MethodPost, n1+"/images%3Aimport", strings.Replace(strings.Replace(imp, "URL", "https://b.s3.cn-north-1.jdcloud-oss.com/a.raw", 1), "50", "510", 1),
+		400, "OUT_OF_RANGE", "SystemDiskSizeGB out of range")
+	h.fails("copyImages", http.MethodPost, n1+"/images%3AcopyImages",
+		`{"sourceImageIds":["img-a","img-b","img-c","img-d","img-e","img-f","img-g","img-h","img-i","img-j","img-k"],"destinationRegion":"cn-east-2"}`,
+		400, "OUT_OF_RANGE", "sourceImageIds has 11 images, at most 10")
+	h.fails("copyImages", http.MethodPost, n1+"/images%3AcopyImages", `{"sourceImageIds":["`+fake.SeedShared+`","`+fake.SeedShared+`"],"destinationRegion":"cn-east-2"}`,
+		400, "INVALID_ARGUMENT", "sourceImageIds names '"+fake.SeedShared+"' twice")
+	nine := strings.Repeat(`{"snapshotId":"s","deviceName":"vdb"},`, 8)
+	h.fails("createImageFromSnapshots", http.MethodPost, n1+"/images%3AcreateImageFromSnapshots",
+		`{"name":"nn","platform":"CentOS","architecture":"x86_64","bootMode":"bios","cloudDisks":[`+nine+`{"snapshotId":"s","deviceName":"vda"}]}`,
+		400, "OUT_OF_RANGE", "cloudDisks has 9 disks, at most 8")
+	h.fails("createImage", http.MethodPost, n1+"/instances/"+fake.SeedInstanceCloud+"%3AcreateImage", `{"name":"x"}`,
+		400, "INVALID_ARGUMENT", "Invalid name 'x': 2 to 32 characters: Chinese characters, letters, digits, '_', '-' and '.'")
+	h.fails("exportImage", http.MethodPost, n1+"/images/"+fake.SeedShared+"%3AexportImage", `{"roleName":"r","ossUrl":"https://b.s3.cn-north-1.jdcloud-oss.com","ossPrefix":"a-b"}`,
+		400, "INVALID_ARGUMENT", "Invalid ossPrefix 'a-b': letters and digits, at most 32")
+	h.fails("imageTasks", http.MethodGet, n1+"/imageTasks?taskAction=CopyImages", "", 400, "INVALID_ARGUMENT", "Invalid taskAction 'CopyImages'")
+	h.fails("createImage", http.MethodPost, "/v1/regions/cn-north-1/instances/I-UPPER%3AcreateImage", `{"name":"xx"}`, 400, "INVALID_ARGUMENT", "Invalid instanceId 'I-UPPER'")
+}
