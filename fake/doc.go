@@ -52,9 +52,8 @@
 // members or protection, and moves them through a lifecycle (Store.Transition).
 // Faults (error statuses, HTML bodies, latency, Retry-After, closed connections,
 // truncated or oversized bodies, wrong content types, an answer lost after the work,
-// a failing copy or import) are
-// scripted per operation, per path or globally, and a request log records what each
-// client sent, bodies included.
+// a failing copy or import) are scripted per operation, per path or globally, and a
+// request log records what each client sent, bodies included.
 //
 // A downstream test in a few lines:
 //
