@@ -18,8 +18,8 @@ import (
 // The shapes of valid identifiers: the patterns of openapi.yaml's path parameters
 // (a test keeps them equal). The region's is the client's rule.
 var (
-	RegionIDPattern = regexp.MustCompile(client.RegionIDPattern)
-	ImageIDPattern  = regexp.MustCompile(`^img-[a-z0-9]+$`)
+	RegionIDPattern   = regexp.MustCompile(client.RegionIDPattern)
+	ImageIDPattern    = regexp.MustCompile(`^img-[a-z0-9]+$`)
 	InstanceIDPattern = regexp.MustCompile(`^i-[a-z0-9]+$`)
 )
 
