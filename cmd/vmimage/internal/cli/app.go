@@ -115,6 +115,9 @@ type globals struct {
 	timeout      time.Duration // 0: not given
 	debug        bool
 	query        string
+	// last are client options applied after App.ClientOptions (a dry run's
+	// capturing transport must win over a test's).
+	last []client.Option
 	// api is the flag set of the fields above (but query), built once by flagSet.
 	api *pflag.FlagSet
 }
@@ -266,6 +269,9 @@ never from flags. Try it with no account: vmimage demo.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage("%v", err) })
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(a.describeCommand(g), a.listCommand(g), a.constraintsCommand(g), a.membersCommand(g), a.waitCommand(g),
+		a.createCommand(g), a.copyCommand(g), a.importCommand(g), a.exportCommand(g), a.tasksCommand(g), a.waitTaskCommand(g),
+		a.shareCommand(g, false), a.shareCommand(g, true), a.releaseCommand(g, false), a.releaseCommand(g, true),
+		a.modifyCommand(g), a.deleteCommand(g),
 		a.validateCommand(), a.specCommand(), a.fakeCommand(), a.demoCommand(), a.versionCommand())
 	return root
 }
@@ -300,6 +306,7 @@ func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, err
 	}
 	opts = append(opts, extra...)
 	opts = append(opts, a.ClientOptions...)
+	opts = append(opts, g.last...)
 	c, err := client.New(opts...)
 	switch {
 	case errors.Is(err, client.ErrPlainHTTP):

@@ -19,6 +19,7 @@ import (
 func (a *App) validateCommand() *cobra.Command {
 	var status int
 	var operation string
+	var request bool
 	cmd := &cobra.Command{
 		Use:   "validate [FILE|-]...",
 		Short: "Check saved response bodies against the API's spec",
@@ -30,15 +31,31 @@ The status is --status, or read from the body (error.code for an error envelope,
 "vmimage describe -o json" (each image checked as a describeImage result) and of
 "vmimage list -o json" (checked as a describeImages result); pointers then start at
 the array. "-" reads stdin, and so does no file at all unless stdin is a terminal:
-then it prints its usage instead of waiting. Exits 1 on any violation.`,
-		Example: "  vmimage validate responses/*.json\n  vmimage validate --operation describeImages pages/*.json\n  curl ... | vmimage validate --status 404 -",
+then it prints its usage instead of waiting. Exits 1 on any violation.
+
+With --request it checks requests instead: what a write command's --dry-run
+prints (one request or an array of them: method, path, body), each matched to its
+operation by method and path, its path parameters and body checked against the
+spec; or, with --operation, a bare request body.`,
+		Example: "  vmimage validate responses/*.json\n  vmimage validate --operation describeImages pages/*.json\n  curl ... | vmimage validate --status 404 -\n  vmimage copy img-x -r cn-north-1 --to cn-east-2 --dry-run | vmimage validate --request -",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if status != 0 && (status < 100 || status > 599) {
 				return usage("--status %d is not an HTTP status", status)
 			}
+			if request {
+				if status != 0 {
+					return usage("--status is for responses, not --request")
+				}
+				op := ""
+				if cmd.Flags().Changed("operation") {
+					op = operation
+				}
+				return a.runValidateRequests(cmd.Context(), args, op)
+			}
 			return a.runValidate(cmd.Context(), args, operation, status)
 		},
 	}
+	cmd.Flags().BoolVar(&request, "request", false, "check requests (what --dry-run prints, or a body with --operation) instead of responses")
 	cmd.Flags().IntVar(&status, "status", 0, "HTTP status the bodies were answered with (default: from the body)")
 	cmd.Flags().StringVar(&operation, "operation", "describeImage", "operation id the bodies answer (describeImage, describeImages, describeImageConstraints, describeImageConstraintsBatch, describeImageMembers)")
 	_ = cmd.RegisterFlagCompletionFunc("operation", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

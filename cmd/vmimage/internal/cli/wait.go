@@ -18,17 +18,20 @@ const DefaultWaitTimeout = 30 * time.Minute
 type waitFlags struct {
 	minDelay, maxDelay, grace time.Duration
 	imageID                   string
+	// until is ready (the default) or gone.
+	until string
 }
 
 func (a *App) waitCommand(g *globals) *cobra.Command {
 	f := &waitFlags{}
 	cmd := &cobra.Command{
 		Use:   "wait IMAGE_ID",
-		Short: "Wait until an image is ready",
+		Short: "Wait until an image is ready (or, with --until gone, deleted)",
 		Long: `Poll an image until its status is ready. On a terminal a progress bar follows the
 image's progress; elsewhere one line is printed per change. Exits 0 when ready,
 4 when --timeout (default 30m) passes, 5 when the image fails (error, deleting,
-offline), 3 when it is not found after the grace period.`,
+offline), 3 when it is not found after the grace period. With --until gone it
+waits until the image is deleted (exit 5 if it stops deleting).`,
 		Example: "  vmimage wait img-m5s0ab1c29 --region cn-north-1 --timeout 30m",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.imageID != "" {
@@ -37,9 +40,17 @@ offline), 3 when it is not found after the grace period.`,
 			if len(args) != 1 {
 				return usage("wait needs exactly one image id (got %d)", len(args))
 			}
+			switch f.until {
+			case "ready":
+			case "gone":
+				return a.runWaitGone(cmd.Context(), g, f, args[0])
+			default:
+				return usage("--until %q: want ready or gone", f.until)
+			}
 			return a.runWait(cmd.Context(), g, f, args[0])
 		},
 	}
+	cmd.Flags().StringVar(&f.until, "until", "ready", "ready, or gone (deleted)")
 	g.apiCommand(cmd, false)
 	cmd.Flags().StringVar(&f.imageID, "image-id", "", "the image id, as jdc spells it (the same as the argument)")
 	cmd.Flags().DurationVar(&f.minDelay, "min-delay", client.DefaultWaitMinDelay, "first delay between polls")
@@ -193,4 +204,80 @@ func (p *waitProgress) finish() {
 		fmt.Fprintln(p.w)
 		p.drawn = false
 	}
+}
+
+// runWaitGone waits until an image is deleted.
+func (a *App) runWaitGone(ctx context.Context, g *globals, f *waitFlags, imageID string) error {
+	maxWait := DefaultWaitTimeout
+	if g.timeout > 0 {
+		maxWait = g.timeout
+	}
+	if f.minDelay <= 0 || f.minDelay > f.maxDelay {
+		return usage("--min-delay %s must be positive and at most --max-delay %s", f.minDelay, f.maxDelay)
+	}
+	c, region, ctx, cancel, err := a.session(ctx, g, 0)
+	defer cancel()
+	if err != nil {
+		return err
+	}
+	t := &waitTarget{goal: untilGone, region: region, id: imageID}
+	if err := a.waitAll(ctx, c, []*waitTarget{t}, maxWait, f); err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) && ee.code == ExitInterrupted {
+			return &exitError{ExitInterrupted, fmt.Errorf("interrupted: stopped waiting for %s", terminalSafe(imageID))}
+		}
+		return explain(err, region, c)
+	}
+	fmt.Fprintf(a.Stdout, "image %s is gone\n", terminalSafe(imageID))
+	return nil
+}
+
+func (a *App) waitTaskCommand(g *globals) *cobra.Command {
+	f := &waitFlags{}
+	var taskID string
+	cmd := &cobra.Command{
+		Use:   "wait-task TASK_ID",
+		Short: "Wait until an import or export task is finished",
+		Long: `Poll ImageTasks until the task is finished. On a terminal a progress bar follows
+the task; elsewhere one line is printed per change. Exits 0 when finished, 4 when
+--timeout (default 30m) passes, 5 when the task fails or is not found after the
+grace period.`,
+		Example: "  vmimage wait-task 7094 --region cn-north-1",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if taskID != "" {
+				args = append(args, taskID)
+			}
+			if len(args) != 1 {
+				return usage("wait-task needs exactly one task id (got %d)", len(args))
+			}
+			maxWait := DefaultWaitTimeout
+			if g.timeout > 0 {
+				maxWait = g.timeout
+			}
+			if f.minDelay <= 0 || f.minDelay > f.maxDelay {
+				return usage("--min-delay %s must be positive and at most --max-delay %s", f.minDelay, f.maxDelay)
+			}
+			c, region, ctx, cancel, err := a.session(cmd.Context(), g, 0)
+			defer cancel()
+			if err != nil {
+				return err
+			}
+			t := &waitTarget{goal: untilTaskDone, region: region, id: args[0]}
+			if err := a.waitAll(ctx, c, []*waitTarget{t}, maxWait, f); err != nil {
+				var ee *exitError
+				if errors.As(err, &ee) && ee.code == ExitInterrupted {
+					return &exitError{ExitInterrupted, fmt.Errorf("interrupted: stopped waiting for task %s", terminalSafe(args[0]))}
+				}
+				return explain(err, region, c)
+			}
+			fmt.Fprintf(a.Stdout, "task %s is finished\n", terminalSafe(args[0]))
+			return nil
+		},
+	}
+	g.apiCommand(cmd, false)
+	cmd.Flags().StringVar(&taskID, "task-id", "", "the task id, as jdc spells it (the same as the argument)")
+	cmd.Flags().DurationVar(&f.minDelay, "min-delay", client.DefaultWaitMinDelay, "first delay between polls")
+	cmd.Flags().DurationVar(&f.maxDelay, "max-delay", client.DefaultWaitMaxDelay, "longest delay between polls")
+	cmd.Flags().DurationVar(&f.grace, "not-found-grace", client.DefaultWaitNotFoundGrace, "how long a new task may be unknown")
+	return cmd
 }

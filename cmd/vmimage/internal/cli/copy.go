@@ -1,0 +1,221 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
+)
+
+// copyRow is one copy made: what copy prints.
+type copyRow struct {
+	SourceImageID      string `json:"sourceImageId"`
+	SourceRegion       string `json:"sourceRegion"`
+	DestinationRegion  string `json:"destinationRegion"`
+	DestinationImageID string `json:"destinationImageId"`
+	// Status is the copy's state after --wait (ready, failed, timed-out,
+	// interrupted); empty without --wait.
+	Status string `json:"status,omitempty"`
+}
+
+var copyTable = changeTable{
+	header: []string{"SOURCE IMAGE", "FROM", "TO", "NEW IMAGE", "STATUS"},
+	cells: func(v any) []string {
+		r := v.(copyRow)
+		status := r.Status
+		if status == "" {
+			status = "pending"
+		}
+		return []string{terminalSafe(r.SourceImageID), r.SourceRegion, r.DestinationRegion, terminalSafe(r.DestinationImageID), status}
+	},
+}
+
+type copyFlags struct {
+	to          []string
+	sourceIDs   []string
+	name, descr string
+}
+
+func (a *App) copyCommand(g *globals) *cobra.Command {
+	w := &writeFlags{}
+	f := &copyFlags{}
+	cmd := &cobra.Command{
+		Use:   "copy IMAGE_ID... --to REGION...",
+		Short: "Copy private images to other regions (CopyImages), one call per region, concurrently",
+		Long: `Copy up to 10 ready private images of --region to each --to region: one CopyImages
+call per destination region, run concurrently (under --rate calls per second when
+given). Prints each copy made: source image, regions and the new image id. With
+--wait, waits until every copy is ready, one progress bar per copy on a terminal.
+
+A copy is never repeated by vmimage: when an answer is lost, the copies may have
+been made, and vmimage says what to check.`,
+		Example: `  vmimage copy img-m5s0ab1c29 --region cn-north-1 --to cn-east-2 --to cn-south-1 --wait
+  NEW=$(vmimage copy img-m5s0ab1c29 -r cn-north-1 --to cn-east-2 --query '[0].destinationImageId' -o text)`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w.output = queryFormat(g.query, w.output, cmd.Flags().Changed("output"))
+			return a.runCopy(cmd.Context(), g, w, f, append(args, f.sourceIDs...), cmd)
+		},
+	}
+	a.writeCommand(g, cmd, w, writeKind{wait: true})
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.to, "to", nil, "destination region (repeat, or comma-separate, for several)")
+	fl.StringSliceVar(&f.to, "destination-region", nil, "alias of --to, as jdc spells it")
+	fl.StringSliceVar(&f.sourceIDs, "source-image-ids", nil, "the images to copy, as jdc spells it (the same as the arguments)")
+	fl.StringVar(&f.name, "name", "", "name of every copy (default: its source's)")
+	fl.StringVar(&f.descr, "description", "", "description of every copy")
+	fl.Float64Var(&w.rate, "rate", 0, "at most this many calls per second (0: no limit)")
+	_ = fl.MarkHidden("destination-region")
+	_ = fl.MarkHidden("source-image-ids")
+	return cmd
+}
+
+func (a *App) runCopy(ctx context.Context, g *globals, w *writeFlags, f *copyFlags, ids []string, cmd *cobra.Command) error {
+	if err := w.check(g); err != nil {
+		return err
+	}
+	base := api.CopyImagesInput{}
+	if in, err := a.readInputJSON(ctx, w.inputJSON); err != nil {
+		return err
+	} else if in != nil {
+		if err := in.pathParam("regionId", "--region", &g.region); err != nil {
+			return err
+		}
+		if err := in.body("copyImages", &base); err != nil {
+			return err
+		}
+		base.RegionId = nil
+		if len(ids) == 0 {
+			ids = base.SourceImageIds
+		}
+		if len(f.to) == 0 && base.DestinationRegion != "" {
+			f.to = []string{base.DestinationRegion}
+		}
+	}
+	if len(ids) == 0 {
+		return usage("copy needs at least one image id")
+	}
+	if len(f.to) == 0 {
+		return usage("copy needs --to REGION (one or more destination regions)")
+	}
+	for _, r := range f.to {
+		if err := client.CheckRegionID(r); err != nil {
+			return usage("--to %q: must look like cn-north-1", r)
+		}
+	}
+	regions := slices.Compact(slices.Clone(f.to))
+	if cmd.Flags().Changed("name") {
+		base.Name = &f.name
+	}
+	if cmd.Flags().Changed("description") {
+		base.Description = &f.descr
+	}
+	base.SourceImageIds = ids
+	s, ctx, cancel, err := a.writeSession(ctx, g, w)
+	defer cancel()
+	if err != nil {
+		return err
+	}
+	// One CopyImages per destination region, concurrently (in a dry run one after
+	// the other, so that the requests print in the order given).
+	type answer struct {
+		copies []api.CopyImage
+		err    error
+	}
+	answers := make([]answer, len(regions))
+	var wg sync.WaitGroup
+	for i, region := range regions {
+		in := &client.CopyImagesInput{RegionID: s.region, CopyImagesInput: base}
+		in.DestinationRegion = region
+		run := func() {
+			res, _, err := s.c.CopyImages(ctx, in)
+			answers[i].err = err
+			if res != nil {
+				answers[i].copies = res.CopyImages
+			}
+		}
+		if s.dry != nil {
+			run()
+			continue
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); run() }()
+	}
+	wg.Wait()
+	if s.dry != nil {
+		for _, ans := range answers {
+			if err := dryRunOutcome(ans.err); err != nil {
+				return a.writeError(err, s.region, s.c, "")
+			}
+		}
+		return s.dry.print(a.Stdout)
+	}
+	var rows []copyRow
+	var targets []*waitTarget
+	var firstErr error
+	for i, ans := range answers {
+		if ans.err != nil {
+			check := "vmimage list --region " + regions[i] + " --source private (look for new copies of " + strings.Join(ids, ", ") + ")"
+			err := a.writeError(ans.err, s.region, s.c, check)
+			a.warn("copy to %s: %s", regions[i], oneLine(err))
+			if firstErr == nil || exitCode(err) == ExitInterrupted {
+				firstErr = err
+			}
+			continue
+		}
+		for _, cp := range ans.copies {
+			rows = append(rows, copyRow{SourceImageID: cp.SourceImageId, SourceRegion: s.region, DestinationRegion: regions[i], DestinationImageID: cp.DestinationImageId})
+			targets = append(targets, &waitTarget{goal: untilReady, region: regions[i], id: cp.DestinationImageId})
+		}
+	}
+	var waitErr error
+	if w.wait && len(targets) > 0 && firstErr == nil {
+		waitErr = a.waitAll(ctx, s.c, targets, s.maxWait, &w.waitFlags)
+		for i := range rows {
+			rows[i].Status = targets[i].status
+		}
+	}
+	// What was made is printed whatever happened after, so that it can be found.
+	if err := a.printChanges(g, w, copyTable, rows); err != nil {
+		return err
+	}
+	if firstErr != nil {
+		if len(rows) > 0 {
+			a.warn("%d cop%s made before the failure are listed above", len(rows), plural(len(rows), "y was", "ies were"))
+		}
+		return firstErr
+	}
+	if waitErr != nil {
+		return a.waitError(waitErr, len(rows))
+	}
+	return nil
+}
+
+// waitError says how a --wait ended badly, pointing at the list printed.
+func (a *App) waitError(err error, made int) error {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code == ExitInterrupted {
+		return &exitError{ExitInterrupted, errors.New("interrupted: stopped waiting; the ids made are printed above")}
+	}
+	return err
+}
+
+// warn prints a line on stderr.
+func (a *App) warn(format string, args ...any) {
+	s := strings.TrimPrefix(strings.Join(strings.Fields(fmt.Sprintf(format, args...)), " "), "vmimage: ")
+	io.WriteString(a.Stderr, "vmimage: "+s+"\n")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
