@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -30,7 +31,7 @@ func DecodeResponse[T any](statusCode int, header http.Header, body []byte) (*T,
 		}
 		return nil, resp, o.err
 	}
-	out, reqID, err := decodeSuccess[T](op, statusCode, header, body, nil)
+	out, reqID, err := decodeSuccess[T](op, nil, statusCode, header, body)
 	resp.RequestID = reqID
 	return out, resp, err
 }
@@ -45,9 +46,9 @@ var decodeOptions = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsont
 
 // successBody is the success envelope with a pointer, so that a missing result is
 // told apart from an empty one.
-type successBody[T any] struct {
-	RequestID string `json:"requestId"`
-	Result    *T     `json:"result"`
+type successBody struct {
+	RequestID string         `json:"requestId"`
+	Result    jsontext.Value `json:"result"`
 }
 
 // errorBody is the error envelope with a pointer, for the same reason. The code is
@@ -69,28 +70,72 @@ func unexpected(op Operation, status int, header http.Header, body []byte, reqID
 }
 
 // decodeSuccess decodes a 2xx response's envelope: its result as T, and the request
-// id (the header's, else the body's). check names what a result lacks.
-func decodeSuccess[T any](op Operation, status int, header http.Header, body []byte, check func(*T) string) (*T, string, error) {
+// id (the header's, else the body's). o (nil: no checks) says whether a result is
+// required and which of its fields must be there (generated from the spec).
+func decodeSuccess[T any](op Operation, o *operation, status int, header http.Header, body []byte) (*T, string, error) {
 	reqID := header.Get(signer.HeaderRequestID)
 	if reason := notJSON(header, body); reason != "" {
 		return nil, reqID, unexpected(op, status, header, body, reqID, reason, nil)
 	}
-	var out successBody[T]
+	var out successBody
 	if err := jsonv2.Unmarshal(body, &out, decodeOptions); err != nil {
 		return nil, reqID, unexpected(op, status, header, body, reqID, "malformed JSON: "+jsonErrorText(err), err)
 	}
 	if reqID == "" {
 		reqID = out.RequestID
 	}
-	if out.Result == nil {
-		return nil, reqID, unexpected(op, status, header, body, reqID, "success without result", nil)
+	res := new(T)
+	if len(out.Result) == 0 || string(out.Result) == "null" {
+		if o == nil || o.resultRequired {
+			return nil, reqID, unexpected(op, status, header, body, reqID, "success without result", nil)
+		}
+		return res, reqID, nil
 	}
-	if check != nil {
-		if missing := check(out.Result); missing != "" {
-			return nil, reqID, unexpected(op, status, header, body, reqID, "success without "+missing, nil)
+	if o != nil {
+		if missing := missingField(out.Result, o.resultFields); missing != "" {
+			return nil, reqID, unexpected(op, status, header, body, reqID, "success without result."+missing, nil)
 		}
 	}
-	return out.Result, reqID, nil
+	if err := jsonv2.Unmarshal(out.Result, res, decodeOptions); err != nil {
+		return nil, reqID, unexpected(op, status, header, body, reqID, "malformed JSON: "+jsonErrorText(err), err)
+	}
+	return res, reqID, nil
+}
+
+// missingField names the first of fields that the JSON object obj lacks or has as
+// null ("" when none is missing; "" also when obj is not an object, which decoding
+// then reports).
+func missingField(obj jsontext.Value, fields []string) string {
+	if len(fields) == 0 {
+		return ""
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(obj), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return ""
+	}
+	seen := make([]bool, len(fields))
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return ""
+		}
+		k := name.String()
+		isNull := dec.PeekKind() == 'n'
+		if err := dec.SkipValue(); err != nil {
+			return ""
+		}
+		for i, f := range fields {
+			if f == k {
+				seen[i] = !isNull
+			}
+		}
+	}
+	for i, f := range fields {
+		if !seen[i] {
+			return f
+		}
+	}
+	return ""
 }
 
 // decodeError turns a non-2xx response into its typed error: an *APIError when the
