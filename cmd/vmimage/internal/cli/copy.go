@@ -123,80 +123,141 @@ func (a *App) runCopy(ctx context.Context, g *globals, w *writeFlags, f *copyFla
 	if err != nil {
 		return err
 	}
-	// One CopyImages per destination region, concurrently (in a dry run one after
-	// the other, so that the requests print in the order given).
-	type answer struct {
-		copies []api.CopyImage
-		err    error
-	}
-	answers := make([]answer, len(regions))
-	var wg sync.WaitGroup
-	for i, region := range regions {
-		in := &client.CopyImagesInput{RegionID: s.region, CopyImagesInput: base}
-		in.DestinationRegion = region
-		run := func() {
-			res, _, err := s.c.CopyImages(ctx, in)
-			answers[i].err = err
-			if res != nil {
-				answers[i].copies = res.CopyImages
-			}
-		}
-		if s.dry != nil {
-			run()
-			continue
-		}
-		wg.Add(1)
-		go func() { defer wg.Done(); run() }()
-	}
-	wg.Wait()
 	if s.dry != nil {
-		for _, ans := range answers {
-			if err := dryRunOutcome(ans.err); err != nil {
+		// One request per destination region, in the order given.
+		for _, region := range regions {
+			in := &client.CopyImagesInput{RegionID: s.region, CopyImagesInput: base}
+			in.DestinationRegion = region
+			_, _, err := s.c.CopyImages(ctx, in)
+			if err := dryRunOutcome(err); err != nil {
 				return a.writeError(err, s.region, s.c, "")
 			}
 		}
 		return s.dry.print(a.Stdout)
 	}
-	var rows []copyRow
-	var targets []*waitTarget
-	var firstErr error
-	for i, ans := range answers {
-		if ans.err != nil {
-			check := "vmimage list --region " + regions[i] + " --source private (look for new copies of " + strings.Join(ids, ", ") + ")"
-			err := a.writeError(ans.err, s.region, s.c, check)
-			a.warn("copy to %s: %s", regions[i], oneLine(err))
-			if firstErr == nil || exitCode(err) == ExitInterrupted {
-				firstErr = err
+	rows, targets, waited, err := a.copyWaves(ctx, s, base, regions, ids, w)
+	waitErr := err
+	if err == nil && w.wait {
+		var rest []*waitTarget
+		for i, t := range targets {
+			if !waited[i] {
+				rest = append(rest, t)
 			}
-			continue
 		}
-		for _, cp := range ans.copies {
-			rows = append(rows, copyRow{SourceImageID: cp.SourceImageId, SourceRegion: s.region, DestinationRegion: regions[i], DestinationImageID: cp.DestinationImageId})
-			targets = append(targets, &waitTarget{goal: untilReady, region: regions[i], id: cp.DestinationImageId})
+		if len(rest) > 0 {
+			waitErr = a.waitAll(ctx, s.c, rest, s.maxWait, &w.waitFlags)
 		}
 	}
-	var waitErr error
-	if w.wait && len(targets) > 0 && firstErr == nil {
-		waitErr = a.waitAll(ctx, s.c, targets, s.maxWait, &w.waitFlags)
-		for i := range rows {
-			rows[i].Status = targets[i].status
-		}
+	for i := range rows {
+		rows[i].Status = targets[i].status
 	}
+	// In the order of --to (the calls end in any order).
+	slices.SortStableFunc(rows, func(x, y copyRow) int {
+		return slices.Index(regions, x.DestinationRegion) - slices.Index(regions, y.DestinationRegion)
+	})
 	// What was made is printed whatever happened after, so that it can be found.
-	if err := a.printChanges(g, w, copyTable, rows); err != nil {
-		return err
-	}
-	if firstErr != nil {
-		if len(rows) > 0 {
-			a.warn("%d cop%s made before the failure are listed above", len(rows), plural(len(rows), "y was", "ies were"))
-		}
-		return firstErr
+	if perr := a.printChanges(g, w, copyTable, rows); perr != nil {
+		return perr
 	}
 	if waitErr != nil {
 		return a.waitError(waitErr, len(rows))
 	}
 	return nil
 }
+
+// isBusy reports a refusal because a source image is being copied: the service
+// copies an image to one region at a time.
+func isBusy(err error) bool {
+	var ae *client.APIError
+	return errors.As(err, &ae) && errors.Is(err, client.ErrFailedPrecondition) && strings.Contains(ae.Message, "is busy")
+}
+
+// copyWaves makes one CopyImages call per destination region, concurrently. The
+// service refuses to copy an image that is being copied ("The image ... is busy"):
+// a region refused so, while a copy made here is in flight, is called again once
+// the copies in flight are ready (waited for with progress), and so on until every
+// region has its copies. A refusal is not a lost answer: nothing was made, so
+// calling again is safe. It returns the copies made, their wait targets (status
+// filled for those waited for), which were waited for, and the error that stopped
+// it (the copies made before it are returned too).
+func (a *App) copyWaves(ctx context.Context, s *writeSession, base api.CopyImagesInput, regions, ids []string, w *writeFlags) ([]copyRow, []*waitTarget, []bool, error) {
+	var rows []copyRow
+	var targets []*waitTarget
+	var waited []bool
+	pending := regions
+	for len(pending) > 0 {
+		type answer struct {
+			copies []api.CopyImage
+			err    error
+		}
+		answers := make([]answer, len(pending))
+		var wg sync.WaitGroup
+		for i, region := range pending {
+			in := &client.CopyImagesInput{RegionID: s.region, CopyImagesInput: base}
+			in.DestinationRegion = region
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, _, err := s.c.CopyImages(ctx, in)
+				answers[i].err = err
+				if res != nil {
+					answers[i].copies = res.CopyImages
+				}
+			}()
+		}
+		wg.Wait()
+		var busy []string
+		var firstErr error
+		for i, ans := range answers {
+			switch {
+			case ans.err == nil:
+				for _, cp := range ans.copies {
+					rows = append(rows, copyRow{SourceImageID: cp.SourceImageId, SourceRegion: s.region, DestinationRegion: pending[i], DestinationImageID: cp.DestinationImageId})
+					targets = append(targets, &waitTarget{goal: untilReady, region: pending[i], id: cp.DestinationImageId})
+					waited = append(waited, false)
+				}
+			case isBusy(ans.err):
+				busy = append(busy, pending[i])
+			default:
+				check := "vmimage list --region " + pending[i] + " --source private (new copies of " + strings.Join(ids, ", ") + ")"
+				err := a.writeError(ans.err, s.region, s.c, check)
+				if firstErr == nil || exitCode(err) == ExitInterrupted {
+					firstErr = err
+				}
+				if exitCode(err) != ExitInterrupted {
+					a.warn("copy to %s: %s", pending[i], oneLine(err))
+				}
+			}
+		}
+		if firstErr != nil {
+			return rows, targets, waited, firstErr
+		}
+		if len(busy) == 0 {
+			return rows, targets, waited, nil
+		}
+		var inFlight []*waitTarget
+		for i, t := range targets {
+			if !waited[i] {
+				inFlight = append(inFlight, t)
+				waited[i] = true
+			}
+		}
+		if len(inFlight) == 0 {
+			// Busy with a copy this command did not make.
+			err := a.writeError(fmt.Errorf("copy to %s: %w", strings.Join(busy, ", "), errBusy), s.region, s.c, "")
+			return rows, targets, waited, err
+		}
+		a.warn("the service copies an image to one region at a time: the copy to %s starts when the copy in flight is ready", strings.Join(busy, ", "))
+		if err := a.waitAll(ctx, s.c, inFlight, s.maxWait, &w.waitFlags); err != nil {
+			return rows, targets, waited, err
+		}
+		pending = busy
+	}
+	return rows, targets, waited, nil
+}
+
+// errBusy says a source image is being copied by someone else.
+var errBusy = errors.New("a source image is busy with another copy; try again when it is done")
 
 // waitError says how a --wait ended badly, pointing at the list printed.
 func (a *App) waitError(err error, made int) error {

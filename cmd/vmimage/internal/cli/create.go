@@ -38,10 +38,10 @@ type createFlags struct {
 	instanceID, name, descr string
 	dataDisks               string
 	// From snapshots.
-	snapshots                              []string
-	cloudDisks                             string
-	platform, osVersion, arch, bootMode    string
-	clientToken                            string
+	snapshots                           []string
+	cloudDisks                          string
+	platform, osVersion, arch, bootMode string
+	clientToken                         string
 }
 
 func (a *App) createCommand(g *globals) *cobra.Command {

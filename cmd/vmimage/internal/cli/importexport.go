@@ -12,8 +12,8 @@ import (
 
 type importFlags struct {
 	url, name, descr, platform, osType, osVersion, arch, bootMode, format, dataDisks, clientToken string
-	systemDiskGB                                                                                 int
-	force                                                                                        bool
+	systemDiskGB                                                                                  int
+	force                                                                                         bool
 }
 
 func (a *App) importCommand(g *globals) *cobra.Command {

@@ -15,13 +15,13 @@ import (
 )
 
 type tasksFlags struct {
-	output               string
-	action, status       string
-	since, until         string
-	all                  bool
-	page, pageSize       int
-	inputJSON            string
-	ids                  []string
+	output         string
+	action, status string
+	since, until   string
+	all            bool
+	page, pageSize int
+	inputJSON      string
+	ids            []string
 }
 
 var taskHeader = []string{"TASK ID", "ACTION", "STATUS", "PROGRESS", "IMAGE ID", "CREATED", "FINISHED", "MESSAGE"}

@@ -17,9 +17,9 @@ import (
 type waitGoal int
 
 const (
-	untilReady waitGoal = iota // an image becomes ready
-	untilGone                  // an image is deleted
-	untilTaskDone              // an import or export task finishes
+	untilReady    waitGoal = iota // an image becomes ready
+	untilGone                     // an image is deleted
+	untilTaskDone                 // an import or export task finishes
 )
 
 // waitTarget is one thing a write command waits for, with one progress bar.
