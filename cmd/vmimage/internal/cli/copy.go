@@ -39,7 +39,7 @@ var copyTable = changeTable{
 }
 
 type copyFlags struct {
-	to          []string
+	to, toAlias []string
 	sourceIDs   []string
 	name, descr string
 }
@@ -61,13 +61,14 @@ been made, and vmimage says what to check.`,
   NEW=$(vmimage copy img-m5s0ab1c29 -r cn-north-1 --to cn-east-2 --query '[0].destinationImageId' -o text)`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			w.output = queryFormat(g.query, w.output, cmd.Flags().Changed("output"))
+			f.to = append(f.to, f.toAlias...)
 			return a.runCopy(cmd.Context(), g, w, f, append(args, f.sourceIDs...), cmd)
 		},
 	}
 	a.writeCommand(g, cmd, w, writeKind{wait: true})
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.to, "to", nil, "destination region (repeat, or comma-separate, for several)")
-	fl.StringSliceVar(&f.to, "destination-region", nil, "alias of --to, as jdc spells it")
+	fl.StringSliceVar(&f.to, "to", nil, "destination region (repeat, or comma-separate, for several; all: every documented region but the source)")
+	fl.StringSliceVar(&f.toAlias, "destination-region", nil, "alias of --to, as jdc spells it")
 	fl.StringSliceVar(&f.sourceIDs, "source-image-ids", nil, "the images to copy, as jdc spells it (the same as the arguments)")
 	fl.StringVar(&f.name, "name", "", "name of every copy (default: its source's)")
 	fl.StringVar(&f.descr, "description", "", "description of every copy")
@@ -102,15 +103,27 @@ func (a *App) runCopy(ctx context.Context, g *globals, w *writeFlags, f *copyFla
 	if len(ids) == 0 {
 		return usage("copy needs at least one image id")
 	}
-	if len(f.to) == 0 {
-		return usage("copy needs --to REGION (one or more destination regions)")
+	toAll := slices.Contains(f.to, "all")
+	if toAll {
+		if len(f.to) > 1 {
+			return usage("--to all takes no other region")
+		}
+		f.to = nil // filled once the source region is known
+	}
+	if len(f.to) == 0 && !toAll {
+		return usage("copy needs --to REGION (one or more destination regions, or all)")
 	}
 	for _, r := range f.to {
 		if err := client.CheckRegionID(r); err != nil {
 			return usage("--to %q: must look like cn-north-1", r)
 		}
 	}
-	regions := slices.Compact(slices.Clone(f.to))
+	var regions []string
+	for _, r := range f.to {
+		if !slices.Contains(regions, r) {
+			regions = append(regions, r)
+		}
+	}
 	if cmd.Flags().Changed("name") {
 		base.Name = &f.name
 	}
@@ -122,6 +135,13 @@ func (a *App) runCopy(ctx context.Context, g *globals, w *writeFlags, f *copyFla
 	defer cancel()
 	if err != nil {
 		return err
+	}
+	if toAll {
+		for _, r := range client.DocumentedRegions {
+			if r != s.region {
+				regions = append(regions, r)
+			}
+		}
 	}
 	if s.dry != nil {
 		// One request per destination region, in the order given.

@@ -48,7 +48,7 @@ func accountsWords(pins, logins []string) string {
 
 func (a *App) shareCommand(g *globals, unshare bool) *cobra.Command {
 	w := &writeFlags{}
-	var pins, logins []string
+	var pins, logins, pinsAlias, loginsAlias []string
 	var imageID string
 	verb, op, apiName := "share", "shareImage", "ShareImage"
 	short := "Share a private image with other accounts (ShareImage)"
@@ -66,16 +66,16 @@ func (a *App) shareCommand(g *globals, unshare bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.runShare(cmd.Context(), g, w, unshare, op, apiName, id, pins, logins)
+			return a.runShare(cmd.Context(), g, w, unshare, op, apiName, id, append(pins, pinsAlias...), append(logins, loginsAlias...))
 		},
 	}
 	a.writeCommand(g, cmd, w, writeKind{confirm: unshare})
 	fl := cmd.Flags()
 	fl.StringVar(&imageID, "image-id", "", "the image, as jdc spells it (the same as the argument)")
 	fl.StringSliceVar(&pins, "pin", nil, "an account's pin (repeat, or comma-separate; also --pins)")
-	fl.StringSliceVar(&pins, "pins", nil, "alias of --pin, as jdc spells it")
+	fl.StringSliceVar(&pinsAlias, "pins", nil, "alias of --pin, as jdc spells it")
 	fl.StringSliceVar(&logins, "login-name", nil, "an account's login name (repeat, or comma-separate; also --login-names)")
-	fl.StringSliceVar(&logins, "login-names", nil, "alias of --login-name, as jdc spells it")
+	fl.StringSliceVar(&loginsAlias, "login-names", nil, "alias of --login-name, as jdc spells it")
 	_ = fl.MarkHidden("pins")
 	_ = fl.MarkHidden("login-names")
 	return cmd

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -114,4 +113,3 @@ func (in inputJSON) decodeInto(dst any) error {
 	return nil
 }
 
-var _ = fmt.Sprint
