@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -97,3 +98,76 @@ func TestWaitBarOnARealTerminal(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C during copy --wait on a real terminal: exit 130, the copy already made is
+// printed (so it can be found), and every bar line drawn was ended.
+func TestCopyWaitInterruptedOnATerminal(t *testing.T) {
+	srv := fake.StartTest(t, fake.WithJobDuration(time.Hour))
+	src := "img-ctrlcsrc01"
+	if err := srv.Images().Put("cn-north-1", api.Image{ImageId: &src, Name: ptr("ctrl-c source"), ImageSource: ptr(api.ImageSourcePrivate),
+		Status: ptr(api.ImageStatusReady), RootDeviceType: ptr(api.RootDeviceTypeCloudDisk)}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "copy", src, "--endpoint", srv.URL, "-r", "cn-north-1", "--to", "cn-east-2",
+		"--wait", "--min-delay", "100ms", "--max-delay", "200ms")
+	cmd.Env = append(os.Environ(), "VMIMAGE_TEST_MAIN=1", "TERM=xterm",
+		"JDCLOUD_ACCESS_KEY="+srv.Credentials().AccessKey, "JDCLOUD_SECRET_KEY="+srv.Credentials().SecretKey)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 70, Rows: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty.Close()
+	var mu sync.Mutex
+	var out []byte
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			mu.Lock()
+			out = append(out, buf[:n]...)
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	output := func() string { mu.Lock(); defer mu.Unlock(); return string(out) }
+	for deadline := time.Now().Add(20 * time.Second); strings.Count(output(), "pending") < 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no progress drawn in 20 s: %q", output())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	werr := cmd.Wait()
+	<-read
+	text := strings.ReplaceAll(output(), "\r\n", "\n")
+	var ee *exec.ExitError
+	if !errors.As(werr, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v: %q", werr, text)
+	}
+	t.Logf("%q", text)
+	found := false
+	for _, img := range srv.Images().InRegion("cn-east-2") {
+		if strings.Contains(img.GetDesc(), src) && strings.Contains(text, img.GetImageId()+"  interrupted") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the copy made is not printed: %q", text)
+	}
+	if !strings.HasSuffix(text, "\n") || !strings.Contains(text, "vmimage: interrupted") {
+		t.Errorf("output does not end with a whole line: %q", text)
+	}
+	for i, seg := range strings.Split(text, "\r\x1b[K") {
+		if i > 0 && !strings.Contains(seg, "\n") {
+			t.Errorf("a bar line left unended: %q in %q", seg, text)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

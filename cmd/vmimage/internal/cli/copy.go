@@ -241,11 +241,14 @@ func (a *App) copyWaves(ctx context.Context, s *writeSession, base api.CopyImage
 			default:
 				check := "vmimage list --region " + pending[i] + " --source private (new copies of " + strings.Join(ids, ", ") + ")"
 				err := a.writeError(ans.err, s.region, s.c, check)
-				if firstErr == nil || exitCode(err) == ExitInterrupted {
+				switch {
+				case firstErr == nil:
 					firstErr = err
-				}
-				if exitCode(err) != ExitInterrupted {
-					a.warn("copy to %s: %s", pending[i], oneLine(err))
+				case exitCode(err) == ExitInterrupted:
+					a.warn("%s", oneLine(firstErr))
+					firstErr = err
+				default:
+					a.warn("%s", oneLine(err)) // the first is returned
 				}
 			}
 		}
