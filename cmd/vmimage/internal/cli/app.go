@@ -45,8 +45,8 @@ var exitCodes = []struct {
 	{ExitUsage, "usage: a bad command line, or a parameter refused before anything was sent"},
 	{ExitNotFound, "not found: the image asked for, or every image that failed (describe, constraints)"},
 	{ExitTimeout, "timeout: the wait or --timeout ran out"},
-	{ExitFailed, "the image will not become ready (status error or deleting, or offline)"},
-	{ExitInterrupted, "interrupted (Ctrl-C; 143 for SIGTERM)"},
+	{ExitFailed, "the image will not become ready (status error or deleting, or offline), or the task failed"},
+	{ExitInterrupted, "interrupted (Ctrl-C; 143 for SIGTERM); a write prints what it made first"},
 }
 
 // exitCodeHelp is the exit-code section of the root command's help.

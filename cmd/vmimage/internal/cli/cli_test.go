@@ -23,6 +23,11 @@ import (
 	"github.com/vmimage/vmimage/fake"
 )
 
+// apiCommands are the commands that take the API flags: env.run points them at the
+// fake.
+var apiCommands = []string{"describe", "list", "constraints", "members", "wait", "wait-task", "create", "copy", "import", "export",
+	"tasks", "share", "unshare", "release", "unrelease", "modify", "delete"}
+
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // env is a fake service and an App pointed at it, sharing a manual clock so that
@@ -77,7 +82,7 @@ func (e *env) run(t *testing.T, args ...string) result {
 	full := args
 	if e.noEndpoint {
 		// the endpoint comes from the profile or nowhere
-	} else if len(args) > 0 && slices.Contains([]string{"describe", "list", "constraints", "members", "wait"}, args[0]) {
+	} else if len(args) > 0 && slices.Contains(apiCommands, args[0]) {
 		// The API flags belong to the commands that call the API.
 		full = append([]string{args[0], "--endpoint", e.srv.URL}, args[1:]...)
 	}

@@ -20,7 +20,7 @@ import (
 // api runs an API command with the fake's endpoint and region cn-north-1.
 func (e *env) api(t *testing.T, args ...string) result {
 	t.Helper()
-	full := append([]string{args[0], "--endpoint", e.srv.URL, "-r", fake.SeedCatalogRegion}, args[1:]...)
+	full := append([]string{args[0], "-r", fake.SeedCatalogRegion}, args[1:]...)
 	return e.run(t, full...)
 }
 
