@@ -331,13 +331,19 @@ func TestDemo(t *testing.T) {
 	t.Setenv("JDCLOUD_SECRET_KEY", "")
 	r := e.run(t, "demo")
 	wantCode(t, r, ExitOK)
-	for _, want := range []string{"img-centos82pub  CentOS 8.2 64位", "errors.Is(err, client.ErrNotFound) = true", "404 NOT_FOUND: Image 'img-doesnotexist' not found", "image img-demobuild01 is ready", "Done."} {
+	for _, want := range []string{"img-centos82pub  CentOS 8.2 64位", "errors.Is(err, client.ErrNotFound) = true", "404 NOT_FOUND: Image 'img-doesnotexist' not found",
+		"errors.Is(err, client.ErrFailedPrecondition) = true", "unshared", "deleting", "Done."} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if !strings.Contains(r.stderr, "img-demobuild01: status ready, progress 100%") {
-		t.Errorf("stderr:\n%s", r.stderr)
+	if !regexp.MustCompile(`img-[a-z0-9]+ \(cn-east-2\): ready, progress 100%`).MatchString(r.stderr) {
+		t.Errorf("no copy's progress in stderr:\n%s", r.stderr)
+	}
+	for _, want := range []string{"refusing to delete without confirmation", "Can't delete shared image"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("demo stderr lacks %q:\n%s", want, r.stderr)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,9 +13,6 @@ import (
 	"github.com/vmimage/vmimage/client/api"
 	"github.com/vmimage/vmimage/fake"
 )
-
-// demoBuild is how long the demo's image takes to become ready.
-const demoBuild = 6 * time.Second
 
 func (a *App) demoCommand() *cobra.Command {
 	return &cobra.Command{
@@ -32,13 +30,13 @@ func (a *App) runDemo(ctx context.Context) error {
 	if a.Clock != nil {
 		clock = a.Clock
 	}
-	srv, err := fake.Start(fake.WithClock(clock))
+	srv, err := fake.Start(fake.WithClock(clock), fake.WithJobDuration(demoJob))
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 	out := a.Stdout
-	fmt.Fprintf(out, "vmimage demo: a fake JD Cloud image read service is running at %s\n", srv.URL)
+	fmt.Fprintf(out, "vmimage demo: a fake JD Cloud image service is running at %s\n", srv.URL)
 	fmt.Fprintf(out, "(its test access key is %s; no real account or network is used)\n\n", srv.Credentials().AccessKey)
 
 	opts := append([]client.Option{client.WithEndpoint(srv.URL), client.WithCredentials(srv.Credentials()), client.WithClock(clock)}, a.ClientOptions...)
@@ -109,18 +107,81 @@ func (a *App) runDemo(ctx context.Context) error {
 	}
 	fmt.Fprintf(out, "   errors.Is(err, client.ErrNotFound) = true\n   %s\n", oneLine(err))
 
-	id := "img-demobuild01"
-	name := "demo image being built"
-	if err := srv.Images().Put(region, api.Image{ImageId: &id, Name: &name}); err != nil {
+	return a.demoLifecycle(ctx, srv, c, clock, region)
+}
+
+// demoJob is how long the demo's fake takes to build or copy an image.
+const demoJob = 3 * time.Second
+
+// demoLifecycle tells the write calls' story with the CLI's own commands, run
+// against the demo's fake: bake an image, copy it to a second region, share it, fail
+// to delete it while shared, unshare it, delete it.
+func (a *App) demoLifecycle(ctx context.Context, srv *fake.Server, c *client.Client, clock client.Clock, region string) error {
+	out := a.Stdout
+	sub := *a
+	sub.ClientOptions = append([]client.Option{client.WithEndpoint(srv.URL), client.WithCredentials(srv.Credentials()),
+		client.WithRegion(region), client.WithClock(clock)}, a.ClientOptions...)
+	sub.StdinIsTerminal = func() bool { return false }
+	run := func(want int, args ...string) error {
+		fmt.Fprintf(out, "   $ vmimage %s\n", strings.Join(args, " "))
+		if code := sub.Run(ctx, args); code != want {
+			if code == ExitInterrupted {
+				return &exitError{ExitInterrupted, errors.New("interrupted")}
+			}
+			return fmt.Errorf("demo: vmimage %s exited %d, not %d", strings.Join(args, " "), code, want)
+		}
+		fmt.Fprintln(out)
+		return nil
+	}
+	fmt.Fprintf(out, "\n5. The lifecycle, with the write calls (each copy or build takes %s here):\n\n", demoJob)
+	fmt.Fprintf(out, "   Bake an image from an instance and wait for it (CreateImage):\n")
+	var created strings.Builder
+	sub.Stdout = &created
+	fmt.Fprintf(out, "   $ NEW=$(vmimage create %s --name demo-app-2024 --wait --min-delay 500ms --max-delay 1s --query '[0].imageId' -o text)\n", fake.SeedInstanceCloud)
+	if code := sub.Run(ctx, []string{"create", fake.SeedInstanceCloud, "--name", "demo-app-2024", "--wait", "--min-delay", "500ms", "--max-delay", "1s", "--query", "[0].imageId", "-o", "text"}); code != 0 {
+		return &exitError{code, errors.New("demo: create failed")}
+	}
+	sub.Stdout = out
+	id := strings.TrimSpace(created.String())
+	fmt.Fprintf(out, "   NEW=%s\n\n", id)
+
+	fmt.Fprintf(out, "   Copy it to a second region, with progress (CopyImages):\n")
+	if err := run(0, "copy", id, "--to", "cn-east-2", "--wait", "--min-delay", "500ms", "--max-delay", "1s"); err != nil {
 		return err
 	}
-	if err := srv.Images().Transition(region, id, api.ImageStatusReady, demoBuild); err != nil {
+	fmt.Fprintf(out, "   Share it, and see whom with (ShareImage, DescribeImageMembers):\n")
+	if err := run(0, "share", id, "--pin", "partner-pin", "--login-name", "ops@example.com"); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n5. Wait for a new image to become ready (about %s):\n\n", demoBuild)
-	if err := a.wait(ctx, c, region, id, time.Minute, &waitFlags{minDelay: 250 * time.Millisecond, maxDelay: time.Second, grace: time.Second}); err != nil {
+	if err := run(0, "members", id); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nDone. Next: `vmimage fake` runs this service for your own tests; see README.md.\n")
+	fmt.Fprintf(out, "   Delete asks first, and without a terminal refuses unless --yes (exit 2, nothing sent):\n")
+	if err := run(ExitUsage, "delete", id); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "   With --yes, the service refuses to delete a shared image (exit 1):\n")
+	if err := run(ExitError, "delete", id, "--yes"); err != nil {
+		return err
+	}
+	_, _, err := c.DeleteImage(ctx, &client.DeleteImageInput{RegionID: region, ImageID: id})
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || !errors.Is(err, client.ErrFailedPrecondition) {
+		return fmt.Errorf("demo: expected a failed-precondition error, got %v", err)
+	}
+	fmt.Fprintf(out, "   in Go: errors.Is(err, client.ErrFailedPrecondition) = true; errors.As gives *client.APIError{Status: %q, Message: %q}\n\n",
+		apiErr.Status, terminalSafe(apiErr.Message))
+	fmt.Fprintf(out, "   Unshare it, then delete it (UnShareImage, DeleteImage):\n")
+	if err := run(0, "unshare", id, "--pin", "partner-pin", "--login-name", "ops@example.com", "--yes"); err != nil {
+		return err
+	}
+	if err := run(0, "delete", id, "--yes"); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "   Every write can be previewed: --dry-run prints the request and sends nothing:\n")
+	if err := run(0, "modify", fake.SeedPrivate, "--name", "renamed", "--dry-run"); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Done. Next: `vmimage fake` runs this service for your own tests; see README.md.\n")
 	return nil
 }

@@ -418,7 +418,9 @@ func (a *App) runDelete(ctx context.Context, g *globals, w *writeFlags, ids []st
 		}
 		if err != nil {
 			err = a.writeError(err, s.region, s.c, "vmimage describe "+id+" --region "+s.region)
-			a.warn("%s", oneLine(err))
+			if len(ids) > 1 {
+				a.warn("%s", oneLine(err))
+			}
 			if firstErr == nil {
 				firstErr = err
 			}
@@ -446,6 +448,9 @@ func (a *App) runDelete(ctx context.Context, g *globals, w *writeFlags, ids []st
 	}
 	if err := a.printChanges(g, w, imageChangeTable, rows); err != nil {
 		return err
+	}
+	if firstErr != nil && len(ids) == 1 {
+		return firstErr
 	}
 	if firstErr != nil {
 		return &exitError{exitCode(firstErr), errors.New("not every image was deleted (see above)")}

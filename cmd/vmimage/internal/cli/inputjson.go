@@ -112,4 +112,3 @@ func (in inputJSON) decodeInto(dst any) error {
 	}
 	return nil
 }
-

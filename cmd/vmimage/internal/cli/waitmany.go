@@ -44,7 +44,9 @@ func (a *App) waitAll(ctx context.Context, c *client.Client, targets []*waitTarg
 	}
 	var wg sync.WaitGroup
 	for i, t := range targets {
-		m.set(i, t, client.Observation{Progress: -1})
+		if m.terminal {
+			m.set(i, t, client.Observation{Progress: -1}) // every bar shows from the start
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
