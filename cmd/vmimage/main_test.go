@@ -1,10 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -150,7 +155,6 @@ func TestCopyWaitInterruptedOnATerminal(t *testing.T) {
 	if !errors.As(werr, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("exit %v: %q", werr, text)
 	}
-	t.Logf("%q", text)
 	found := false
 	for _, img := range srv.Images().InRegion("cn-east-2") {
 		if strings.Contains(img.GetDesc(), src) && strings.Contains(text, img.GetImageId()+"  interrupted") {
@@ -171,3 +175,92 @@ func TestCopyWaitInterruptedOnATerminal(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// readmeRecipe returns the sh block of the README that follows <!-- recipe: NAME -->.
+func readmeRecipe(t *testing.T, name string) string {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)<!-- recipe: " + regexp.QuoteMeta(name) + " -->\n```sh\n(.*?)```\n").FindSubmatch(readme)
+	if m == nil {
+		t.Fatalf("README has no sh block marked recipe: %s", name)
+	}
+	return string(m[1])
+}
+
+// runRecipe runs a README block with bash (-eu, pipefail) in a fresh directory, with
+// vmimage on PATH being this binary and a jdc profile whose endpoint is srv.
+func runRecipe(t *testing.T, srv *fake.Server, script string) (dir string, out []byte) {
+	t.Helper()
+	dir, bin, home := t.TempDir(), t.TempDir(), t.TempDir()
+	wrapper := "#!/bin/sh\nVMIMAGE_TEST_MAIN=1 exec '" + os.Args[0] + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "vmimage"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(home, ".jdc"), 0o700)
+	profile := fmt.Sprintf("[default]\naccess_key = %s\nsecret_key = %s\nendpoint = %s\nscheme = http\n",
+		srv.Credentials().AccessKey, srv.Credentials().SecretKey, strings.TrimPrefix(srv.URL, "http://"))
+	if err := os.WriteFile(filepath.Join(home, ".jdc", "config"), []byte(profile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "-eu", "-o", "pipefail", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "HOME="+home,
+		"JDCLOUD_ACCESS_KEY=", "JDCLOUD_SECRET_KEY=", "JDCLOUD_PROFILE=", "JDCLOUD_REGION=", "TERM=dumb")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s\n--- script:\n%s", err, out, script)
+	}
+	return dir, out
+}
+
+// The README's CI recipe, against the fake: every id it prints is a ready image in
+// the region it names, one in each documented region but the source.
+func TestREADMECIRecipe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the README's CI recipe against the fake (about 10 s)")
+	}
+	srv := fake.StartTest(t, fake.WithJobDuration(time.Second))
+	dir, out := runRecipe(t, srv, readmeRecipe(t, "ci"))
+	b, err := os.ReadFile(filepath.Join(dir, "copies.json"))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var copies []struct{ Region, ImageID string }
+	if err := json.Unmarshal(b, &copies); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	var regions []string
+	for _, c := range copies {
+		img, ok := srv.Images().Get(c.Region, c.ImageID)
+		if !ok || img.GetStatus() != api.ImageStatusReady {
+			t.Errorf("%s in %s: found %v, status %v", c.ImageID, c.Region, ok, img.Status)
+		}
+		regions = append(regions, c.Region)
+	}
+	if want := []string{"cn-east-1", "cn-east-2", "cn-south-1"}; !slices.Equal(regions, want) {
+		t.Errorf("copies in %v, want %v: %s", regions, want, b)
+	}
+}
+
+// The README's five-step lifecycle, against the fake: the copy is ready in
+// cn-east-2, the image itself is being deleted.
+func TestREADMELifecycleRecipe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the README's lifecycle against the fake (about 5 s)")
+	}
+	srv := fake.StartTest(t, fake.WithJobDuration(time.Second))
+	_, out := runRecipe(t, srv, readmeRecipe(t, "lifecycle"))
+	var copied, deleting bool
+	for _, img := range srv.Images().InRegion("cn-east-2") {
+		copied = copied || img.GetName() == "app-2024.06" && img.GetStatus() == api.ImageStatusReady
+	}
+	for _, img := range srv.Images().InRegion("cn-north-1") {
+		deleting = deleting || img.GetName() == "app-2024.06" && img.GetStatus() == api.ImageStatusDeleting
+	}
+	if !copied || !deleting {
+		t.Errorf("copied %v, deleting %v:\n%s", copied, deleting, out)
+	}
+}
