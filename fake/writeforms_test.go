@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -108,7 +109,8 @@ func TestImageQuota(t *testing.T) {
 	}
 }
 
-// A flood of creates hits the quota, not the memory: the stores stay bounded.
+// A flood of creates hits the quota, not the memory: the stores stay bounded. With
+// VMIMAGE_LOAD=1 (make load) it sends a million creates.
 func TestCreateFloodHitsTheQuotaNotTheMemory(t *testing.T) {
 	clock := fake.NewManualClock(time.Now())
 	svc, err := fake.New(fake.WithClock(clock), fake.WithRequestLogSize(10))
@@ -116,7 +118,10 @@ func TestCreateFloodHitsTheQuotaNotTheMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := signer.New(svc.Credentials(), "vm")
-	const n = 20_000
+	n := 4_000
+	if os.Getenv("VMIMAGE_LOAD") == "1" {
+		n = 1_000_000
+	}
 	send := func(i int, target, body string) int {
 		req := httptest.NewRequest(http.MethodPost, "http://fake"+target, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -146,7 +151,10 @@ func TestCreateFloodHitsTheQuotaNotTheMemory(t *testing.T) {
 	if got := len(svc.Images().InRegion("cn-north-1")); got > 60 {
 		t.Errorf("%d images stored", got)
 	}
-	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 16<<20 {
+	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("load_test: %d creates: %v; heap grew by %.1f MiB", n+n/4, statuses, float64(grown)/(1<<20))
+	// The nonce cache (DefaultMaxNonces, one nonce a request) holds most of it.
+	if grown > 32<<20 {
 		t.Errorf("the heap grew by %d bytes over %d creates", grown, n)
 	}
 }
