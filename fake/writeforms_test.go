@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -272,4 +273,49 @@ func TestWriteInputChecks(t *testing.T) {
 		400, "INVALID_ARGUMENT", "Invalid ossPrefix 'a-b': letters and digits, at most 32")
 	h.fails("imageTasks", http.MethodGet, n1+"/imageTasks?taskAction=CopyImages", "", 400, "INVALID_ARGUMENT", "Invalid taskAction 'CopyImages'")
 	h.fails("createImage", http.MethodPost, "/v1/regions/cn-north-1/instances/I-UPPER%3AcreateImage", `{"name":"xx"}`, 400, "INVALID_ARGUMENT", "Invalid instanceId 'I-UPPER'")
+}
+
+// Writes and reads at once: no race, and a clientToken sent by several attempts at
+// once does the work once.
+func TestConcurrentWrites(t *testing.T) {
+	h := startWrites(t)
+	body := `{"name":"same","platform":"CentOS","architecture":"x86_64","bootMode":"bios","clientToken":"concurrent","cloudDisks":[{"snapshotId":"` + fake.SeedSnapshotSystem + `","deviceName":"vda"}]}`
+	before := len(h.srv.Images().InRegion("cn-north-1"))
+	ok := func(op, method, target, body string) answer { // t.Errorf: safe in a goroutine
+		a := h.do(op, method, target, body, true)
+		if a.status != 200 {
+			t.Errorf("%s %s: %d %s", method, target, a.status, a.raw)
+		}
+		return a
+	}
+	var wg sync.WaitGroup
+	ids := make([]string, 8)
+	for i := range ids {
+		wg.Add(3)
+		go func() {
+			defer wg.Done()
+			ids[i] = ok("createImageFromSnapshots", http.MethodPost, n1+"/images%3AcreateImageFromSnapshots", body).str("imageId")
+		}()
+		go func() {
+			defer wg.Done()
+			ok("shareImage", http.MethodPost, n1+"/images/"+fake.SeedShared+"%3Ashare", fmt.Sprintf(`{"pins":["c%d"]}`, i))
+		}()
+		go func() {
+			defer wg.Done()
+			ok("describeImages", http.MethodGet, n1+"/images?imageSource=private", "")
+			ok("imageTasks", http.MethodGet, n1+"/imageTasks", "")
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("one token, several images: %v", ids)
+		}
+	}
+	if after := len(h.srv.Images().InRegion("cn-north-1")); after != before+1 {
+		t.Errorf("%d images, was %d", after, before)
+	}
+	if m, _ := h.srv.Images().Members("cn-north-1", fake.SeedShared); len(m.Pins) != 2+len(ids) {
+		t.Errorf("members %v", m.Pins)
+	}
 }
