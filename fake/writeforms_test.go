@@ -319,3 +319,19 @@ func TestConcurrentWrites(t *testing.T) {
 		t.Errorf("members %v", m.Pins)
 	}
 }
+
+func TestInstancesAreCopiedInAndOut(t *testing.T) {
+	svc, err := fake.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, ok := svc.Images().Instance("cn-north-1", fake.SeedInstanceCloud)
+	if !ok || in.SystemDisk == nil || len(in.DataDisks) != 2 {
+		t.Fatalf("%+v", in)
+	}
+	in.SystemDisk.Task, in.DataDisks[0].Task = "changed", "changed"
+	again, _ := svc.Images().Instance("cn-north-1", fake.SeedInstanceCloud)
+	if again.SystemDisk.Task != "" || again.DataDisks[0].Task != "" {
+		t.Error("a caller changed the stored instance")
+	}
+}
