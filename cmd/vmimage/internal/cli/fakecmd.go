@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net"
+	neturl "net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,8 +57,13 @@ takes --job-duration, and each region holds --image-quota private images.`,
 				return &exitError{ExitError, err}
 			}
 			creds := srv.Credentials()
-			fmt.Fprintf(a.Stdout, "fake image read service listening on %s\n", srv.URL)
-			fmt.Fprintf(a.Stdout, "  GET %s/v1/regions/{regionId}/images[/{imageId}[/constraints|/members]] and /imageConstraints,\n", srv.URL)
+			url := dialable(srv.URL)
+			if url != srv.URL {
+				fmt.Fprintf(a.Stdout, "fake image read service listening on %s (bound to %s)\n", url, strings.TrimPrefix(srv.URL, "http://"))
+			} else {
+				fmt.Fprintf(a.Stdout, "fake image read service listening on %s\n", url)
+			}
+			fmt.Fprintf(a.Stdout, "  GET %s/v1/regions/{regionId}/images[/{imageId}[/constraints|/members]] and /imageConstraints,\n", url)
 			fmt.Fprintf(a.Stdout, "  signed with JDCLOUD2-HMAC-SHA256 or JDCLOUD3-HMAC-SHA256\n")
 			fmt.Fprintf(a.Stdout, "  test credentials (they only open this fake):\n")
 			fmt.Fprintf(a.Stdout, "    export JDCLOUD_ACCESS_KEY=%s JDCLOUD_SECRET_KEY=%s\n", creds.AccessKey, creds.SecretKey)
@@ -71,8 +79,8 @@ takes --job-duration, and each region holds --image-quota private images.`,
 			for _, r := range regions {
 				fmt.Fprintf(a.Stdout, " %d in %s;", perRegion[r], r)
 			}
-			fmt.Fprintf(a.Stdout, " vmimage list --source public --all lists a region's public ones\n")
-			fmt.Fprintf(a.Stdout, "  try: vmimage --endpoint %s --region %s describe %s\n", srv.URL, fake.SeedCatalogRegion, fake.SeedCentOS)
+			fmt.Fprintf(a.Stdout, " vmimage list --source public lists a region's public ones\n")
+			fmt.Fprintf(a.Stdout, "  try: vmimage describe --endpoint %s --region %s %s\n", url, fake.SeedCatalogRegion, fake.SeedCentOS)
 			<-cmd.Context().Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -81,9 +89,23 @@ takes --job-duration, and each region holds --image-quota private images.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (\":8080\" listens on every interface)")
 	cmd.Flags().DurationVar(&jobDuration, "job-duration", fake.DefaultJobDuration, "how long a create, copy, import or export takes (the image is pending, then ready)")
 	cmd.Flags().IntVar(&imageQuota, "image-quota", fake.DefaultImageQuota, "private images allowed per region (past it create, copy and import answer 429 QUOTA_EXCEEDED)")
 	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed, signature algorithm")
 	return cmd
+}
+
+// dialable is the fake's URL as a client on this machine reaches it: an unspecified
+// host (":18086" binds [::] or 0.0.0.0) becomes 127.0.0.1, which the CLI accepts
+// for plain http.
+func dialable(rawURL string) string {
+	u, err := neturl.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() == "" || ip != nil && ip.IsUnspecified() {
+		u.Host = net.JoinHostPort("127.0.0.1", u.Port())
+	}
+	return u.String()
 }
