@@ -7,7 +7,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -109,34 +111,60 @@ func missingField(obj jsontext.Value, fields []string) string {
 	if len(fields) == 0 {
 		return ""
 	}
-	dec := jsontext.NewDecoder(bytes.NewReader(obj), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	sc := scanners.Get().(*scanner)
+	defer scanners.Put(sc)
+	sc.r.Reset(obj)
+	sc.dec.Reset(&sc.r, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	dec := sc.dec
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return ""
 	}
-	seen := make([]bool, len(fields))
+	var seenBits uint64 // fields are few: a bit each (beyond 64, unchecked)
 	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
+		name, err := dec.ReadValue()
 		if err != nil {
 			return ""
 		}
-		k := name.String()
-		isNull := dec.PeekKind() == 'n'
+		// name is valid until the next read: match it at once (unquoted first in the
+		// rare case it has escapes).
+		if bytes.IndexByte(name, '\\') >= 0 {
+			if u, err := jsontext.AppendUnquote(nil, name); err == nil {
+				name = jsontext.Value(strconv.Quote(string(u)))
+			}
+		}
+		var match uint64
+		for i, f := range fields {
+			if i < 64 && len(name) == len(f)+2 && string(name[1:len(name)-1]) == f {
+				match |= 1 << i
+			}
+		}
+		if dec.PeekKind() != 'n' {
+			seenBits |= match
+		}
 		if err := dec.SkipValue(); err != nil {
 			return ""
 		}
-		for i, f := range fields {
-			if f == k {
-				seen[i] = !isNull
-			}
-		}
 	}
 	for i, f := range fields {
-		if !seen[i] {
+		if i < 64 && seenBits&(1<<i) == 0 {
 			return f
 		}
 	}
 	return ""
 }
+
+// scanner is a pooled decoder for missingField: its buffers are reused, so checking
+// a result's fields costs no allocation in the steady state.
+type scanner struct {
+	r   bytes.Reader
+	dec *jsontext.Decoder
+}
+
+var scanners = sync.Pool{New: func() any {
+	sc := &scanner{}
+	sc.dec = jsontext.NewDecoder(&sc.r)
+	return sc
+}}
 
 // decodeError turns a non-2xx response into its typed error: an *APIError when the
 // body is the documented envelope, else an *UnexpectedResponseError.

@@ -43,3 +43,17 @@ func FuzzInterpret(f *testing.F) {
 		_ = err.Error()
 	})
 }
+
+func TestMissingField(t *testing.T) {
+	for _, c := range []struct{ obj, want string }{
+		{`{"image":{"a":1}}`, ""},
+		{`{"x":1}`, "image"},
+		{`{"image":null}`, "image"},
+		{`{"im\u0061ge":{}}`, ""},
+		{`{"images":{},"imag":{}}`, "image"},
+	} {
+		if got := missingField([]byte(c.obj), []string{"image"}); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.obj, got, c.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/vmimage/vmimage/internal/query"
 )
@@ -95,10 +96,25 @@ func checkPathValue(op Operation, p param, v string) error {
 // the escaped form sent and signed (each value percent-encoded as one segment, JD's
 // custom-method colon as %3A, as JD's Go SDK sends it).
 func expandPath(o *operation, values []string) (path, raw string) {
-	var p, r strings.Builder
-	p.WriteString("/v1")
-	r.WriteString("/v1")
-	t := o.path
+	n := len("/v1") + len(o.path)
+	plain := strings.IndexByte(o.path, ':') < 0
+	for _, v := range values {
+		n += len(v)
+		for i := 0; i < len(v) && plain; i++ {
+			plain = query.Unreserved(v[i])
+		}
+	}
+	path = fillPath(o.path, values, n, false)
+	if plain { // nothing to escape: the path is its own escaped form
+		return path, ""
+	}
+	return path, fillPath(o.path, values, n, true)
+}
+
+// fillPath writes "/v1" and the template with its values, escaped or not.
+func fillPath(t string, values []string, n int, escaped bool) string {
+	b := make([]byte, 0, n)
+	b = append(b, "/v1"...)
 	i := 0
 	for len(t) > 0 {
 		open := strings.IndexByte(t, '{')
@@ -106,24 +122,34 @@ func expandPath(o *operation, values []string) (path, raw string) {
 		if open >= 0 {
 			lit = t[:open]
 		}
-		p.WriteString(lit)
-		r.WriteString(strings.ReplaceAll(lit, ":", "%3A"))
+		if escaped {
+			for j := 0; j < len(lit); j++ {
+				if lit[j] == ':' {
+					b = append(b, "%3A"...)
+				} else {
+					b = append(b, lit[j])
+				}
+			}
+		} else {
+			b = append(b, lit...)
+		}
 		if open < 0 {
 			break
 		}
 		end := strings.IndexByte(t[open:], '}') + open
-		v := values[i]
+		if escaped {
+			b = append(b, query.Escape(values[i])...)
+		} else {
+			b = append(b, values[i]...)
+		}
 		i++
-		p.WriteString(v)
-		r.WriteString(query.Escape(v))
 		t = t[end+1:]
 	}
-	path, raw = p.String(), r.String()
-	if raw == path {
-		raw = ""
-	}
-	return path, raw
+	return unsafeString(b)
 }
+
+// unsafeString returns b as a string without copying; b is never written again.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // fieldIndex maps the JSON (or form) names of a generated struct's fields to their
 // index, cached per type.

@@ -16,8 +16,10 @@ import (
 // RetryPolicy says when and how long to wait before trying again.
 //
 // An attempt is retried when it failed with a connection error, timed out (the
-// per-attempt timeout, not the caller's context), or was answered 429, 500, 502, 503
-// or 504. It is never retried on another 4xx, on the caller's cancellation or
+// per-attempt timeout, not the caller's context), or was answered 429 (but not
+// QUOTA_EXCEEDED), 500, 502, 503 or 504, as far as the operation's rule
+// (x-vmimage-retry) allows: a never call only when the attempt never reached the
+// service. It is never retried on another 4xx, on the caller's cancellation or
 // deadline, on a TLS verification failure or on an unknown host.
 //
 // The wait before attempt n+1 is "full jitter": a uniformly random duration in

@@ -486,3 +486,76 @@ func TestWriteInputIsCheckedFromTheSpec(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// TestEveryDocumentedErrorIsTyped serves each error example of each call in
+// openapi.yaml and checks the client types it: an *APIError naming the operation,
+// matched by the sentinel generated for its status.
+func TestEveryDocumentedErrorIsTyped(t *testing.T) {
+	v, err := validate.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sentinels := map[string]*client.StatusError{}
+	for _, s := range client.ErrorStatuses() {
+		sentinels[s.Status] = s
+	}
+	calls := map[string]writeCall{}
+	for _, wc := range every17() {
+		calls[wc.id] = wc
+	}
+	served := 0
+	for path, item := range v.Document().Paths.Map() {
+		for method, op := range item.Operations() {
+			wc, ok := calls[op.OperationID]
+			if !ok {
+				t.Errorf("%s %s (%s) has no call in every17", method, path, op.OperationID)
+				continue
+			}
+			for code, ref := range op.Responses.Map() {
+				if code == "200" || code == "default" || ref.Value == nil {
+					continue
+				}
+				mt := ref.Value.Content.Get("application/json")
+				if mt == nil {
+					continue
+				}
+				for name, ex := range mt.Examples {
+					body, _ := json.Marshal(ex.Value.Value)
+					var env struct {
+						Error struct {
+							Code   int    `json:"code"`
+							Status string `json:"status"`
+						} `json:"error"`
+					}
+					if err := json.Unmarshal(body, &env); err != nil || env.Error.Status == "" {
+						t.Errorf("%s %s %s: not an error envelope: %s", op.OperationID, code, name, body)
+						continue
+					}
+					sentinel := sentinels[env.Error.Status]
+					if sentinel == nil {
+						t.Errorf("%s %s %s: no sentinel for status %s", op.OperationID, code, name, env.Error.Status)
+						continue
+					}
+					s := newWServer(t, respond(env.Error.Code, string(body)))
+					tc := newWClient(t, s)
+					_, err := wc.do(context.Background(), tc.Client)
+					served++
+					var ae *client.APIError
+					if !errors.As(err, &ae) || ae.Status != env.Error.Status || !errors.Is(err, sentinel) ||
+						!strings.HasPrefix(err.Error(), "vmimage: "+strings.ToLower(wc.name[:1])) || ae.Op.Name != wc.name {
+						t.Errorf("%s %s %s: got %v", op.OperationID, code, name, err)
+					}
+					for _, other := range client.ErrorStatuses() {
+						if other != sentinel && errors.Is(err, other) && !(other == client.ErrNotFound && ae != nil && ae.StatusCode == 404) {
+							t.Errorf("%s %s %s: %v also matches %s", op.OperationID, code, name, err, other.Status)
+						}
+					}
+					tc.assertValid(t)
+				}
+			}
+		}
+	}
+	if served < 50 {
+		t.Errorf("only %d error examples served", served)
+	}
+}

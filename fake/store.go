@@ -23,8 +23,9 @@ var (
 	InstanceIDPattern = regexp.MustCompile(`^i-[a-z0-9]+$`)
 )
 
-// Store is the fake's image store, safe for concurrent use. Images are copied in and
-// out: callers never share memory with it.
+// Store is the fake's world: images, and the instances, snapshots and tasks the write
+// calls use. It is safe for concurrent use; everything is copied in and out: callers
+// never share memory with it.
 type Store struct {
 	now func() time.Time
 

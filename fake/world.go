@@ -130,15 +130,20 @@ func (s *Store) PutInstance(region string, in Instance) error {
 	if !RegionIDPattern.MatchString(region) || !InstanceIDPattern.MatchString(in.ID) {
 		return fmt.Errorf("fake: instance %q in region %q: bad id or region", in.ID, region)
 	}
+	s.mu.Lock()
+	s.instances[key{region, in.ID}] = in.clone()
+	s.mu.Unlock()
+	return nil
+}
+
+// clone copies an instance: the store never shares memory with its callers.
+func (in Instance) clone() Instance {
 	in.DataDisks = slices.Clone(in.DataDisks)
 	if in.SystemDisk != nil {
 		d := *in.SystemDisk
 		in.SystemDisk = &d
 	}
-	s.mu.Lock()
-	s.instances[key{region, in.ID}] = in
-	s.mu.Unlock()
-	return nil
+	return in
 }
 
 // Instance returns a stored instance.
@@ -146,8 +151,7 @@ func (s *Store) Instance(region, id string) (Instance, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	in, ok := s.instances[key{region, id}]
-	in.DataDisks = slices.Clone(in.DataDisks)
-	return in, ok
+	return in.clone(), ok
 }
 
 // PutSnapshot adds a snapshot to a region, or replaces the one with its ID.
