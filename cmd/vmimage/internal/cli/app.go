@@ -253,9 +253,12 @@ func (a *App) rootCommand() *cobra.Command {
 	g.api = g.flagSet()
 	root := &cobra.Command{
 		Use:   "vmimage",
-		Short: "Find, describe and check JD Cloud VM images, wait for them, and check responses against the spec",
-		Long: `vmimage talks to JD Cloud's Virtual Machines image read API: DescribeImage,
-DescribeImages, DescribeImageConstraints(Batch) and DescribeImageMembers.
+		Short: "Find, describe, make, copy, share, publish and delete JD Cloud VM images, wait for them, and check requests and responses against the spec",
+		Long: `vmimage talks to JD Cloud's Virtual Machines image API: the reads (describe, list,
+constraints, members, tasks) and the writes (create, copy, import, export, share,
+unshare, release, unrelease, modify, delete). Every write takes --dry-run (print the
+request, send nothing); delete, release and unshare ask first (--yes without a
+terminal); create, copy, import, export and delete take --wait.
 
 Credentials come from the environment (JDCLOUD_ACCESS_KEY, JDCLOUD_SECRET_KEY,
 optionally JDCLOUD_SECURITY_TOKEN) or from the jdc CLI's profile file ~/.jdc/config;

@@ -139,6 +139,8 @@ func observed(t *waitTarget, o client.Observation) (string, int) {
 	pct := o.Progress
 	status := "waiting"
 	switch {
+	case t.goal == untilGone && o.Image == nil && o.Err == nil && o.Attempt > 0:
+		status = "gone"
 	case o.Err != nil:
 		status = "not found yet"
 	case t.goal == untilTaskDone && o.TaskStatus != "":
