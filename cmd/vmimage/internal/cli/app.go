@@ -271,8 +271,9 @@ never from flags. Try it with no account: vmimage demo.
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage("%v", err) })
 	root.SetVersionTemplate("{{.Version}}\n")
-	root.AddCommand(a.describeCommand(g), a.listCommand(g), a.constraintsCommand(g), a.membersCommand(g), a.waitCommand(g),
-		a.createCommand(g), a.copyCommand(g), a.importCommand(g), a.exportCommand(g), a.tasksCommand(g), a.waitTaskCommand(g),
+	root.AddCommand(a.readInputJSONFlag(a.describeCommand(g)), a.readInputJSONFlag(a.listCommand(g)),
+		a.readInputJSONFlag(a.constraintsCommand(g)), a.readInputJSONFlag(a.membersCommand(g)), a.readInputJSONFlag(a.waitCommand(g)),
+		a.createCommand(g), a.copyCommand(g), a.importCommand(g), a.exportCommand(g), a.tasksCommand(g), a.readInputJSONFlag(a.waitTaskCommand(g)),
 		a.shareCommand(g, false), a.shareCommand(g, true), a.releaseCommand(g, false), a.releaseCommand(g, true),
 		a.modifyCommand(g), a.deleteCommand(g),
 		a.validateCommand(), a.specCommand(), a.fakeCommand(), a.demoCommand(), a.versionCommand())

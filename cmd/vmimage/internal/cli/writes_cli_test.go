@@ -325,3 +325,21 @@ func TestWriteAliases(t *testing.T) {
 		}
 	}
 }
+
+// The read commands take jdc's --input-json too: each field sets its flag.
+func TestInputJSONOnReads(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "describe", "--input-json", `{"regionId":"cn-north-1","imageId":"`+fake.SeedCentOS+`"}`, "-o", "text")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, fake.SeedCentOS+"\t") {
+		t.Errorf("describe: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = e.run(t, "list", "--input-json", `{"regionId":"cn-north-1","imageSource":"private","ids":["`+fake.SeedPrivate+`"]}`, "-o", "text")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 1 || !strings.HasPrefix(r.stdout, fake.SeedPrivate) {
+		t.Errorf("list: exit %d: %q %s", r.code, r.stdout, r.stderr)
+	}
+	for _, bad := range []string{`{"regionId":"cn-north-1","bogus":1}`, `[1]`, `{"regionId":"cn-north-1","pageSize":"x"}`} {
+		if r := e.run(t, "list", "--input-json", bad); r.code != ExitUsage {
+			t.Errorf("list --input-json %s: exit %d: %s", bad, r.code, r.stderr)
+		}
+	}
+}
