@@ -119,7 +119,7 @@ func (a *App) writeError(err error, region string, c *client.Client, check strin
 		return nil
 	}
 	if errors.Is(err, client.ErrMayHaveSucceeded) {
-		msg := "the answer was lost, so the request may have taken effect; vmimage did not repeat it"
+		msg := "the answer was lost and vmimage did not send the request again"
 		if check != "" {
 			msg += "; check with: " + check
 		}

@@ -235,12 +235,23 @@ func TestLostAnswerIsNotRepeated(t *testing.T) {
 	if err := e.srv.Inject(fake.Fault{Kind: fake.FaultAnswerLost, Operation: "copyImages", Times: 1}); err != nil {
 		t.Fatal(err)
 	}
-	r := e.api(t, "copy", fake.SeedPrivate, "--to", "cn-east-2")
+	src := readyImage(t, e, "lost-answer")
+	e.srv.ResetRequests()
+	r := e.api(t, "copy", src, "--to", "cn-east-2")
 	if r.code != ExitError || !strings.Contains(r.stderr, "may have taken effect") || !strings.Contains(r.stderr, "vmimage list --region cn-east-2") {
 		t.Errorf("exit %d: %s", r.code, r.stderr)
 	}
 	if w := writes(e.srv); len(w) != 1 {
 		t.Errorf("sent %d times: %v", len(w), w)
+	}
+	made := 0
+	for _, img := range e.srv.Images().InRegion("cn-east-2") {
+		if strings.Contains(img.GetDesc(), src) {
+			made++
+		}
+	}
+	if made != 1 {
+		t.Errorf("%d copies in cn-east-2, want the one whose answer was lost", made)
 	}
 }
 
@@ -341,5 +352,25 @@ func TestInputJSONOnReads(t *testing.T) {
 		if r := e.run(t, "list", "--input-json", bad); r.code != ExitUsage {
 			t.Errorf("list --input-json %s: exit %d: %s", bad, r.code, r.stderr)
 		}
+	}
+}
+
+// A copy that fails while waited for exits 5 and says which; on a terminal with
+// TERM=dumb the progress is plain lines.
+func TestCopyFailsWhileWaited(t *testing.T) {
+	e := newEnv(t)
+	src := readyImage(t, e, "failing-copy")
+	if err := e.srv.Inject(fake.Fault{Kind: fake.FaultJobFails, Operation: "copyImages", Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	e.terminal = true
+	t.Setenv("TERM", "dumb")
+	r := e.api(t, "copy", src, "--to", "cn-east-2", "--wait", "-o", "json")
+	var rows []copyRow
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 1 || rows[0].Status != "failed" || r.code != ExitFailed {
+		t.Fatalf("exit %d, %v: %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stderr, "\033[") || !strings.Contains(r.stderr, rows[0].DestinationImageID+" (cn-east-2): failed") {
+		t.Errorf("stderr %q", r.stderr)
 	}
 }
