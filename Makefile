@@ -1,7 +1,7 @@
 # vmimage: the two commands a new user needs are `go run ./cmd/vmimage demo` and `make test`.
 GO      ?= go
 
-.PHONY: tools load all generate generate-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-ts-client spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
+.PHONY: tools load all generate generate-check tidy-check lint test bench bench-smoke demo spec-check spec-validators spec-lint spec-breaking spec-diff spec-ts spec-ts-client spec-jdsdk downstream docs docs-check spec-gates-selftest contract-live
 
 all: test
 
@@ -12,6 +12,10 @@ generate:
 ## generate-check: regenerate into the tree and fail if anything changed
 generate-check:
 	@.ci/generate-check.sh .
+
+## tidy-check: every Go module of the repository (each go.mod outside node_modules) is tidy
+tidy-check:
+	@.ci/tidy-check.sh .
 
 ## lint: gofmt and go vet (the live contract tests included)
 lint:
@@ -25,9 +29,9 @@ lint:
 tools:
 	@spec-tools/run ensure
 
-## test: lint, generate-check, the race-enabled suite, a benchmark smoke run, and the
+## test: lint, tidy-check (go mod tidy -diff for every module), generate-check, the race-enabled suite, a benchmark smoke run, and the
 ## spec checks (validators, lint, breaking changes, TypeScript, downstream, docs)
-test: tools lint generate-check
+test: tools lint tidy-check generate-check
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory bench-smoke
 	$(MAKE) --no-print-directory spec-check

@@ -23,6 +23,7 @@ type Client struct {
 	server   string // endpoint + "/v1/", the generated request builders' server
 	signer   *signer.Signer
 	source   string
+	sources  Sources
 	region   string
 	cfg      config
 	// rt sends every attempt: the HTTP client's transport, used directly (with or
@@ -53,13 +54,13 @@ func New(opts ...Option) (*Client, error) {
 			return nil, &OptionError{Err: err}
 		}
 	}
-	res, err := credentials.Resolve(credentials.Config{Explicit: cfg.creds, Profile: cfg.profile})
+	res, err := credentials.Resolve(credentials.Config{Explicit: cfg.creds, Profile: cfg.profile, Region: cfg.region, Endpoint: cfg.endpoint})
 	if err != nil {
 		return nil, fmt.Errorf("vmimage: new client: %w", err)
 	}
-	endpoint := cfg.endpoint
-	if endpoint == DefaultEndpoint && res.Endpoint != "" && cfg.creds == nil {
-		endpoint = res.Endpoint
+	endpoint, endpointSource := res.Endpoint, res.EndpointSource
+	if endpoint == "" {
+		endpoint, endpointSource = DefaultEndpoint, "default"
 	}
 	u, err := parseEndpoint(endpoint, !cfg.insecure)
 	if err != nil {
@@ -78,11 +79,16 @@ func New(opts ...Option) (*Client, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
+	var signerOpts []signer.Option
+	if cfg.algorithm != "" {
+		signerOpts = append(signerOpts, signer.WithAlgorithm(cfg.algorithm))
+	}
 	return &Client{
 		endpoint:  u,
 		server:    u.String() + "/v1/",
-		signer:    signer.New(res.Credentials, Service),
+		signer:    signer.New(res.Credentials, Service, signerOpts...),
 		source:    res.Source,
+		sources:   Sources{Credentials: res.Source, Region: res.RegionSource, Endpoint: endpointSource},
 		region:    res.Region,
 		cfg:       cfg,
 		rt:        rt,
@@ -109,6 +115,17 @@ func (c *Client) Endpoint() string { return c.endpoint.String() }
 // "environment", or the profile and file). It never contains a secret.
 func (c *Client) CredentialSource() string { return c.source }
 
-// DefaultRegion returns the region named with the credentials (JDCLOUD_REGION or the
-// profile's region_id), "" when none.
+// DefaultRegion returns the default region: WithRegion, else JDCLOUD_REGION, else
+// the profile's region_id (whatever gave the credentials); "" when none.
 func (c *Client) DefaultRegion() string { return c.region }
+
+// Sources says where a client's settings came from. Each is "explicit" (an option
+// given in code), "environment" (naming the variable for the region), a profile
+// ("profile \"NAME\" in PATH"), "default" for the default endpoint, or "" for a
+// region no source had. None ever contains a secret.
+type Sources struct {
+	Credentials, Region, Endpoint string
+}
+
+// Sources returns where the credentials, the default region and the endpoint came from.
+func (c *Client) Sources() Sources { return c.sources }

@@ -23,12 +23,16 @@
 //
 // # Credentials
 //
-// New takes credentials from, in order: WithCredentials; the environment
-// (JDCLOUD_ACCESS_KEY and JDCLOUD_SECRET_KEY, optionally JDCLOUD_SECURITY_TOKEN and
-// JDCLOUD_REGION); the jdc CLI's profile file ~/.jdc/config (profile from
-// WithProfile, $JDCLOUD_PROFILE, ~/.jdc/current, else "default"). Half-set
-// credentials are an error; when none are found the error lists every place looked
-// at. See package credentials.
+// New takes each setting from the first source that has it, on its own, as the AWS
+// CLI does (package credentials decides): credentials from WithCredentials, the
+// environment (JDCLOUD_ACCESS_KEY and JDCLOUD_SECRET_KEY, optionally
+// JDCLOUD_SECURITY_TOKEN; skipped when WithProfile names a profile), then the jdc
+// CLI's profile file ~/.jdc/config (profile from WithProfile, $JDCLOUD_PROFILE,
+// ~/.jdc/current, else "default"); the default region from WithRegion,
+// JDCLOUD_REGION, then the profile's region_id; the endpoint from WithEndpoint, the
+// profile's endpoint, then DefaultEndpoint. Client.Sources says where each came
+// from. Half-set credentials are an error; when none are found the error lists every
+// place looked at.
 //
 // # Requests
 //

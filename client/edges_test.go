@@ -66,8 +66,8 @@ func TestRetryAfterTooLargeToParseIsTheCap(t *testing.T) {
 	if _, err := call(operations[0], tc); err != nil {
 		t.Fatal(err)
 	}
-	if got := tc.clock.Sleeps(); len(got) != 1 || got[0] != client.DefaultRetryPolicy.MaxRetryAfter {
-		t.Errorf("sleeps = %v, want [%s]", got, client.DefaultRetryPolicy.MaxRetryAfter)
+	if got := tc.clock.Sleeps(); len(got) != 1 || got[0] != client.DefaultRetryPolicy().MaxRetryAfter {
+		t.Errorf("sleeps = %v, want [%s]", got, client.DefaultRetryPolicy().MaxRetryAfter)
 	}
 }
 

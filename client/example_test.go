@@ -58,7 +58,7 @@ func ExampleClient_DescribeImage_notFound() {
 
 // Retries follow a policy; start from the exported default.
 func ExampleWithRetryPolicy() {
-	policy := client.DefaultRetryPolicy
+	policy := client.DefaultRetryPolicy()
 	policy.MaxAttempts = 5
 	_, err := client.New(
 		client.WithCredentials(fake.DefaultCredentials),

@@ -127,7 +127,7 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 		for _, c := range []struct {
 			header string
 			want   time.Duration
-		}{{"1", time.Second}, {"3600", client.DefaultRetryPolicy.MaxRetryAfter}} {
+		}{{"1", time.Second}, {"3600", client.DefaultRetryPolicy().MaxRetryAfter}} {
 			t.Run(c.header, func(t *testing.T) {
 				s := newServer(t, tooMany(c.header), ok())
 				tc := newClient(t, s)
@@ -240,7 +240,7 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 func TestDeadlineShorterThanBackoff(t *testing.T) {
 	forEachOp(t, func(t *testing.T, op operation) {
 		s := newServer(t, apiErr(503, "UNAVAILABLE", "busy"))
-		policy := client.DefaultRetryPolicy
+		policy := client.DefaultRetryPolicy()
 		policy.BaseDelay, policy.MaxDelay = 10*time.Second, 10*time.Second
 		tc := newClient(t, s, client.WithRetryPolicy(policy))
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -390,7 +390,7 @@ func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
 func TestRetryBudgetRunsDry(t *testing.T) {
 	forEachOp(t, func(t *testing.T, op operation) {
 		s := newServer(t, apiErr(500, "INTERNAL", "boom"))
-		policy := client.DefaultRetryPolicy
+		policy := client.DefaultRetryPolicy()
 		policy.MaxAttempts = 10
 		policy.Budget = client.RetryBudget{Capacity: 10, RetryCost: 5, TimeoutCost: 10, SuccessRefund: 1}
 		tc := newClient(t, s, client.WithRetryPolicy(policy))

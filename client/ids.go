@@ -1,9 +1,8 @@
 package client
 
 import (
+	"regexp"
 	"strconv"
-
-	"github.com/vmimage/vmimage/signer"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,14 +21,26 @@ const (
 	MaxTextLength = 256
 )
 
-// checkRegionID refuses a region that cannot travel as a path segment or stand in
-// the signature's credential scope.
+// RegionIDPattern is the one shape of a region id: the pattern of openapi.yaml's
+// regionId parameter (a test keeps them equal). The client, the fake and the CLI all
+// check region ids against it.
+const RegionIDPattern = `^[a-z]{2,}(-[a-z0-9]+)+$`
+
+var regionIDRE = regexp.MustCompile(RegionIDPattern)
+
+// CheckRegionID reports whether regionID has the shape the spec gives region ids
+// (RegionIDPattern, at most MaxRegionIDLength bytes); the error is an
+// *InvalidParameterError for regionId.
+func CheckRegionID(regionID string) error { return checkRegionID(Operation{}, regionID) }
+
+// checkRegionID refuses a region id the spec does not allow (so also one that cannot
+// travel as a path segment or stand in the signature's credential scope).
 func checkRegionID(op Operation, regionID string) error {
 	if err := checkID(op, "regionId", regionID, MaxRegionIDLength); err != nil {
 		return err
 	}
-	if signer.CheckRegion(regionID) != nil {
-		return &InvalidParameterError{Op: op, Param: "regionId", Reason: "has a character other than letters, digits, '-', '_' or '.'"}
+	if !regionIDRE.MatchString(regionID) {
+		return &InvalidParameterError{Op: op, Param: "regionId", Reason: "must look like cn-north-1 (lowercase letters, then '-'-separated groups of lowercase letters and digits)"}
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func TestNoGoroutineOutlivesItsCall(t *testing.T) {
 		okFor(w, r)
 	}
 	s := newServer(t, hangOrOK)
-	policy := client.DefaultRetryPolicy
+	policy := client.DefaultRetryPolicy()
 	policy.MaxAttempts = 1
 	tc := newClient(t, s, client.WithRetryPolicy(policy))
 	short := newClient(t, s, client.WithAttemptTimeout(30*time.Millisecond), client.WithRetryPolicy(policy))

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vmimage/vmimage/credentials"
 	"github.com/vmimage/vmimage/signer"
 )
 
@@ -63,7 +64,8 @@ type config struct {
 	attemptTimeoutSet bool
 	creds             *signer.Credentials
 	profile           string
-	endpoint          string
+	region            string
+	endpoint          string // "" leaves it to the profile, then DefaultEndpoint
 	insecure          bool
 	httpClient        *http.Client
 	attemptTimeout    time.Duration
@@ -75,7 +77,8 @@ type config struct {
 	random            func() float64
 	rateLimit         float64
 	rateBurst         int
-	pagesInFlight     int // 0: DefaultPagesInFlight
+	algorithm         signer.Algorithm // "" until WithSignatureAlgorithm: signer.DefaultAlgorithm()
+	pagesInFlight     int              // 0: DefaultPagesInFlight
 }
 
 // WithCredentials sets explicit credentials, the first link of the credential chain.
@@ -86,6 +89,19 @@ func WithCredentials(c signer.Credentials) Option {
 		}
 		cp := c
 		cfg.creds = &cp
+		return nil
+	}
+}
+
+// WithSignatureAlgorithm sets the algorithm requests are signed with:
+// signer.JDCLOUD2 (the default, as JD Cloud's Go SDK) or signer.JDCLOUD3 (as its
+// Python SDK and jdc). JD Cloud's gateway accepts both.
+func WithSignatureAlgorithm(a signer.Algorithm) Option {
+	return func(cfg *config) error {
+		if err := a.Validate(); err != nil {
+			return fmt.Errorf("WithSignatureAlgorithm: %w", err)
+		}
+		cfg.algorithm = a
 		return nil
 	}
 }
@@ -103,15 +119,30 @@ func WithProfile(name string) Option {
 }
 
 // WithEndpoint sets the service's base URL (scheme and host, optionally a port), for
-// example "https://vm.jdcloud-api.com"; the client appends /v1. New accepts plain
+// example "https://vm.jdcloud-api.com"; the client appends /v1. Without a scheme
+// (host or host:port, as the jdc profile writes it) it takes the profile's scheme,
+// else https. It wins over the profile's endpoint. New accepts plain
 // http only for a loopback host or the VPC-internal host
 // vm.internal.<region>.jdcloud-api.com, unless WithInsecureHTTP is given too.
 func WithEndpoint(rawURL string) Option {
 	return func(cfg *config) error {
-		if _, err := parseEndpoint(rawURL, false); err != nil {
+		if _, err := parseEndpoint(credentials.EndpointURL(rawURL, ""), false); err != nil {
 			return fmt.Errorf("WithEndpoint: %w", err)
 		}
 		cfg.endpoint = rawURL
+		return nil
+	}
+}
+
+// WithRegion sets the default region (Client.DefaultRegion), winning over
+// JDCLOUD_REGION and the profile's region_id. The operations still take their
+// region as a parameter; this is the one a caller (the CLI) uses when it has none.
+func WithRegion(regionID string) Option {
+	return func(cfg *config) error {
+		if err := CheckRegionID(regionID); err != nil {
+			return fmt.Errorf("WithRegion: %w", err)
+		}
+		cfg.region = regionID
 		return nil
 	}
 }
@@ -236,9 +267,8 @@ func WithRandom(f func() float64) Option {
 
 func defaultConfig() config {
 	return config{
-		endpoint:       DefaultEndpoint,
 		attemptTimeout: DefaultAttemptTimeout,
-		retry:          DefaultRetryPolicy,
+		retry:          DefaultRetryPolicy(),
 		maxBody:        DefaultMaxResponseBytes,
 		logger:         slog.New(slog.DiscardHandler),
 		clock:          SystemClock{},

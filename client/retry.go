@@ -49,22 +49,29 @@ type RetryBudget struct {
 	SuccessRefund int
 }
 
-// Defaults, exported so callers can start from them.
-var (
-	// DefaultRetryBudget mirrors the AWS SDKs' standard retry quota.
-	DefaultRetryBudget = RetryBudget{Capacity: 500, RetryCost: 5, TimeoutCost: 10, SuccessRefund: 1}
-	// DefaultRetryPolicy: 3 attempts, full-jitter backoff from 200 ms capped at 20 s,
-	// Retry-After honoured up to 20 s.
-	DefaultRetryPolicy = RetryPolicy{
+// DefaultRetryBudget returns the default retry budget, which mirrors the AWS SDKs'
+// standard retry quota. Each call returns a fresh value: changing it changes nothing
+// else.
+func DefaultRetryBudget() RetryBudget {
+	return RetryBudget{Capacity: 500, RetryCost: 5, TimeoutCost: 10, SuccessRefund: 1}
+}
+
+// DefaultRetryPolicy returns the policy a client uses unless WithRetryPolicy says
+// otherwise: 3 attempts, full-jitter backoff from 200 ms capped at 20 s, Retry-After
+// honoured up to 20 s, and DefaultRetryBudget. Each call returns a fresh value, so
+// callers can start from it and change fields without affecting other clients.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{
 		MaxAttempts:   3,
 		BaseDelay:     200 * time.Millisecond,
 		MaxDelay:      20 * time.Second,
 		MaxRetryAfter: 20 * time.Second,
-		Budget:        DefaultRetryBudget,
+		Budget:        DefaultRetryBudget(),
 	}
-	// NoRetries makes exactly one attempt.
-	NoRetries = RetryPolicy{MaxAttempts: 1}
-)
+}
+
+// NoRetries makes exactly one attempt.
+var NoRetries = RetryPolicy{MaxAttempts: 1}
 
 func (p RetryPolicy) validate() error {
 	switch {

@@ -1,21 +1,29 @@
-// Package credentials finds JD Cloud credentials along a documented chain:
+// Package credentials finds JD Cloud credentials and the settings that go with them
+// (region, endpoint, scheme, timeout). Each setting is taken from the first source
+// that has it, independently of where the others came from, as the AWS CLI does:
 //
-//  1. explicit credentials given in code (Config.Explicit);
-//  2. the environment: JDCLOUD_ACCESS_KEY and JDCLOUD_SECRET_KEY, with the optional
-//     JDCLOUD_SECURITY_TOKEN and JDCLOUD_REGION (the names JD Cloud's Packer builder uses);
-//  3. the profile file of JD Cloud's `jdc` CLI, ~/.jdc/config (INI, one section per
-//     profile, keys access_key, secret_key, region_id, endpoint, scheme, timeout). The
-//     profile is Config.Profile, else $JDCLOUD_PROFILE, else the name in
-//     ~/.jdc/current, else "default".
+//   - credentials: explicit credentials given in code (Config.Explicit); then the
+//     environment, JDCLOUD_ACCESS_KEY and JDCLOUD_SECRET_KEY with the optional
+//     JDCLOUD_SECURITY_TOKEN (the names JD Cloud's Packer builder uses); then the
+//     profile. A profile named in code (Config.Profile, the CLI's --profile) skips
+//     the environment's keys, as the AWS CLI's --profile does.
+//   - region: Config.Region (the CLI's --region); then JDCLOUD_REGION; then the
+//     profile's region_id.
+//   - endpoint: Config.Endpoint (the CLI's --endpoint); then the profile's endpoint.
+//     An endpoint without a scheme (host or host:port, as jdc writes it) gets the
+//     first scheme found: the profile's scheme key, else https.
+//   - timeout: the profile's timeout key (seconds).
 //
-// As in the AWS CLI, a profile named in code (Config.Profile, the CLI's --profile)
-// wins over the environment: the chain then skips step 2, the profile's region_id
-// wins over JDCLOUD_REGION, and a profile that does not exist is a
-// *ProfileNotFoundError listing the profiles that do. Otherwise the first place that
-// holds a key pair wins. A place that holds only half a pair (a
-// key without a secret, or the reverse) is an error, never a fall-through. When no
-// place holds credentials, the *NotFoundError lists every place looked at. No error
-// ever contains a secret.
+// The profile is a section of the profile file of JD Cloud's `jdc` CLI,
+// ~/.jdc/config (INI, keys access_key, secret_key, region_id, endpoint, scheme,
+// timeout): Config.Profile, else $JDCLOUD_PROFILE, else the name in ~/.jdc/current,
+// else "default". Where the keys come from never changes where requests go: with
+// keys in the environment, the profile still gives the region and endpoint it has.
+// A profile named in code that does not exist is a *ProfileNotFoundError listing
+// the profiles that do; an unnamed profile that does not exist just gives nothing. A
+// place that holds only half a key pair (a key without a secret, or the reverse) is
+// an error, never a fall-through. When no place holds credentials, the
+// *NotFoundError lists every place looked at. No error ever contains a secret.
 package credentials
 
 import (
@@ -54,24 +62,42 @@ type Config struct {
 	// Profile names the jdc profile to read; "" falls back to $JDCLOUD_PROFILE,
 	// ~/.jdc/current, then "default".
 	Profile string
+	// Region, when not "", wins over JDCLOUD_REGION and the profile's region_id.
+	Region string
+	// Endpoint, when not "", wins over the profile's endpoint. Without a scheme
+	// (host or host:port) it gets the profile's scheme, else https.
+	Endpoint string
 	// Getenv replaces os.Getenv (for tests).
 	Getenv func(string) string
 	// HomeDir replaces the user's home directory (for tests).
 	HomeDir string
 }
 
-// Resolved is what the chain found.
+// Sources of a setting other than a profile (a profile's source is
+// `profile "NAME" in PATH`).
+const (
+	// SourceExplicit is a setting given in code (Config.Explicit, Config.Region,
+	// Config.Endpoint): a program's own option or a command line flag.
+	SourceExplicit = "explicit"
+	// SourceEnvironment is the environment (the variable is named with it, as in
+	// "environment (JDCLOUD_REGION)", except for the key pair).
+	SourceEnvironment = "environment"
+)
+
+// Resolved is what the chain found. Each setting carries its source; a setting no
+// source had is "" with source "".
 type Resolved struct {
 	signer.Credentials
-	// Region is the default region named with the credentials ("" when none).
-	Region string
-	// Endpoint is the profile's scheme://endpoint ("" when none).
-	Endpoint string
-	// Timeout is the profile's timeout (its timeout key, in seconds; 0 when none).
-	Timeout time.Duration
 	// Source says where the credentials came from, e.g. "environment" or
 	// "profile \"default\" in /home/u/.jdc/config".
 	Source string
+	// Region is the default region ("" when none) and RegionSource where it came from.
+	Region, RegionSource string
+	// Endpoint is the scheme://host[:port] requests go to ("" when no source named
+	// one) and EndpointSource where it came from.
+	Endpoint, EndpointSource string
+	// Timeout is the profile's timeout (its timeout key, in seconds; 0 when none).
+	Timeout time.Duration
 }
 
 // NotFoundError lists every place the chain looked, in order.
@@ -111,120 +137,168 @@ func (e *IncompleteError) Error() string {
 	return fmt.Sprintf("credentials: %s is incomplete: %s is not set", e.Source, e.Missing)
 }
 
-// Resolve walks the chain.
+// EndpointURL returns endpoint as a URL: unchanged when it has a scheme
+// ("https://host"), else scheme://endpoint, scheme "" meaning https. jdc's profile
+// writes the endpoint as host[:port] with the scheme apart.
+func EndpointURL(endpoint, scheme string) string {
+	if endpoint == "" || strings.Contains(endpoint, "://") {
+		return endpoint
+	}
+	if scheme == "" {
+		scheme = "https"
+	}
+	return scheme + "://" + endpoint
+}
+
+// profileSection is the profile the chain reads: its name, how it was chosen, the
+// file, and its keys (nil when the file or the section does not exist).
+type profileSection struct {
+	name, how, path string
+	keys            map[string]string
+	// missing says why keys is nil, for NotFoundError.
+	missing string
+}
+
+func (p *profileSection) source() string { return fmt.Sprintf("profile %q in %s", p.name, p.path) }
+
+// readProfile finds and reads the profile. A profile named in cfg that does not
+// exist is an error; an unnamed one is not (it gives nothing).
+func readProfile(cfg Config, getenv func(string) string) (*profileSection, error) {
+	home := cfg.HomeDir
+	if home == "" {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			if cfg.Profile != "" {
+				return nil, fmt.Errorf("credentials: profile %q: no home directory: %w", cfg.Profile, err)
+			}
+			return &profileSection{missing: "jdc profile file (no home directory: " + err.Error() + ")"}, nil
+		}
+		home = h
+	}
+	dir := filepath.Join(home, ".jdc")
+	p := &profileSection{name: cfg.Profile, how: "given", path: filepath.Join(dir, "config")}
+	if p.name == "" {
+		p.name, p.how = strings.TrimSpace(getenv(EnvProfile)), "from "+EnvProfile
+	}
+	if p.name == "" {
+		if b, err := os.ReadFile(filepath.Join(dir, "current")); err == nil && len(bytes.TrimSpace(b)) > 0 {
+			p.name, p.how = string(bytes.TrimSpace(b)), "from "+filepath.Join(dir, "current")
+		}
+	}
+	if p.name == "" {
+		p.name, p.how = DefaultProfile, "default"
+	}
+	sections, err := readINI(p.path)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && cfg.Profile != "":
+		return nil, &ProfileNotFoundError{Profile: p.name, File: p.path}
+	case errors.Is(err, os.ErrNotExist):
+		p.missing = fmt.Sprintf("jdc profile file %s (does not exist)", p.path)
+		return p, nil
+	case err != nil:
+		return nil, fmt.Errorf("credentials: %w", err)
+	}
+	sec, ok := sections[p.name]
+	switch {
+	case !ok && cfg.Profile != "":
+		return nil, &ProfileNotFoundError{Profile: p.name, File: p.path, Available: slices.Sorted(maps.Keys(sections))}
+	case !ok:
+		p.missing = fmt.Sprintf("profile %q (%s) in %s (no such section; profiles there: %s)", p.name, p.how, p.path, strings.Join(slices.Sorted(maps.Keys(sections)), ", "))
+		return p, nil
+	}
+	p.keys = sec
+	return p, nil
+}
+
+// Resolve takes each setting from the first source that has it (see the package
+// documentation).
 func Resolve(cfg Config) (*Resolved, error) {
 	getenv := cfg.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	region := strings.TrimSpace(getenv(EnvRegion))
-	var looked []string
+	prof, err := readProfile(cfg, getenv)
+	if err != nil {
+		return nil, err
+	}
+	r := &Resolved{}
+	if err := resolveKeys(cfg, getenv, prof, r); err != nil {
+		return nil, err
+	}
+	pk := prof.keys // nil map when there is no profile: every lookup gives ""
 
+	switch envRegion := strings.TrimSpace(getenv(EnvRegion)); {
+	case cfg.Region != "":
+		r.Region, r.RegionSource = cfg.Region, SourceExplicit
+	case envRegion != "":
+		r.Region, r.RegionSource = envRegion, SourceEnvironment+" ("+EnvRegion+")"
+	case pk["region_id"] != "":
+		r.Region, r.RegionSource = pk["region_id"], prof.source()
+	}
+	switch {
+	case cfg.Endpoint != "":
+		r.Endpoint, r.EndpointSource = EndpointURL(cfg.Endpoint, pk["scheme"]), SourceExplicit
+	case pk["endpoint"] != "":
+		r.Endpoint, r.EndpointSource = EndpointURL(pk["endpoint"], pk["scheme"]), prof.source()
+	}
+	if t := pk["timeout"]; t != "" {
+		secs, err := strconv.Atoi(t)
+		if err != nil || secs <= 0 {
+			return nil, fmt.Errorf("credentials: %s: timeout %q is not a positive number of seconds", prof.source(), t)
+		}
+		r.Timeout = time.Duration(secs) * time.Second
+	}
+	return r, nil
+}
+
+// resolveKeys sets r's credentials and Source: explicit, then the environment
+// (unless a profile was named), then the profile.
+func resolveKeys(cfg Config, getenv func(string) string, prof *profileSection, r *Resolved) error {
 	if c := cfg.Explicit; c != nil {
 		if err := c.Validate(); err != nil {
-			return nil, fmt.Errorf("credentials: explicit credentials: %w", err)
+			return fmt.Errorf("credentials: explicit credentials: %w", err)
 		}
-		return &Resolved{Credentials: *c, Region: region, Source: "explicit"}, nil
+		r.Credentials, r.Source = *c, SourceExplicit
+		return nil
 	}
-	looked = append(looked, "explicit credentials (none given)")
-
+	looked := []string{"explicit credentials (none given)"}
 	ak, sk := strings.TrimSpace(getenv(EnvAccessKey)), strings.TrimSpace(getenv(EnvSecretKey))
 	switch {
 	case cfg.Profile != "":
 		looked = append(looked, "environment (skipped: a profile was named)")
-		ak, sk = "", ""
 	case ak != "" && sk != "":
 		c := signer.Credentials{AccessKey: ak, SecretKey: sk, SecurityToken: strings.TrimSpace(getenv(EnvSecurityToken))}
 		if err := c.Validate(); err != nil {
-			return nil, fmt.Errorf("credentials: environment: %w", err)
+			return fmt.Errorf("credentials: environment: %w", err)
 		}
-		return &Resolved{Credentials: c, Region: region, Source: "environment"}, nil
+		r.Credentials, r.Source = c, SourceEnvironment
+		return nil
 	case ak != "":
-		return nil, &IncompleteError{Source: "environment", Missing: EnvSecretKey}
+		return &IncompleteError{Source: SourceEnvironment, Missing: EnvSecretKey}
 	case sk != "":
-		return nil, &IncompleteError{Source: "environment", Missing: EnvAccessKey}
-	}
-	if cfg.Profile == "" {
+		return &IncompleteError{Source: SourceEnvironment, Missing: EnvAccessKey}
+	default:
 		looked = append(looked, fmt.Sprintf("environment (%s and %s unset)", EnvAccessKey, EnvSecretKey))
 	}
-
-	home := cfg.HomeDir
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			looked = append(looked, "jdc profile file (no home directory: "+err.Error()+")")
-			return nil, &NotFoundError{Looked: looked}
-		}
-		home = h
+	if prof.keys == nil {
+		return &NotFoundError{Looked: append(looked, prof.missing)}
 	}
-	dir := filepath.Join(home, ".jdc")
-	profile, how := cfg.Profile, "given"
-	if profile == "" {
-		profile, how = strings.TrimSpace(getenv(EnvProfile)), "from "+EnvProfile
-	}
-	if profile == "" {
-		if b, err := os.ReadFile(filepath.Join(dir, "current")); err == nil && len(bytes.TrimSpace(b)) > 0 {
-			profile, how = string(bytes.TrimSpace(b)), "from "+filepath.Join(dir, "current")
-		}
-	}
-	if profile == "" {
-		profile, how = DefaultProfile, "default"
-	}
-	path := filepath.Join(dir, "config")
-	sections, err := readINI(path)
-	if errors.Is(err, os.ErrNotExist) {
-		looked = append(looked, fmt.Sprintf("jdc profile file %s (does not exist)", path))
-		return nil, &NotFoundError{Looked: looked}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("credentials: %w", err)
-	}
-	sec, ok := sections[profile]
-	if !ok && cfg.Profile != "" {
-		return nil, &ProfileNotFoundError{Profile: profile, File: path, Available: slices.Sorted(maps.Keys(sections))}
-	}
-	if !ok {
-		looked = append(looked, fmt.Sprintf("profile %q (%s) in %s (no such section; profiles there: %s)", profile, how, path, strings.Join(slices.Sorted(maps.Keys(sections)), ", ")))
-		return nil, &NotFoundError{Looked: looked}
-	}
-	source := fmt.Sprintf("profile %q in %s", profile, path)
-	ak, sk = sec["access_key"], sec["secret_key"]
+	source := prof.source()
+	ak, sk = prof.keys["access_key"], prof.keys["secret_key"]
 	switch {
 	case ak == "" && sk == "":
-		looked = append(looked, source+" (no access_key or secret_key)")
-		return nil, &NotFoundError{Looked: looked}
+		return &NotFoundError{Looked: append(looked, source+" (no access_key or secret_key)")}
 	case ak == "":
-		return nil, &IncompleteError{Source: source, Missing: "access_key"}
+		return &IncompleteError{Source: source, Missing: "access_key"}
 	case sk == "":
-		return nil, &IncompleteError{Source: source, Missing: "secret_key"}
+		return &IncompleteError{Source: source, Missing: "secret_key"}
 	}
 	c := signer.Credentials{AccessKey: ak, SecretKey: sk}
 	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("credentials: %s: %w", source, err)
+		return fmt.Errorf("credentials: %s: %w", source, err)
 	}
-	r := &Resolved{Credentials: c, Region: region, Source: source}
-	if r.Region == "" || cfg.Profile != "" && sec["region_id"] != "" {
-		r.Region = sec["region_id"]
-	}
-	if t := sec["timeout"]; t != "" {
-		secs, err := strconv.Atoi(t)
-		if err != nil || secs <= 0 {
-			return nil, fmt.Errorf("credentials: %s: timeout %q is not a positive number of seconds", source, t)
-		}
-		r.Timeout = time.Duration(secs) * time.Second
-	}
-	if ep := sec["endpoint"]; ep != "" {
-		scheme := sec["scheme"]
-		if scheme == "" {
-			scheme = "https"
-		}
-		if strings.Contains(ep, "://") {
-			r.Endpoint = ep
-		} else {
-			r.Endpoint = scheme + "://" + ep
-		}
-	}
-	return r, nil
+	r.Credentials, r.Source = c, source
+	return nil
 }
 
 // readINI parses a simple INI file: [section] headers, key = value lines, # and ;

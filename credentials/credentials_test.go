@@ -158,13 +158,14 @@ func TestProfileFileEdges(t *testing.T) {
 	})
 }
 
-// As in the AWS CLI: a named profile wins over the environment, brings its region and
-// timeout, and a missing one is an error listing those that exist.
+// As in the AWS CLI: a named profile's keys win over the environment's, it brings its
+// timeout (its region only when JDCLOUD_REGION is unset: each setting on its own),
+// and a missing one is an error listing those that exist.
 func TestNamedProfileWinsOverTheEnvironment(t *testing.T) {
 	e := env(map[string]string{EnvAccessKey: "AKENV", EnvSecretKey: "secret-env-value", EnvRegion: "cn-south-1"})
 	h := home(t, profiles+"\n[slow]\naccess_key = AKSLOW\nsecret_key = secret-slow-value\ntimeout = 45\n", "")
 	r, err := Resolve(Config{Getenv: e, HomeDir: h, Profile: "work"})
-	if err != nil || r.AccessKey != "AKWORK" || r.Region != "cn-east-2" || !strings.Contains(r.Source, `profile "work"`) {
+	if err != nil || r.AccessKey != "AKWORK" || r.Region != "cn-south-1" || !strings.Contains(r.Source, `profile "work"`) {
 		t.Fatalf("got %+v, %v", r, err)
 	}
 	r, err = Resolve(Config{Getenv: e, HomeDir: h, Profile: "slow"})
@@ -182,5 +183,45 @@ func TestNamedProfileWinsOverTheEnvironment(t *testing.T) {
 	}
 	if _, err := Resolve(Config{Getenv: env(nil), HomeDir: home(t, "[default]\naccess_key = A\nsecret_key = s3cr3t-value\ntimeout = soon\n", "")}); err == nil || !strings.Contains(err.Error(), "timeout") {
 		t.Fatalf("bad timeout: %v", err)
+	}
+}
+
+// Each setting comes from the first source that has it, whatever the source of the
+// others: keys in the environment keep the profile's region and endpoint (they sent
+// requests to the production host and lost the region), a flag wins over both.
+func TestEachSettingFromItsFirstSource(t *testing.T) {
+	h := home(t, "[default]\naccess_key = AKPROF\nsecret_key = secret-prof-value\nregion_id = cn-east-2\nendpoint = 127.0.0.1:8080\nscheme = http\n", "")
+	keys := map[string]string{EnvAccessKey: "AKENV", EnvSecretKey: "secret-env-value"}
+	prof := `profile "default" in ` + filepath.Join(h, ".jdc", "config")
+	r, err := Resolve(Config{Getenv: env(keys), HomeDir: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.AccessKey != "AKENV" || r.Source != SourceEnvironment || r.Region != "cn-east-2" || r.RegionSource != prof ||
+		r.Endpoint != "http://127.0.0.1:8080" || r.EndpointSource != prof {
+		t.Fatalf("env keys, profile settings: %+v", r)
+	}
+	keys[EnvRegion] = "cn-north-1"
+	r, _ = Resolve(Config{Getenv: env(keys), HomeDir: h})
+	if r.Region != "cn-north-1" || r.RegionSource != "environment (JDCLOUD_REGION)" || r.Endpoint != "http://127.0.0.1:8080" {
+		t.Fatalf("env keys and region: %+v", r)
+	}
+	// Explicit keys do not change where requests go either.
+	r, _ = Resolve(Config{Explicit: &signer.Credentials{AccessKey: "AKX", SecretKey: "sx"}, Getenv: env(nil), HomeDir: h})
+	if r.Source != SourceExplicit || r.Region != "cn-east-2" || r.Endpoint != "http://127.0.0.1:8080" {
+		t.Fatalf("explicit keys: %+v", r)
+	}
+	// Flags win; a scheme-less endpoint (host:port, as jdc writes it) takes the profile's scheme.
+	r, _ = Resolve(Config{Region: "cn-south-1", Endpoint: "localhost:9000", Getenv: env(keys), HomeDir: h})
+	if r.Region != "cn-south-1" || r.RegionSource != SourceExplicit || r.Endpoint != "http://localhost:9000" || r.EndpointSource != SourceExplicit {
+		t.Fatalf("flags: %+v", r)
+	}
+	// No profile file: the environment's keys and region alone, no endpoint.
+	r, err = Resolve(Config{Getenv: env(keys), HomeDir: t.TempDir()})
+	if err != nil || r.Region != "cn-north-1" || r.Endpoint != "" || r.EndpointSource != "" {
+		t.Fatalf("no profile file: %+v, %v", r, err)
+	}
+	if got := EndpointURL("vm.example.com", ""); got != "https://vm.example.com" {
+		t.Errorf("EndpointURL without scheme = %q", got)
 	}
 }

@@ -28,7 +28,7 @@ func TestRequestLogIsBounded(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/regions/cn-north-1/images/img-"+strings.Repeat("a", 2000), nil)
 		req.Header.Set(signer.HeaderNonce, strings.Repeat("n", 20<<10))
 		req.Header.Set(signer.HeaderDate, "20260102T030405Z")
-		req.Header.Set("Authorization", signer.Algorithm+" Credential="+strings.Repeat("k", 1000)+"/x, SignedHeaders="+strings.Join(names, ";")+", Signature=00")
+		req.Header.Set("Authorization", string(signer.JDCLOUD2)+" Credential="+strings.Repeat("k", 1000)+"/x, SignedHeaders="+strings.Join(names, ";")+", Signature=00")
 		for _, n := range names[:20] {
 			req.Header.Set(n, strings.Repeat("v", 1000))
 		}

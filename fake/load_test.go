@@ -72,7 +72,7 @@ func TestLoad(t *testing.T) {
 	flood("unsigned, 40 KiB nonce each", 20000, func(int) *http.Request {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		req.Header.Set(signer.HeaderNonce, big)
-		req.Header.Set("Authorization", signer.Algorithm+" Credential=FAKEACCESSKEY0001/x, SignedHeaders=host, Signature=00")
+		req.Header.Set("Authorization", string(signer.JDCLOUD2)+" Credential=FAKEACCESSKEY0001/x, SignedHeaders=host, Signature=00")
 		return req
 	}, 401)
 	s := signer.New(srv.Credentials(), "vm")

@@ -17,6 +17,9 @@ type RecordedRequest struct {
 	Method, Path string
 	// SignedHeaders maps each header named in the signature (lowercase) to its value.
 	SignedHeaders map[string]string
+	// Algorithm is the signature algorithm named by Authorization
+	// (JDCLOUD2-HMAC-SHA256 or JDCLOUD3-HMAC-SHA256), "" when absent or unknown.
+	Algorithm string
 	// AccessKey and Nonce from the signature ("" when absent).
 	AccessKey, Nonce string
 	// Status is the HTTP status answered (0 when the connection was cut).
@@ -135,6 +138,9 @@ func (l *requestLog) statistics() RequestStats {
 
 func (l *requestLog) reset() {
 	l.mu.Lock()
+	// Sequence numbers restart with the ring, so that seq%size indexes it again; a
+	// request still in flight from before finds another RequestID there and is ignored.
+	l.next = 0
 	l.ring = nil
 	l.stats = RequestStats{ByStatus: map[int]int{}}
 	l.mu.Unlock()

@@ -149,11 +149,11 @@ var indexedParams = func() []string {
 type Service struct {
 	creds    signer.Credentials
 	clock    client.Clock
-	maxSkew  time.Duration
 	store    *Store
 	faults   faults
 	log      *requestLog
 	nonces   *nonceCache
+	verifier *signer.Verifier
 	mux      *http.ServeMux
 	addr     string
 	timeouts Timeouts
@@ -172,8 +172,15 @@ func New(opts ...Option) (*Service, error) {
 			return nil, err
 		}
 	}
-	s := &Service{creds: o.creds, clock: o.clock, maxSkew: o.maxSkew, addr: o.addr, timeouts: o.timeouts, latency: o.latency,
+	s := &Service{creds: o.creds, clock: o.clock, addr: o.addr, timeouts: o.timeouts, latency: o.latency,
 		log: newRequestLog(o.logSize, o.observe), nonces: newNonceCache(2*o.maxSkew, DefaultMaxNonces)}
+	creds := o.creds
+	s.verifier, _ = signer.NewVerifier(func(ak string) (string, bool) {
+		if ak == creds.AccessKey {
+			return creds.SecretKey, true
+		}
+		return "", false
+	}, signer.VerifyOptions{Service: client.Service, MaxSkew: o.maxSkew, Now: o.clock.Now}) // fails only on a nil lookup
 	s.store = newStore(o.clock.Now)
 	if !o.noSeed {
 		if err := seed(s.store); err != nil {
@@ -241,14 +248,14 @@ func requestIDFrom(ctx context.Context) string {
 // its signature is checked (the read API's calls have no body at all).
 const MaxRequestBodyBytes = 1 << 20
 
-// ServeHTTP refuses a method the path does not take (405), authenticates like the
-// gateway, applies scripted faults, then serves the generated handler; every request
+// ServeHTTP authenticates like the gateway, refuses a method the path does not take
+// (405), applies scripted faults, then serves the generated handler; every request
 // is logged (bounded) and counted.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	entry := RecordedRequest{Time: s.clock.Now(), Method: clip(r.Method, maxLoggedID), Path: clip(r.URL.EscapedPath(), maxLoggedText),
 		RequestID: reqID, Nonce: clip(r.Header.Get(signer.HeaderNonce), maxLoggedID)}
-	entry.AccessKey, entry.SignedHeaders = signedHeaders(r)
+	entry.Algorithm, entry.AccessKey, entry.SignedHeaders = signedHeaders(r)
 	seq := s.log.add(entry)
 	defer func() { s.log.done(seq, entry) }()
 	rec := &statusRecorder{ResponseWriter: w, onWrite: func(status int) {
@@ -260,11 +267,6 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the client gave up during the latency: nobody to answer
 	}
 
-	if allow := s.allowed(r); allow != "" {
-		rec.Header().Set("Allow", allow)
-		writeError(rec, http.StatusMethodNotAllowed, "HTTP_METHOD_NOT_ALLOWED", "method "+entry.Method+" is not allowed here; use "+allow, reqID)
-		return
-	}
 	if r.ContentLength > MaxRequestBodyBytes {
 		writeError(rec, http.StatusRequestEntityTooLarge, "HTTP_REQUEST_ENTITY_TOO_LARGE", fmt.Sprintf("request body over %d bytes", MaxRequestBodyBytes), reqID)
 		return
@@ -286,6 +288,14 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.AuthError = clip(msg, maxLoggedText)
 		s.log.update(seq, entry)
 		writeError(rec, status, code, msg, reqID)
+		return
+	}
+	// After authentication, as at JD Cloud's gateway: a signed request for a method
+	// the path does not take (a write call of this read-only fake) is authenticated
+	// first, then refused.
+	if allow := s.allowed(r); allow != "" {
+		rec.Header().Set("Allow", allow)
+		writeError(rec, http.StatusMethodNotAllowed, "HTTP_METHOD_NOT_ALLOWED", "method "+entry.Method+" is not allowed here; use "+allow, reqID)
 		return
 	}
 	params, err := query.Unindex(r.URL.Query(), indexedParams)
@@ -316,19 +326,14 @@ func (s *Service) allowed(r *http.Request) string {
 	return ""
 }
 
-// authenticate checks the signature, that its scope's region is the path's, and the
-// nonce; it returns a zero status when the request may pass.
+// authenticate checks the signature (JDCLOUD2 or JDCLOUD3, on the canonical path
+// and query, as JD Cloud's gateway), that its scope's region is the path's, and the
+// nonce, signed or not; it returns a zero status when the request may pass.
 func (s *Service) authenticate(r *http.Request, body []byte) (status int, code, msg string) {
 	if n := r.Header.Get(signer.HeaderNonce); len(n) > maxNonceBytes {
 		return http.StatusUnauthorized, "ACCESS_ERROR", fmt.Sprintf("x-jdcloud-nonce is longer than %d bytes", maxNonceBytes)
 	}
-	lookup := func(ak string) (string, bool) {
-		if ak == s.creds.AccessKey {
-			return s.creds.SecretKey, true
-		}
-		return "", false
-	}
-	v, err := signer.Verify(r, body, lookup, signer.VerifyOptions{Service: client.Service, MaxSkew: s.maxSkew, Now: s.clock.Now})
+	v, err := s.verifier.Verify(r, body)
 	var ve *signer.VerifyError
 	switch {
 	case errors.As(err, &ve) && ve.Reason == signer.ReasonMismatch:
@@ -433,16 +438,21 @@ func newRequestID() string {
 	return string(b[:])
 }
 
-// signedHeaders reads the access key and the signed headers named by Authorization,
-// for the request log, each bounded (maxLoggedHeaders names, clipped values).
-// Nothing is verified here.
-func signedHeaders(r *http.Request) (accessKey string, headers map[string]string) {
+// signedHeaders reads the algorithm, the access key and the signed headers named by
+// Authorization, for the request log, each bounded (maxLoggedHeaders names, clipped
+// values); the algorithm is "" unless it is one the fake knows. Nothing is verified
+// here.
+func signedHeaders(r *http.Request) (alg, accessKey string, headers map[string]string) {
 	auth := r.Header.Get(signer.HeaderAuthorization)
 	if len(auth) > signer.MaxAuthorizationBytes {
 		auth = auth[:signer.MaxAuthorizationBytes]
 	}
 	headers = map[string]string{}
-	for _, part := range strings.Split(strings.TrimPrefix(auth, signer.Algorithm+" "), ",") {
+	if a, ok := signer.AlgorithmOf(auth); ok {
+		alg = string(a)
+		auth = auth[len(a)+1:]
+	}
+	for _, part := range strings.Split(auth, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "Credential":
@@ -462,5 +472,5 @@ func signedHeaders(r *http.Request) (accessKey string, headers map[string]string
 			}
 		}
 	}
-	return accessKey, headers
+	return alg, accessKey, headers
 }

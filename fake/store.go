@@ -11,13 +11,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/client/api"
 )
 
 // The shapes of valid identifiers: the patterns of openapi.yaml's path parameters
-// (a test keeps them equal).
+// (a test keeps them equal). The region's is the client's rule.
 var (
-	RegionIDPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+	RegionIDPattern = regexp.MustCompile(client.RegionIDPattern)
 	ImageIDPattern  = regexp.MustCompile(`^img-[a-z0-9]+$`)
 )
 

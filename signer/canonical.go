@@ -1,23 +1,32 @@
 package signer
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
+
+	"github.com/vmimage/vmimage/internal/query"
 )
 
 // hdr is a signed header: its lowercase name and its key in the http.Header map
 // ("" for host, which is read from the request).
 type hdr struct{ lower, key string }
 
-// signingKey is a derived key with the HMAC pads precomputed, so that a signature
-// costs two SHA-256 sums and no allocation.
+// signingKey is a derived signing key (never a secret) with what every signature
+// made with it shares.
 type signingKey struct {
-	ipad, opad [sha256.BlockSize]byte
+	alg Algorithm
+	key []byte // kSigning: the end of the HMAC chain
+	// macs holds *macState keyed with key, reset and reused, so that a signature
+	// allocates no HMAC state.
+	macs sync.Pool
 	// scope is the string to sign's third line, with its newline:
-	// day/region/service/jdcloud2_request.
+	// day/region/service/jdcloud2_request (or jdcloud3_request).
 	scope string
 	// credential opens the Authorization header, up to the signed header names:
 	// "JDCLOUD2-HMAC-SHA256 Credential=ak/scope, SignedHeaders=" (set by a Signer;
@@ -25,48 +34,60 @@ type signingKey struct {
 	credential string
 }
 
-// scopeOf is a credential scope: day/region/service/jdcloud2_request.
-func scopeOf(day, region, service string) string {
-	return day + "/" + region + "/" + service + "/" + terminator
+// scopeOf is a credential scope: day/region/service/jdcloud2_request (or
+// jdcloud3_request).
+func scopeOf(alg Algorithm, day, region, service string) string {
+	return day + "/" + region + "/" + service + "/" + alg.terminator()
 }
 
-func newSigningKey(k []byte, day, region, service string) *signingKey {
-	sk := &signingKey{scope: scopeOf(day, region, service) + "\n"}
-	copy(sk.ipad[:], k) // derived keys are 32 bytes: shorter than a block
-	copy(sk.opad[:], k)
-	for i := range sk.ipad {
-		sk.ipad[i] ^= 0x36
-		sk.opad[i] ^= 0x5c
-	}
-	return sk
+// deriveKey runs the key chain: HMAC(seed+secret, day), then region, service and
+// the terminator. Both algorithms share its shape.
+func deriveKey(alg Algorithm, secret, day, region, service string) []byte {
+	k := hmacSum([]byte(alg.keySeed()+secret), day)
+	k = hmacSum(k, region)
+	k = hmacSum(k, service)
+	return hmacSum(k, alg.terminator())
 }
 
-// mac returns HMAC-SHA256(key, msg).
-func (k *signingKey) mac(msg []byte) [sha256.Size]byte {
-	buf := make([]byte, 0, sha256.BlockSize+256)
-	buf = append(append(buf, k.ipad[:]...), msg...)
-	inner := sha256.Sum256(buf)
-	var outer [sha256.BlockSize + sha256.Size]byte
-	copy(outer[:], k.opad[:])
-	copy(outer[sha256.BlockSize:], inner[:])
-	return sha256.Sum256(outer[:])
+func hmacSum(key []byte, data string) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(data))
+	return h.Sum(nil)
 }
 
-// sign returns the lowercase hex signature of a request.
+func newSigningKey(alg Algorithm, secret, day, region, service string) *signingKey {
+	k := &signingKey{alg: alg, key: deriveKey(alg, secret, day, region, service), scope: scopeOf(alg, day, region, service) + "\n"}
+	k.macs.New = func() any { return &macState{mac: hmac.New(sha256.New, k.key), sts: make([]byte, 0, 256)} }
+	return k
+}
+
+// macState is an HMAC keyed with a signing key and the buffers a signature uses.
+type macState struct {
+	mac hash.Hash
+	sts []byte // the string to sign
+	sum [sha256.Size]byte
+}
+
+// sign returns the lowercase hex signature of a request, whose path and query are
+// already in canonical form.
 func (k *signingKey) sign(method, path, query, host string, h http.Header, names []hdr, payloadHash, date string) [2 * sha256.Size]byte {
 	canonical := appendCanonical(make([]byte, 0, 512), method, path, query, host, h, names, payloadHash)
 	crHash := sha256.Sum256(canonical)
 
-	sts := make([]byte, 0, 256)
-	sts = append(sts, Algorithm+"\n"...)
+	m := k.macs.Get().(*macState)
+	sts := append(m.sts[:0], k.alg...)
+	sts = append(sts, '\n')
 	sts = append(sts, date...)
 	sts = append(sts, '\n')
 	sts = append(sts, k.scope...)
 	sts = hex.AppendEncode(sts, crHash[:])
 
-	sum := k.mac(sts)
+	m.mac.Reset()
+	m.mac.Write(sts)
 	var out [2 * sha256.Size]byte
-	hex.Encode(out[:], sum[:])
+	hex.Encode(out[:], m.mac.Sum(m.sum[:0]))
+	m.sts = sts
+	k.macs.Put(m)
 	return out
 }
 
@@ -82,6 +103,8 @@ func lowerName(k string) string {
 		return "x-jdcloud-nonce"
 	case HeaderSecurityToken:
 		return "x-jdcloud-security-token"
+	case HeaderContentSHA256:
+		return "x-jdcloud-content-sha256"
 	case "Accept":
 		return "accept"
 	case "User-Agent":
@@ -217,10 +240,94 @@ func hostOf(req *http.Request) string {
 	return req.URL.Host
 }
 
-func escapedPath(req *http.Request) string {
-	p := req.URL.EscapedPath()
+// canonicalPath is the path as both algorithms sign it, whatever form travelled on
+// the wire: percent-escapes decoded (a malformed one is kept as is), runs of '/'
+// collapsed to one, then every byte but A-Z a-z 0-9 - _ . ~ and '/' escaped as %XX
+// with uppercase hex. So a ':' sent raw and one sent as %3A are signed alike, as JD
+// Cloud's gateway does.
+func canonicalPath(req *http.Request) string { return canonicalizePath(req.URL.EscapedPath()) }
+
+// canonicalizePath is canonicalPath of an escaped path.
+func canonicalizePath(p string) string {
 	if p == "" {
 		return "/"
 	}
-	return p
+	if isCanonicalPath(p) {
+		return p // the common case: nothing escaped, nothing to collapse
+	}
+	b := make([]byte, 0, len(p)+16)
+	last := byte(0)
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]) {
+			c = unhex(p[i+1])<<4 | unhex(p[i+2])
+			i += 2
+		}
+		switch {
+		case c == '/':
+			if last == '/' {
+				continue
+			}
+			b = append(b, '/')
+		case query.Unreserved(c):
+			b = append(b, c)
+		default:
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		}
+		last = c
+	}
+	if len(b) == 0 || b[0] != '/' {
+		b = append([]byte{'/'}, b...)
+	}
+	return string(b)
+}
+
+// isCanonicalPath reports whether p is its own canonical form: it starts with '/',
+// has only unreserved bytes and single slashes.
+func isCanonicalPath(p string) bool {
+	if p[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '/' {
+			if i > 0 && p[i-1] == '/' {
+				return false
+			}
+			continue
+		}
+		if !query.Unreserved(c) {
+			return false
+		}
+	}
+	return true
+}
+
+const upperHex = "0123456789ABCDEF"
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+// canonicalQuery is the query as both algorithms sign it: each parameter decoded,
+// re-encoded per RFC 3986 and sorted (query.Canonical), parameters with an empty name
+// dropped.
+func canonicalQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	if raw[0] == '=' || strings.Contains(raw, "&=") {
+		parts := strings.Split(raw, "&")
+		parts = slices.DeleteFunc(parts, func(p string) bool { return p == "" || p[0] == '=' })
+		raw = strings.Join(parts, "&")
+	}
+	return query.Canonical(raw)
 }

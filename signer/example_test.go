@@ -31,7 +31,7 @@ func ExampleSigner_SignAt() {
 	// Signature=cdd17434a4fcb736d3811a1a7de459e0d91949ca356d9c7b59900726e40e6c23
 }
 
-// Verify a request on the server side: the fake does this for every request.
+// Verify a request on the server side: the fake keeps a Verifier for this.
 func ExampleVerify() {
 	creds := signer.Credentials{AccessKey: "ak", SecretKey: "sk"}
 	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:8080/v1/regions/cn-north-1/images?pageSize=10&imageSource=public", nil)
@@ -42,4 +42,26 @@ func ExampleVerify() {
 	v, err := signer.Verify(req, nil, lookup, signer.VerifyOptions{Service: "vm"})
 	fmt.Println(err, v.AccessKey, v.Region)
 	// Output: <nil> ak cn-north-1
+}
+
+// A server keeps one Verifier, which caches the keys it derives; it accepts
+// JDCLOUD2 and JDCLOUD3 alike.
+func ExampleVerifier() {
+	creds := signer.Credentials{AccessKey: "ak", SecretKey: "sk"}
+	lookup := func(ak string) (string, bool) { return creds.SecretKey, ak == creds.AccessKey }
+	verifier, err := signer.NewVerifier(lookup, signer.VerifyOptions{Service: "vm"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, alg := range signer.Algorithms() {
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:8080/v1/regions/cn-north-1/images/img-x:share", nil)
+		if err := signer.New(creds, "vm", signer.WithAlgorithm(alg)).Sign(req, nil, "cn-north-1"); err != nil {
+			log.Fatal(err)
+		}
+		v, err := verifier.Verify(req, nil)
+		fmt.Println(err, v.Algorithm)
+	}
+	// Output:
+	// <nil> JDCLOUD2-HMAC-SHA256
+	// <nil> JDCLOUD3-HMAC-SHA256
 }

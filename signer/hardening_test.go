@@ -18,7 +18,7 @@ func TestAbsurdAuthorizationIsRefusedEarly(t *testing.T) {
 		}
 		return strings.Join(names, ";")
 	}
-	prefix := Algorithm + " Credential=ak/20260102/cn-north-1/vm/jdcloud2_request, SignedHeaders="
+	prefix := string(JDCLOUD2) + " Credential=ak/20260102/cn-north-1/vm/jdcloud2_request, SignedHeaders="
 	for name, c := range map[string]struct{ auth, want string }{
 		"too long":           {prefix + signed(0) + ", Signature=" + strings.Repeat("0", 5000), "longer than 4096 bytes"},
 		"too many names":     {prefix + signed(100) + ", Signature=00", "more than 64 headers"},
@@ -50,19 +50,46 @@ func TestNamedHeadersFindsNonCanonicalKeys(t *testing.T) {
 	}
 }
 
-// Verify derives the signing key of a secret, day, region and service once.
-func TestVerifyCachesDerivedKeys(t *testing.T) {
-	req := signedVector(t)
-	if _, err := Verify(req, nil, lookup, at(vectorTime)); err != nil { // may derive
+// A Verifier derives the signing key of a secret and scope once, caches the derived
+// key under an index that is not the secret, and keeps its cache to itself.
+func TestVerifierCachesDerivedKeys(t *testing.T) {
+	v, err := NewVerifier(lookup, at(vectorTime))
+	if err != nil {
 		t.Fatal(err)
 	}
-	before := derivations.Load()
 	for i := 0; i < 5; i++ {
-		if _, err := Verify(req, nil, lookup, at(vectorTime)); err != nil {
+		if _, err := v.Verify(signedVector(t), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := derivations.Load() - before; n != 0 {
-		t.Errorf("5 verifications derived the key %d more time(s), want 0", n)
+	if n := v.cachedKeys(); n != 1 {
+		t.Errorf("5 verifications of one key and scope cached %d keys, want 1", n)
+	}
+	k1 := v.key(JDCLOUD2, "sk", "20260102", "cn-north-1", "vm")
+	if k2 := v.key(JDCLOUD2, "sk", "20260102", "cn-north-1", "vm"); k1 != k2 {
+		t.Error("the same secret and scope derived a second key")
+	}
+	if k3 := v.key(JDCLOUD3, "sk", "20260102", "cn-north-1", "vm"); k3 == k1 || hmacEqual(k3.key, k1.key) {
+		t.Error("JDCLOUD3 shares JDCLOUD2's key")
+	}
+	if k4 := v.key(JDCLOUD2, "other", "20260102", "cn-north-1", "vm"); k4 == k1 {
+		t.Error("another secret got the cached key")
+	}
+	if !hmacEqual(k1.key, deriveKey(JDCLOUD2, "sk", "20260102", "cn-north-1", "vm")) {
+		t.Error("the cached key is not the derived key")
+	}
+	// The index is keyed per Verifier: another one indexes the same secret elsewhere,
+	// so an index says nothing about a secret across instances.
+	w, _ := NewVerifier(lookup, at(vectorTime))
+	if v.cacheID(JDCLOUD2, "sk", "20260102", "cn-north-1", "vm") == w.cacheID(JDCLOUD2, "sk", "20260102", "cn-north-1", "vm") {
+		t.Error("two Verifiers index a secret alike")
+	}
+	if w.cachedKeys() != 0 {
+		t.Error("a new Verifier starts with cached keys")
+	}
+	if _, err := NewVerifier(nil, VerifyOptions{}); err == nil {
+		t.Error("NewVerifier accepted a nil lookup")
 	}
 }
+
+func hmacEqual(a, b []byte) bool { return string(a) == string(b) }

@@ -1,23 +1,17 @@
 package signer
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/vmimage/vmimage/internal/query"
 	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
-
-// Algorithm is the value that opens the Authorization header.
-const Algorithm = "JDCLOUD2-HMAC-SHA256"
 
 // Header names set or read by the signer (canonical MIME form).
 const (
@@ -26,17 +20,16 @@ const (
 	HeaderNonce         = "X-Jdcloud-Nonce"
 	HeaderSecurityToken = "X-Jdcloud-Security-Token"
 	HeaderRequestID     = "X-Jdcloud-Request-Id"
+	// HeaderContentSHA256 carries the hex SHA-256 of the body: JDCLOUD3 clients
+	// send it (JD Cloud's Python SDK unsigned), and Verify refuses a request whose
+	// value disagrees with the body.
+	HeaderContentSHA256 = "X-Jdcloud-Content-Sha256"
 )
 
 // TimeFormat is the layout of x-jdcloud-date.
 const TimeFormat = "20060102T150405Z"
 
-const (
-	dateFormat  = "20060102"
-	terminator  = "jdcloud2_request"
-	keyPrefix   = "JDCLOUD2"
-	emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-)
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 // Credentials are a JD Cloud access key pair and an optional security (MFA) token.
 // Printing them with fmt shows the access key only.
@@ -76,24 +69,40 @@ func (c Credentials) Validate() error {
 	return nil
 }
 
-// Signer signs requests for one service with one set of credentials. It is safe for
-// concurrent use.
+// Signer signs requests for one service with one set of credentials and one
+// algorithm. It is safe for concurrent use.
 type Signer struct {
-	creds    Credentials
-	credsErr error // creds.Validate(), once
-	service  string
-	token    string // base64 of the security token, "" when none
-	now      func() time.Time
+	creds   Credentials
+	err     error // creds.Validate() or a refused Option, once
+	service string
+	alg     Algorithm
+	token   string // base64 of the security token, "" when none
+	now     func() time.Time
 
 	// date is the x-jdcloud-date of the last second signed in: one string serves
 	// every request signed within that second.
 	date atomic.Pointer[signedDate]
 
 	// last is the most recently used key: one day and region serve nearly every
-	// request, lock-free; keys holds the others.
+	// request, lock-free; keys holds the others. Both hold derived keys only.
 	last atomic.Pointer[cachedKey]
 	mu   sync.Mutex
 	keys map[keyID]*signingKey // derived signing keys, per day and region
+}
+
+// Option configures a Signer.
+type Option func(*Signer) error
+
+// WithAlgorithm sets the algorithm the Signer signs with (default
+// DefaultAlgorithm()). An unknown one makes every Sign fail with an error naming it.
+func WithAlgorithm(a Algorithm) Option {
+	return func(s *Signer) error {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		s.alg = a
+		return nil
+	}
 }
 
 type keyID struct{ day, region string }
@@ -108,9 +117,19 @@ type signedDate struct {
 	date string
 }
 
-// New returns a Signer for service ("vm" for this API).
-func New(c Credentials, service string) *Signer {
-	s := &Signer{creds: c, credsErr: c.Validate(), service: service, now: time.Now, keys: make(map[keyID]*signingKey)}
+// New returns a Signer for service ("vm" for this API). Invalid credentials or a
+// refused Option do not fail here: every Sign returns the error.
+func New(c Credentials, service string, opts ...Option) *Signer {
+	s := &Signer{creds: c, err: c.Validate(), service: service, alg: DefaultAlgorithm(), now: time.Now, keys: make(map[keyID]*signingKey)}
+	for _, opt := range opts {
+		if opt == nil {
+			s.err = errors.Join(s.err, errors.New("signer: nil Option"))
+			continue
+		}
+		if err := opt(s); err != nil {
+			s.err = errors.Join(s.err, err)
+		}
+	}
 	if c.SecurityToken != "" {
 		s.token = base64.StdEncoding.EncodeToString([]byte(c.SecurityToken))
 	}
@@ -120,8 +139,11 @@ func New(c Credentials, service string) *Signer {
 // String describes the signer without its secrets, so that printing one (for example
 // with %+v) never shows the secret key or the token.
 func (s *Signer) String() string {
-	return fmt.Sprintf("signer.Signer{service: %s, credentials: %s}", s.service, s.creds)
+	return fmt.Sprintf("signer.Signer{algorithm: %s, service: %s, credentials: %s}", s.alg, s.service, s.creds)
 }
+
+// Algorithm returns the algorithm the signer signs with.
+func (s *Signer) Algorithm() Algorithm { return s.alg }
 
 // GoString is String, for %#v.
 func (s *Signer) GoString() string { return s.String() }
@@ -129,8 +151,11 @@ func (s *Signer) GoString() string { return s.String() }
 // AccessKey returns the access key the signer signs with.
 func (s *Signer) AccessKey() string { return s.creds.AccessKey }
 
-// Sign sets x-jdcloud-date (now, UTC) and a fresh UUIDv4 x-jdcloud-nonce, then
-// Authorization. body is the exact request body (nil for none).
+// Sign sets x-jdcloud-date (now, UTC) and a fresh UUIDv4 x-jdcloud-nonce (with
+// JDCLOUD3 also x-jdcloud-content-sha256), then Authorization. Every header on the
+// request but Authorization, User-Agent and X-Jdcloud-Request-Id is signed, date and
+// nonce included, for both algorithms. body is the exact request body (nil for
+// none).
 func (s *Signer) Sign(req *http.Request, body []byte, region string) error {
 	nonce, err := NewNonce()
 	if err != nil {
@@ -145,8 +170,8 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 	if req == nil || req.URL == nil {
 		return errors.New("signer: nil request or URL")
 	}
-	if s.credsErr != nil {
-		return s.credsErr
+	if s.err != nil {
+		return s.err
 	}
 	if s.service == "" {
 		return errors.New("signer: service is empty")
@@ -164,18 +189,22 @@ func (s *Signer) SignAt(req *http.Request, body []byte, region string, at time.T
 		return err
 	}
 	delete(req.Header, HeaderAuthorization)
-	// One backing array for the values this signer sets: date, nonce, Authorization
-	// and the token.
-	vals := make([]string, 4)
-	vals[0], vals[1], vals[3] = date, nonce, s.token
+	// One backing array for the values this signer sets: date, nonce, Authorization,
+	// the token and the content hash.
+	payloadHash := bodyHash(body)
+	vals := make([]string, 5)
+	vals[0], vals[1], vals[3], vals[4] = date, nonce, s.token, payloadHash
 	req.Header[HeaderDate] = vals[0:1:1]
 	req.Header[HeaderNonce] = vals[1:2:2]
 	if s.token != "" {
 		req.Header[HeaderSecurityToken] = vals[3:4:4]
 	}
+	if s.alg == JDCLOUD3 {
+		req.Header[HeaderContentSHA256] = vals[4:5:5]
+	}
 	var namesBuf [8]hdr
 	names := signableHeaders(namesBuf[:0], req.Header)
-	sig := key.sign(req.Method, escapedPath(req), query.Canonical(req.URL.RawQuery), hostOf(req), req.Header, names, bodyHash(body), date)
+	sig := key.sign(req.Method, canonicalPath(req), canonicalQuery(req.URL.RawQuery), hostOf(req), req.Header, names, payloadHash, date)
 
 	var b strings.Builder
 	b.Grow(len(key.credential) + 24*len(names) + len(", Signature=") + len(sig))
@@ -220,8 +249,8 @@ func (s *Signer) signingKey(day, region string) (*signingKey, error) {
 		if err := checkRegion(region); err != nil {
 			return nil, err
 		}
-		k = newSigningKey(deriveKey(s.creds.SecretKey, day, region, s.service), day, region, s.service)
-		k.credential = Algorithm + " Credential=" + s.creds.AccessKey + "/" + scopeOf(day, region, s.service) + ", SignedHeaders="
+		k = newSigningKey(s.alg, s.creds.SecretKey, day, region, s.service)
+		k.credential = string(s.alg) + " Credential=" + s.creds.AccessKey + "/" + scopeOf(s.alg, day, region, s.service) + ", SignedHeaders="
 		s.mu.Lock()
 		if len(s.keys) > 64 { // a day change or many regions: start afresh
 			clear(s.keys)
@@ -252,23 +281,6 @@ func NewNonce() (string, error) {
 	out[23] = '-'
 	hex.Encode(out[24:], b[10:])
 	return string(out[:]), nil
-}
-
-// derivations counts deriveKey calls (tests check the caches with it).
-var derivations atomic.Int64
-
-func deriveKey(secret, day, region, service string) []byte {
-	derivations.Add(1)
-	k := hmacSum([]byte(keyPrefix+secret), day)
-	k = hmacSum(k, region)
-	k = hmacSum(k, service)
-	return hmacSum(k, terminator)
-}
-
-func hmacSum(key []byte, data string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(data))
-	return h.Sum(nil)
 }
 
 // CheckRegion refuses a region that cannot stand in a credential scope: an empty one,

@@ -2,10 +2,11 @@ package signer
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/vmimage/vmimage/internal/query"
 	"net/http"
 	"slices"
 	"strings"
@@ -39,8 +40,13 @@ const (
 	MaxSignedHeaders      = 64
 )
 
+// maxCachedKeys bounds a Verifier's cache of derived keys; when full it starts afresh.
+const maxCachedKeys = 1024
+
 // Verified describes a request whose signature checked out.
 type Verified struct {
+	// Algorithm is the algorithm the request was signed with.
+	Algorithm     Algorithm
 	AccessKey     string
 	Region        string
 	Service       string
@@ -66,6 +72,9 @@ const (
 	ReasonSkew
 	// ReasonMismatch: the signature does not match the request.
 	ReasonMismatch
+	// ReasonContentHash: x-jdcloud-content-sha256 is not the SHA-256 of the body
+	// received (JDCLOUD3 clients may send it unsigned).
+	ReasonContentHash
 )
 
 // VerifyError says why a request was refused. It never contains a secret.
@@ -80,10 +89,97 @@ func verr(r Reason, format string, args ...any) error {
 	return &VerifyError{Reason: r, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Verify checks a signed request against the secret its access key maps to. body is
-// the exact request body. On success it returns what the signature vouches for; on
-// failure a *VerifyError whose Reason classifies the failure.
+// Verifier checks signed requests on the server side, with either algorithm. It
+// caches the signing keys it derives (a server verifies many requests of one key a
+// day, and a derivation is four HMACs): the cache holds derived keys only, indexed by
+// an HMAC of the secret and scope under a key random to this Verifier, never by the
+// secret. It is safe for concurrent use.
+type Verifier struct {
+	lookup SecretLookup
+	opts   VerifyOptions
+
+	idKey []byte // HMAC key of the cache's index; nil: no cache (Verify)
+	mu    sync.Mutex
+	keys  map[[sha256.Size]byte]*signingKey
+}
+
+// NewVerifier returns a Verifier that looks secrets up with lookup.
+func NewVerifier(lookup SecretLookup, opts VerifyOptions) (*Verifier, error) {
+	if lookup == nil {
+		return nil, errors.New("signer: NewVerifier: nil SecretLookup")
+	}
+	idKey := make([]byte, 32)
+	_, _ = rand.Read(idKey) // crypto/rand.Read never fails
+	return &Verifier{lookup: lookup, opts: opts, idKey: idKey, keys: make(map[[sha256.Size]byte]*signingKey)}, nil
+}
+
+// Verify checks one signed request against the secret its access key maps to: a
+// one-shot Verifier, which derives the key afresh. A server verifying many requests
+// keeps a Verifier instead.
 func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOptions) (*Verified, error) {
+	if lookup == nil {
+		return nil, errors.New("signer: verify: nil SecretLookup")
+	}
+	v := Verifier{lookup: lookup, opts: opts}
+	return v.Verify(req, body)
+}
+
+// key returns the signing key of a secret and scope, from the cache when there is one.
+func (v *Verifier) key(alg Algorithm, secret, day, region, service string) *signingKey {
+	if v.idKey == nil {
+		return newSigningKey(alg, secret, day, region, service)
+	}
+	id := v.cacheID(alg, secret, day, region, service)
+	v.mu.Lock()
+	k, ok := v.keys[id]
+	v.mu.Unlock()
+	if ok {
+		return k
+	}
+	k = newSigningKey(alg, secret, day, region, service)
+	v.mu.Lock()
+	if len(v.keys) >= maxCachedKeys {
+		clear(v.keys)
+	}
+	v.keys[id] = k
+	v.mu.Unlock()
+	return k
+}
+
+// cacheID is HMAC-SHA256 under the Verifier's random key of the secret and the scope,
+// each field length-prefixed so that no two inputs share an encoding.
+func (v *Verifier) cacheID(alg Algorithm, secret, day, region, service string) [sha256.Size]byte {
+	m := hmac.New(sha256.New, v.idKey)
+	for _, f := range [...]string{string(alg), secret, day, region, service} {
+		var n [4]byte
+		n[0], n[1], n[2], n[3] = byte(len(f)>>24), byte(len(f)>>16), byte(len(f)>>8), byte(len(f))
+		m.Write(n[:])
+		m.Write([]byte(f))
+	}
+	var id [sha256.Size]byte
+	m.Sum(id[:0])
+	return id
+}
+
+// cachedKeys is the number of keys in the cache.
+func (v *Verifier) cachedKeys() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.keys)
+}
+
+// Verify checks a signed request, JDCLOUD2 or JDCLOUD3. body is the exact request
+// body. Both algorithms are checked on the canonical path and query (decoded,
+// re-encoded), so a path sent with ':' raw verifies like one sent with %3A.
+//
+// JDCLOUD2 must sign host, x-jdcloud-date and x-jdcloud-nonce. JDCLOUD3 must sign
+// host; x-jdcloud-date, x-jdcloud-nonce and x-jdcloud-content-sha256 may travel
+// unsigned (JD Cloud's Python SDK signs only content-type and host), and are checked
+// all the same: the date (part of the string to sign whatever is signed) within the
+// skew, the nonce present (the caller refuses a repeated one), the content hash equal
+// to the body's. On success it returns what the signature vouches for; on failure a
+// *VerifyError whose Reason classifies the failure.
+func (v *Verifier) Verify(req *http.Request, body []byte) (*Verified, error) {
 	if req == nil || req.URL == nil {
 		return nil, errors.New("signer: verify: nil request")
 	}
@@ -110,17 +206,22 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 	if err != nil {
 		return nil, err
 	}
+	alg := parsed.alg
 	scope := strings.Split(parsed.scope, "/")
-	if len(scope) != 4 || scope[3] != terminator || scope[1] == "" || scope[2] == "" {
-		return nil, verr(ReasonMalformed, "credential scope %q is not day/region/service/jdcloud2_request", parsed.scope)
+	if len(scope) != 4 || scope[3] != alg.terminator() || scope[1] == "" || scope[2] == "" {
+		return nil, verr(ReasonMalformed, "credential scope %q is not day/region/service/%s", parsed.scope, alg.terminator())
 	}
 	if scope[0] != date[:8] {
 		return nil, verr(ReasonMalformed, "credential scope day %s does not match x-jdcloud-date %s", scope[0], date)
 	}
-	if opts.Service != "" && scope[2] != opts.Service {
-		return nil, verr(ReasonMalformed, "credential scope names service %q, want %q", scope[2], opts.Service)
+	if v.opts.Service != "" && scope[2] != v.opts.Service {
+		return nil, verr(ReasonMalformed, "credential scope names service %q, want %q", scope[2], v.opts.Service)
 	}
-	for _, must := range []string{"host", "x-jdcloud-date", "x-jdcloud-nonce"} {
+	mustSign := []string{"host"}
+	if alg == JDCLOUD2 {
+		mustSign = append(mustSign, "x-jdcloud-date", "x-jdcloud-nonce")
+	}
+	for _, must := range mustSign {
 		if !slices.Contains(parsed.signed, must) {
 			return nil, verr(ReasonMalformed, "signed headers do not include %s", must)
 		}
@@ -129,10 +230,10 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 		return nil, verr(ReasonMalformed, "x-jdcloud-security-token is present but not signed")
 	}
 	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
+	if v.opts.Now != nil {
+		now = v.opts.Now
 	}
-	maxSkew := opts.MaxSkew
+	maxSkew := v.opts.MaxSkew
 	if maxSkew == 0 {
 		maxSkew = DefaultMaxSkew
 	}
@@ -141,72 +242,48 @@ func Verify(req *http.Request, body []byte, lookup SecretLookup, opts VerifyOpti
 			return nil, verr(ReasonSkew, "x-jdcloud-date %s is %s away from the server clock (at most %s allowed)", date, d.Round(time.Second), maxSkew)
 		}
 	}
-	secret, ok := lookup(parsed.accessKey)
+	secret, ok := v.lookup(parsed.accessKey)
 	if !ok {
 		return nil, verr(ReasonUnknownKey, "Invalid accessKey %q", parsed.accessKey)
 	}
-	key := verifyKeys.get(secret, scope[0], scope[1], scope[2])
-	want := key.sign(req.Method, escapedPath(req), query.Canonical(req.URL.RawQuery), hostOf(req), req.Header, namedHeaders(req.Header, parsed.signed),
-		bodyHash(body), date)
+	key := v.key(alg, secret, scope[0], scope[1], scope[2])
+	payloadHash := bodyHash(body)
+	want := key.sign(req.Method, canonicalPath(req), canonicalQuery(req.URL.RawQuery), hostOf(req), req.Header, namedHeaders(req.Header, parsed.signed),
+		payloadHash, date)
 	if !hmac.Equal([]byte(parsed.signature), want[:]) {
 		return nil, verr(ReasonMismatch, "sign result is not same")
 	}
-	v := &Verified{AccessKey: parsed.accessKey, Region: scope[1], Service: scope[2], Nonce: nonce, Date: at, SignedHeaders: parsed.signed}
+	if sent, ok := req.Header[HeaderContentSHA256]; ok && (len(sent) != 1 || !strings.EqualFold(strings.TrimSpace(sent[0]), payloadHash)) {
+		return nil, verr(ReasonContentHash, "x-jdcloud-content-sha256 is not the SHA-256 of the body received")
+	}
+	out := &Verified{Algorithm: alg, AccessKey: parsed.accessKey, Region: scope[1], Service: scope[2], Nonce: nonce, Date: at, SignedHeaders: parsed.signed}
 	if tok := req.Header.Get(HeaderSecurityToken); tok != "" {
 		dec, err := base64.StdEncoding.DecodeString(tok)
 		if err != nil {
 			return nil, verr(ReasonMalformed, "x-jdcloud-security-token is not base64")
 		}
-		v.SecurityToken = string(dec)
+		out.SecurityToken = string(dec)
 	}
-	return v, nil
-}
-
-// verifyKeys caches the signing keys Verify derives, per secret, day, region and
-// service: a server verifies many requests of one key a day, and the derivation is
-// four HMACs.
-var verifyKeys = keyCache{max: 1024}
-
-// keyCache is a bounded cache of derived signing keys; when full it starts afresh.
-type keyCache struct {
-	max int
-	mu  sync.Mutex
-	m   map[keyCacheID]*signingKey
-}
-
-type keyCacheID struct{ secret, day, region, service string }
-
-func (c *keyCache) get(secret, day, region, service string) *signingKey {
-	id := keyCacheID{secret, day, region, service}
-	c.mu.Lock()
-	k, ok := c.m[id]
-	c.mu.Unlock()
-	if ok {
-		return k
-	}
-	k = newSigningKey(deriveKey(secret, day, region, service), day, region, service)
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= c.max {
-		c.m = make(map[keyCacheID]*signingKey)
-	}
-	c.m[id] = k
-	c.mu.Unlock()
-	return k
+	return out, nil
 }
 
 type authorization struct {
+	alg                         Algorithm
 	accessKey, scope, signature string
 	signed                      []string
 }
 
 // parseAuthorization parses
-// "JDCLOUD2-HMAC-SHA256 Credential=ak/scope, SignedHeaders=a;b, Signature=hex".
+// "JDCLOUD2-HMAC-SHA256 Credential=ak/scope, SignedHeaders=a;b, Signature=hex"
+// (or JDCLOUD3-HMAC-SHA256).
 func parseAuthorization(h string) (authorization, error) {
 	var a authorization
-	rest, ok := strings.CutPrefix(h, Algorithm+" ")
+	alg, ok := AlgorithmOf(h)
 	if !ok {
-		return a, verr(ReasonMalformed, "Authorization does not start with %s", Algorithm)
+		return a, verr(ReasonMalformed, "Authorization does not start with %s or %s", JDCLOUD2, JDCLOUD3)
 	}
+	a.alg = alg
+	rest := h[len(alg)+1:]
 	for _, part := range strings.Split(rest, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {

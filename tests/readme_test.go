@@ -17,8 +17,9 @@ import (
 // TestREADMEGoBlocksCompileAndRun extracts every Go block of the README, checks that
 // it is gofmt-clean, builds it against this module in a module of its own, and runs
 // it against the fake: a program through a jdc profile file whose endpoint is the
-// fake, a test with go test. The Go tool runs offline (GOPROXY=off): it uses only
-// the module cache this module's own build filled.
+// fake, a test with go test. The Go tool runs offline (GOPROXY=off, -mod=readonly):
+// each snippet module carries this module's own requirements and go.sum, so its
+// module graph is this module's and it needs only what this module's build fetched.
 func TestREADMEGoBlocksCompileAndRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs every README block (about 20 s)")
@@ -36,6 +37,10 @@ func TestREADMEGoBlocksCompileAndRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	goSum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := snippetGoMod(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +72,9 @@ func TestREADMEGoBlocksCompileAndRun(t *testing.T) {
 				t.Errorf("not gofmt-clean:\n%s", formatted)
 			}
 			dir := t.TempDir()
-			mod := fmt.Sprintf("module example.com/readme\n\ngo 1.26\n\nrequire github.com/vmimage/vmimage v0.0.0\n\nreplace github.com/vmimage/vmimage => %s\n", root)
-			os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644)
+			os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644)
 			os.WriteFile(filepath.Join(dir, "go.sum"), goSum, 0o644)
-			env := append(append(os.Environ(), goEnv...), "GOPROXY=off", "GOFLAGS=-mod=mod", "HOME="+home,
+			env := append(append(os.Environ(), goEnv...), "GOPROXY=off", "GOFLAGS=-mod=readonly", "HOME="+home,
 				"JDCLOUD_ACCESS_KEY=", "JDCLOUD_SECRET_KEY=", "JDCLOUD_PROFILE=", "JDCLOUD_REGION=")
 			var args []string
 			switch {
@@ -97,4 +101,27 @@ func TestREADMEGoBlocksCompileAndRun(t *testing.T) {
 			t.Logf("go %s:\n%s", strings.Join(args, " "), out)
 		})
 	}
+}
+
+// snippetGoMod is the go.mod of a README snippet's module: this module's own file
+// (its go line and every requirement, direct and indirect) renamed, plus a
+// requirement of this module replaced by the checkout at root. With the same
+// requirements the snippet's module graph is this module's: the go command needs
+// no module this module's own build did not (a snippet module that required only
+// this one made it load go.mod files of pre-module dependencies' dependencies).
+func snippetGoMod(root string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	const self = "github.com/vmimage/vmimage"
+	first, rest, ok := bytes.Cut(b, []byte("\n"))
+	if !ok || string(bytes.TrimSpace(first)) != "module "+self {
+		return nil, fmt.Errorf("go.mod does not start with module %s", self)
+	}
+	var out bytes.Buffer
+	out.WriteString("module example.com/readme\n")
+	out.Write(rest)
+	fmt.Fprintf(&out, "\nrequire %s v0.0.0\n\nreplace %s => %s\n", self, self, root)
+	return out.Bytes(), nil
 }

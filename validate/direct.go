@@ -3,7 +3,6 @@ package validate
 import (
 	"bytes"
 	"net/http"
-	"reflect"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -17,7 +16,7 @@ import (
 // response, and not required there) but costs a sorted copy of every object schema's
 // property names at each object visited (40% of the schema walk for DescribeImage's
 // body). For a media type whose schema graph marks nothing writeOnly, the body is
-// decoded by decodeJSONBody and visited with the same options, less that one; the
+// decoded by the Validator's own jsonBodies and visited with the same options, less that one; the
 // errors are the ResponseErrors kin-openapi builds. Any other response takes
 // kin-openapi's own path. TestDirectMatchesKinOpenAPI holds the two paths to the
 // same violations.
@@ -121,30 +120,22 @@ func (v *Validator) directMedia(req *http.Request, route *routers.Route, status 
 	ct := header.Get("Content-Type")
 	media := ref.Value.Content.Get(ct)
 	id, ok := v.direct[media]
-	if !ok || !decodedByUs(ct) {
+	if !ok || !isJSON(ct) {
 		return nil, ""
 	}
 	return media, id
 }
 
-// decodedByUs says whether kin-openapi would decode a body of this Content-Type with
-// decodeJSONBody: an application/json body, while that decoder is the registered one.
-func decodedByUs(contentType string) bool {
+// isJSON says whether a Content-Type is application/json (parameters aside).
+func isJSON(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
-	if strings.ToLower(strings.TrimSpace(mt)) != "application/json" {
-		return false
-	}
-	dec := openapi3filter.RegisteredBodyDecoder("application/json")
-	return dec != nil && reflect.ValueOf(dec).Pointer() == ourDecoder
+	return strings.ToLower(strings.TrimSpace(mt)) == "application/json"
 }
-
-// ourDecoder identifies decodeJSONBody among registered decoders.
-var ourDecoder = reflect.ValueOf(openapi3filter.BodyDecoder(decodeJSONBody)).Pointer()
 
 // validateJSONBody decodes and validates a body as openapi3filter.ValidateResponse
 // does, with the same options less "visit as a response" (see directSchema).
 func (v *Validator) validateJSONBody(input *openapi3filter.ResponseValidationInput, media *openapi3.MediaType, schemaID string, body []byte) error {
-	value, err := decodeJSONBody(bytes.NewReader(body), input.Header, media.Schema, nil)
+	value, err := v.bodies.decode(bytes.NewReader(body), input.Header, media.Schema, nil)
 	if err != nil {
 		return &openapi3filter.ResponseError{Input: input, Reason: "failed to decode response body", Err: err}
 	}

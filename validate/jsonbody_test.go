@@ -12,8 +12,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
-// jsonBodies are bodies decodeJSONBody must read as kin-openapi's own decoder does.
-var jsonBodies = []string{
+// jsonSamples are bodies decodeJSONBody must read as kin-openapi's own decoder does.
+var jsonSamples = []string{
 	`{}`, `[]`, `null`, `true`, `false`, `0`, `-0.5e+10`, `"x"`, `12345678901234567890123`,
 	`{"a":1,"b":[1,"2",{"c":null}],"d":{"e":{"f":[]}}}`,
 	`{"a":1,"a":"two"}`, // duplicate names: the last wins
@@ -29,10 +29,10 @@ func kinDecode(b []byte) (any, error) {
 }
 
 func TestDecodeJSONBodyMatchesKinOpenAPI(t *testing.T) {
-	for _, body := range jsonBodies {
+	for _, body := range jsonSamples {
 		// Twice, so that the second read meets the names cached by the first.
 		for range 2 {
-			got, err := decodeJSONBody(strings.NewReader(body), nil, nil, nil)
+			got, err := testBodies.decode(strings.NewReader(body), nil, nil, nil)
 			if err != nil {
 				t.Fatalf("%q: %v", body, err)
 			}
@@ -49,7 +49,7 @@ func TestDecodeJSONBodyMatchesKinOpenAPI(t *testing.T) {
 
 func TestDecodeJSONBodyRefuses(t *testing.T) {
 	for _, body := range []string{``, ` `, `{`, `{"a"}`, `{"a":1,}`, `[1,]`, `nul`, `{"a":1} x`, `{}{}`, `"\x01"`, `{'a':1}`, `01`} {
-		if v, err := decodeJSONBody(strings.NewReader(body), nil, nil, nil); err == nil {
+		if v, err := testBodies.decode(strings.NewReader(body), nil, nil, nil); err == nil {
 			t.Errorf("%q: decoded as %#v", body, v)
 		} else if _, ok := err.(*openapi3filter.ParseError); !ok {
 			t.Errorf("%q: %T, not a *openapi3filter.ParseError", body, err)
@@ -65,7 +65,7 @@ func TestDecodeJSONBodyConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for i := range 200 {
 				body := fmt.Sprintf(`{"g%d":[%d,{"i":"%d"}]}`, g, i, i)
-				got, err := decodeJSONBody(strings.NewReader(body), nil, nil, nil)
+				got, err := testBodies.decode(strings.NewReader(body), nil, nil, nil)
 				want, _ := kinDecode([]byte(body))
 				if err != nil || !reflect.DeepEqual(got, want) {
 					t.Errorf("%s: %#v, %v", body, got, err)
@@ -80,12 +80,12 @@ func TestDecodeJSONBodyConcurrent(t *testing.T) {
 // FuzzDecodeJSONBody: on any single JSON value decodeJSONBody gives kin-openapi's
 // values; on anything else it fails.
 func FuzzDecodeJSONBody(f *testing.F) {
-	for _, b := range jsonBodies {
+	for _, b := range jsonSamples {
 		f.Add([]byte(b))
 	}
 	f.Add([]byte(`{"a":1} x`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := decodeJSONBody(bytes.NewReader(b), nil, nil, nil)
+		got, err := testBodies.decode(bytes.NewReader(b), nil, nil, nil)
 		if !json.Valid(b) {
 			if err == nil {
 				t.Fatalf("%q is not JSON, decoded as %#v", b, got)
@@ -101,3 +101,6 @@ func FuzzDecodeJSONBody(f *testing.F) {
 		}
 	})
 }
+
+// testBodies is the decoder the tests compare with kin-openapi's.
+var testBodies = newJSONBodies()

@@ -38,6 +38,8 @@ type Validator struct {
 	// schemaOptions are the options openapi3filter.ValidateResponse visits a body
 	// with under opts, less openapi3.VisitAsResponse.
 	schemaOptions []openapi3.SchemaValidationOption
+	// bodies decodes the JSON bodies validated directly (this Validator's own).
+	bodies *jsonBodies
 	// samples are a request per operation id and its route, used by ValidateBody.
 	samples map[string]sample
 	// indexed are the array query parameters of each operation id that the document
@@ -71,10 +73,10 @@ func Default() (*Validator, error) {
 
 // New loads an OpenAPI 3.0 document, validates it (examples included) and builds a
 // router that matches requests to any host whose path starts with the document's
-// base path. The first call registers a faster application/json body decoder with
-// kin-openapi (process-wide; it yields the same values as kin-openapi's own).
+// base path. It changes no process-wide state: JSON bodies it validates directly are
+// decoded by the Validator's own decoder, and kin-openapi's decoder registry is left
+// as the program set it.
 func New(spec []byte) (*Validator, error) {
-	registerJSONDecoder()
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
 	doc, err := loader.LoadFromData(spec)
@@ -105,7 +107,7 @@ func New(spec []byte) (*Validator, error) {
 	bodyless.ExcludeResponseBody = true
 	return &Validator{doc: doc, router: router, opts: opts, bodyless: &bodyless, direct: directMediaTypes(doc),
 		schemaOptions: []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaErrorMessageCustomizer(schemaErrorText)},
-		samples:       samples, indexed: indexed}, nil
+		samples:       samples, indexed: indexed, bodies: newJSONBodies()}, nil
 }
 
 // schemaErrorText is a schema error's reason alone: flatten adds the rest.
@@ -169,6 +171,22 @@ func (v *Validator) Operations() []string {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// OperationID returns the operation id of the document that name designates: an
+// operation id (describeImages) or the API's name for the operation
+// (DescribeImages), which differs from the id only in the case of its first letter;
+// ok is false when name designates none.
+func (v *Validator) OperationID(name string) (id string, ok bool) {
+	if _, ok := v.samples[name]; ok {
+		return name, true
+	}
+	for id := range v.samples {
+		if strings.EqualFold(id, name) {
+			return id, true
+		}
+	}
+	return "", false
 }
 
 // Document returns the loaded document. Callers must not modify it.

@@ -88,3 +88,17 @@ func TestErrorString(t *testing.T) {
 		t.Errorf("got %q", e.Error())
 	}
 }
+
+// The API's operation names (DescribeImages) designate operations as their ids do.
+func TestOperationIDFromName(t *testing.T) {
+	v, err := validate.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"DescribeImages": "describeImages", "describeImages": "describeImages",
+		"DescribeImageConstraintsBatch": "describeImageConstraintsBatch", "describeimagemembers": "describeImageMembers", "DescribeEverything": ""} {
+		if got, ok := v.OperationID(name); got != want || ok != (want != "") {
+			t.Errorf("OperationID(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+}

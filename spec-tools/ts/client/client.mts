@@ -1,9 +1,9 @@
 // A TypeScript client of the image read API made only from openapi.yaml: types from
 // openapi-typescript (../generated/openapi.d.ts), requests from openapi-fetch, and the
-// jdcloud2 signer of ./signer.mts.
+// JDCLOUD2/JDCLOUD3 signer of ./signer.mts.
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";
-import { canonicalQuery, jdcloud2, rfc3986, type Credentials, type SignerOptions } from "./signer.mjs";
+import { canonicalQuery, jdcloudSigner, rfc3986, type Credentials, type SignerOptions } from "./signer.mjs";
 
 /**
  * The spec's array query parameters carry x-jdcloud-array-encoding: indexed: each
@@ -26,6 +26,6 @@ export function indexedQuery(params: Record<string, unknown>): string {
 /** A typed client for endpoint (scheme, host and port, e.g. http://127.0.0.1:8080). */
 export function imageClient(endpoint: string, creds: Credentials, opts: SignerOptions = {}) {
   const client = createClient<paths>({ baseUrl: endpoint.replace(/\/+$/, "") + "/v1", querySerializer: indexedQuery });
-  client.use(jdcloud2(creds, opts));
+  client.use(jdcloudSigner(creds, opts));
   return client;
 }

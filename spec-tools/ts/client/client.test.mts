@@ -77,13 +77,54 @@ test("describeImage: success and not found", async () => {
   assert.equal(missing.error?.error.status, "NOT_FOUND");
 });
 
-test("an id that needs escaping is signed as sent (rule 5) and reaches the service", async () => {
-  // encodeURIComponent leaves ( and ) alone: the wire carries img-(x), and so does the
-  // signature. The id is invalid, so the service answers 400, after the signature passed.
+test("an id that needs escaping is signed in canonical form (rule 5) and reaches the service", async () => {
+  // encodeURIComponent leaves ( and ) alone: the wire carries img-(x), the signature
+  // img-%28x%29, as the server canonicalizes it. The id is invalid, so the service
+  // answers 400, after the signature passed.
   const c = imageClient(endpoint, creds);
   const r = await c.GET("/regions/{regionId}/images/{imageId}", { params: { path: { regionId: REGION, imageId: "img-(x)" } } });
   assert.equal(r.response.status, 400, JSON.stringify(r.error));
   assert.equal(r.error?.error.status, "INVALID_ARGUMENT");
+});
+
+const fakeKeys = { accessKey: "FAKEACCESSKEY0001", secretKey: "fake-secret-key-not-a-secret" };
+const v3 = { date: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), region: REGION, algorithm: "JDCLOUD3-HMAC-SHA256" as const };
+
+test("test vector 3 (JDCLOUD3, date, nonce and content hash unsigned)", () => {
+  const h = sign(fakeKeys, {
+    method: "GET", url: new URL("http://127.0.0.1:8080/v1/regions/cn-north-1/images/img-centos82pub"),
+    headers: { "content-type": "application/json" }, nonce: "5f0c6f38-2b53-4a7e-9d3c-1a2b3c4d5e01", signDateAndNonce: false, ...v3,
+  });
+  assert.match(h.authorization, /^JDCLOUD3-HMAC-SHA256 Credential=FAKEACCESSKEY0001\/20260102\/cn-north-1\/vm\/jdcloud3_request, SignedHeaders=content-type;host, /);
+  assert.match(h.authorization, /Signature=ea24a092da06c0eed64711409b91ff3c95184fa24dd3457883ea748c3244127f$/);
+  assert.equal(h["x-jdcloud-date"], "20260102T030405Z");
+  assert.equal(h["x-jdcloud-content-sha256"], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+});
+
+test("test vector 4 (JDCLOUD3, a body, : raw on the wire)", () => {
+  const url = new URL("http://127.0.0.1:8080/v1/regions/cn-north-1/images/img-x:share");
+  assert.equal(url.pathname, "/v1/regions/cn-north-1/images/img-x:share");
+  const h = sign(fakeKeys, {
+    method: "POST", url, headers: { "content-type": "application/json" }, body: '{"pins":["p1"]}',
+    nonce: "5f0c6f38-2b53-4a7e-9d3c-1a2b3c4d5e03", signDateAndNonce: true, ...v3,
+  });
+  assert.match(h.authorization, /SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce, /);
+  assert.match(h.authorization, /Signature=1043450e102f37e4b925d91ef1d3c5f27eb3914c2d76ac0dffb5d4e0dd1c40a0$/);
+  assert.equal(h["x-jdcloud-content-sha256"], "9fb7118e7a4dc6fc8a1b8989c81b896f2ffd28bcd44e02938e56b076bc4de016");
+});
+
+test("JDCLOUD3 from the spec's words: the fake accepts it, date and nonce signed or not", async () => {
+  for (const signDateAndNonce of [false, true]) {
+    const c = imageClient(endpoint, creds, { algorithm: "JDCLOUD3-HMAC-SHA256", signDateAndNonce });
+    const ok = await c.GET("/regions/{regionId}/images/{imageId}", { params: { path: { regionId: REGION, imageId: "img-centos82pub" } } });
+    assert.equal(ok.response.status, 200, JSON.stringify(ok.error));
+    assert.equal(ok.data?.result.image.imageId, "img-centos82pub");
+    const list = await c.GET("/regions/{regionId}/images", { params: { path: { regionId: REGION }, query: { imageSource: "public", imageName: "CentOS 8.2" } } });
+    assert.equal(list.response.status, 200, JSON.stringify(list.error));
+    const bad = imageClient(endpoint, { ...creds, secretKey: "not-the-secret" }, { algorithm: "JDCLOUD3-HMAC-SHA256", signDateAndNonce });
+    const refused = await bad.GET("/regions/{regionId}/images/{imageId}", { params: { path: { regionId: REGION, imageId: "img-centos82pub" } } });
+    assert.equal(refused.response.status, 401);
+  }
 });
 
 test("describeImages: every page of a region, and indexed ids", async () => {

@@ -1,7 +1,8 @@
-// A JDCLOUD2-HMAC-SHA256 signer written from the words of the `jdcloud2` security
-// scheme in openapi.yaml alone: each step cites the numbered rule it follows. It is an
-// openapi-fetch middleware, so it sees the final URL (base, /v1, escaped path, port)
-// but not the headers fetch adds at send time, which the scheme lets travel unsigned.
+// A JDCLOUD2-HMAC-SHA256 and JDCLOUD3-HMAC-SHA256 signer written from the words of the
+// `jdcloud2` security scheme in openapi.yaml alone: each step cites the numbered rule it
+// follows. It is an openapi-fetch middleware, so it sees the final URL (base, /v1,
+// escaped path, port) but not the headers fetch adds at send time, which the scheme
+// lets travel unsigned.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type { Middleware } from "openapi-fetch";
 
@@ -11,9 +12,13 @@ export interface Credentials {
   securityToken?: string;
 }
 
-const ALGORITHM = "JDCLOUD2-HMAC-SHA256";
+/** The scheme's ALG; SEED and TERM follow from it (preamble). */
+export type Algorithm = "JDCLOUD2-HMAC-SHA256" | "JDCLOUD3-HMAC-SHA256";
+const WORDS: Record<Algorithm, { seed: string; term: string }> = {
+  "JDCLOUD2-HMAC-SHA256": { seed: "JDCLOUD2", term: "jdcloud2_request" },
+  "JDCLOUD3-HMAC-SHA256": { seed: "JDCLOUD3", term: "jdcloud3_request" },
+};
 const SERVICE = "vm";
-const EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /** Rule 5 and 6: RFC 3986 escaping, everything but A-Z a-z 0-9 - . _ ~ as %XX (uppercase). */
 export function rfc3986(s: string): string {
@@ -39,8 +44,42 @@ export function canonicalQuery(search: string): string {
       const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
       return [rfc3986(dec(name)), rfc3986(dec(value))] as [string, string];
     });
-  pairs.sort((a, b) => byBytes(a[0], b[0]) || byBytes(a[1], b[1])); // SORT-QUERY
-  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
+  // Rule 6: parameters with an empty name dropped.
+  const named = pairs.filter(([n]) => n !== "");
+  named.sort((a, b) => byBytes(a[0], b[0]) || byBytes(a[1], b[1])); // SORT-QUERY
+  return named.map(([n, v]) => `${n}=${v}`).join("&");
+}
+
+/**
+ * Rule 5: "percent-escapes decoded, every run of / collapsed to one, then every byte but
+ * A-Z a-z 0-9 - _ . ~ and / escaped as %XX with uppercase hex (UTF-8 bytes one by one)",
+ * whatever form travelled on the wire.
+ */
+export function canonicalPath(pathname: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < pathname.length; i++) {
+    const c = pathname[i];
+    if (c === "%" && /^[0-9A-Fa-f]{2}$/.test(pathname.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(pathname.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(c, "utf8"));
+    }
+  }
+  let out = "";
+  let last = -1;
+  for (const b of bytes) {
+    const ch = String.fromCharCode(b);
+    if (ch === "/") {
+      if (last !== 0x2f) out += "/";
+    } else if (/[A-Za-z0-9\-_.~]/.test(ch)) {
+      out += ch;
+    } else {
+      out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
+    }
+    last = b;
+  }
+  return out.startsWith("/") ? out : "/" + out;
 }
 
 /** Rule 4: trimmed of spaces and tabs, inner runs of spaces and tabs become one space. */
@@ -64,14 +103,34 @@ export interface SignInput {
   region: string;
   date: Date;
   nonce: string;
+  /** the body, "" or absent for none */
+  body?: string;
+  /** ALG (preamble); JDCLOUD2 when absent */
+  algorithm?: Algorithm;
+  /**
+   * Rule 2: with JDCLOUD3, x-jdcloud-date and x-jdcloud-nonce may travel unsigned, as
+   * JD Cloud's Python SDK sends them; true (the default) signs them. The content hash
+   * always travels unsigned, as the Python SDK sends it.
+   */
+  signDateAndNonce?: boolean;
 }
 
 /** Signs a request; it returns the headers to set, Authorization included. */
 export function sign(creds: Credentials, input: SignInput): Record<string, string> {
-  // Rule 1: the date and a fresh nonce.
+  const algorithm: Algorithm = input.algorithm ?? "JDCLOUD2-HMAC-SHA256";
+  const { seed, term } = WORDS[algorithm];
+  // Rule 2: JDCLOUD2 must sign date and nonce; JDCLOUD3 may leave them unsigned.
+  const signDateAndNonce = algorithm === "JDCLOUD2-HMAC-SHA256" || (input.signDateAndNonce ?? true);
+  // Rule 7: the lowercase hex SHA-256 of the body.
+  const bodyHash = sha256hex(input.body ?? "");
+  // Rule 1: the date and a fresh nonce; JDCLOUD3 also sends the body's hash.
   const date = formatDate(input.date);
   const day = date.slice(0, 8);
-  const toSet: Record<string, string> = { ...input.headers, "x-jdcloud-date": date, "x-jdcloud-nonce": input.nonce };
+  const stamps: Record<string, string> = { "x-jdcloud-date": date, "x-jdcloud-nonce": input.nonce };
+  // Rule 2: like JD Cloud's Python SDK, the content hash travels unsigned.
+  const unsigned: Record<string, string> = signDateAndNonce ? {} : { ...stamps };
+  if (algorithm === "JDCLOUD3-HMAC-SHA256") unsigned["x-jdcloud-content-sha256"] = bodyHash;
+  const toSet: Record<string, string> = { ...input.headers, ...(signDateAndNonce ? stamps : {}) };
   // Rule 11: a security token travels base64-encoded, and is signed.
   if (creds.securityToken) toSet["x-jdcloud-security-token"] = Buffer.from(creds.securityToken).toString("base64");
   // Rule 3: host is the URL's host, with :port when the URL has one.
@@ -87,22 +146,23 @@ export function sign(creds: Credentials, input: SignInput): Record<string, strin
   const signedHeaders = names.join(";");
   // Rule 4: one name:value line per signed header, each ended by \n.
   const canonicalHeaders = names.map((n) => `${n}:${canonicalValue(signed[n])}\n`).join("");
-  // Rule 5: the path exactly as sent on the wire (URL.pathname is what fetch sends).
-  const path = input.url.pathname; // PATH-AS-SENT
+  // Rule 5: the path decoded, runs of / collapsed, re-escaped, whatever fetch sends.
+  const path = canonicalPath(input.url.pathname); // CANONICAL-PATH
   // Rule 7: method, path, query, headers (an empty line follows), the list, the body hash.
-  const canonicalRequest = [input.method.toUpperCase(), path, canonicalQuery(input.url.search), canonicalHeaders, signedHeaders, EMPTY_BODY_SHA256].join("\n");
+  const canonicalRequest = [input.method.toUpperCase(), path, canonicalQuery(input.url.search), canonicalHeaders, signedHeaders, bodyHash].join("\n");
   // Rule 8: the scope and the string to sign.
-  const scope = `${day}/${input.region}/${SERVICE}/jdcloud2_request`;
-  const stringToSign = [ALGORITHM, date, scope, sha256hex(canonicalRequest)].join("\n");
+  const scope = `${day}/${input.region}/${SERVICE}/${term}`;
+  const stringToSign = [algorithm, date, scope, sha256hex(canonicalRequest)].join("\n");
   // Rule 9: the signing key and the signature.
-  const kDate = hmac("JDCLOUD2" + creds.secretKey, day);
+  const kDate = hmac(seed + creds.secretKey, day);
   const kRegion = hmac(kDate, input.region);
   const kService = hmac(kRegion, SERVICE);
-  const kSigning = hmac(kService, "jdcloud2_request");
+  const kSigning = hmac(kService, term);
   const signature = createHmac("sha256", kSigning).update(stringToSign, "utf8").digest("hex");
   // Rule 10: the three parts separated by a comma and one space.
-  toSet["authorization"] = `${ALGORITHM} Credential=${creds.accessKey}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-  return toSet;
+  toSet["authorization"] = `${algorithm} Credential=${creds.accessKey}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  // Rule 2: what travels unsigned is added after signing.
+  return { ...toSet, ...unsigned };
 }
 
 /** The region of a /v1/regions/{regionId}/... URL (rule 8: the scope's region is the path's). */
@@ -115,10 +175,14 @@ export function regionOf(url: URL): string {
 export interface SignerOptions {
   now?: () => Date;
   nonce?: () => string;
+  /** ALG (preamble): JDCLOUD2 when absent */
+  algorithm?: Algorithm;
+  /** with JDCLOUD3, false sends date and nonce unsigned (rule 2) */
+  signDateAndNonce?: boolean;
 }
 
 /** An openapi-fetch middleware that signs every request (every retry too: rule 1). */
-export function jdcloud2(creds: Credentials, opts: SignerOptions = {}): Middleware {
+export function jdcloudSigner(creds: Credentials, opts: SignerOptions = {}): Middleware {
   return {
     onRequest({ request }) {
       const url = new URL(request.url);
@@ -130,6 +194,8 @@ export function jdcloud2(creds: Credentials, opts: SignerOptions = {}): Middlewa
         region: regionOf(url),
         date: (opts.now ?? (() => new Date()))(),
         nonce: (opts.nonce ?? randomUUID)(),
+        algorithm: opts.algorithm,
+        signDateAndNonce: opts.signDateAndNonce,
       });
       for (const [k, v] of Object.entries(headers)) request.headers.set(k, v);
       return request;

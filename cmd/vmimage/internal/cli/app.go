@@ -10,13 +10,16 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/credentials"
 )
 
 // Exit codes of vmimage.
@@ -30,6 +33,31 @@ const (
 	// ExitInterrupted is the exit code after Ctrl-C (128 + SIGINT).
 	ExitInterrupted = 130
 )
+
+// exitCodes say what each exit code means: the root command's help prints them, and
+// a test holds the README's exit-code table to them.
+var exitCodes = []struct {
+	code    int
+	meaning string
+}{
+	{ExitOK, "success"},
+	{ExitError, "an API, network or validation error"},
+	{ExitUsage, "usage: a bad command line, or a parameter refused before anything was sent"},
+	{ExitNotFound, "not found: the image asked for, or every image that failed (describe, constraints)"},
+	{ExitTimeout, "timeout: the wait or --timeout ran out"},
+	{ExitFailed, "the image will not become ready (status error or deleting, or offline)"},
+	{ExitInterrupted, "interrupted (Ctrl-C; 143 for SIGTERM)"},
+}
+
+// exitCodeHelp is the exit-code section of the root command's help.
+func exitCodeHelp() string {
+	var b strings.Builder
+	b.WriteString("Exit codes:\n")
+	for _, c := range exitCodes {
+		fmt.Fprintf(&b, "  %3d  %s\n", c.code, c.meaning)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
 
 // App is one invocation's environment. New fills it from the process; tests
 // replace fields.
@@ -84,28 +112,62 @@ type globals struct {
 	endpoint     string
 	insecureHTTP bool
 	profile      string
-	timeout      time.Duration
+	timeout      time.Duration // 0: not given
 	debug        bool
 	query        string
+	// api is the flag set of the fields above (but query), built once by flagSet.
+	api *pflag.FlagSet
 }
 
-// register adds the API flags to cmd, with jdc's --region-id as an alias of --region.
-func (g *globals) register(cmd *cobra.Command, timeoutHelp string) {
-	fl := cmd.Flags()
+// flagSet builds the API flags, bound to g, once per command line: the one set every
+// command that calls the API adds (cmd.Flags().AddFlagSet), with jdc's --region-id as
+// an alias of --region.
+func (g *globals) flagSet() *pflag.FlagSet {
+	fl := pflag.NewFlagSet("api", pflag.ContinueOnError)
 	fl.StringVarP(&g.region, "region", "r", "", "region id (default $JDCLOUD_REGION, then the profile's region_id; also --region-id)")
 	fl.StringVar(&g.region, "region-id", "", "alias of --region, as jdc spells it")
 	_ = fl.MarkHidden("region-id")
-	fl.StringVar(&g.endpoint, "endpoint", "", "service base URL (default "+client.DefaultEndpoint+")")
+	fl.StringVar(&g.endpoint, "endpoint", "", "service URL, or host:port as the jdc profile writes it (default: the profile's endpoint, then "+client.DefaultEndpoint+")")
 	fl.BoolVar(&g.insecureHTTP, "insecure-http", false, "allow a plain-http --endpoint on any host (requests are signed but not encrypted)")
-	fl.StringVar(&g.profile, "profile", "", "jdc profile to use; wins over the environment (default $JDCLOUD_PROFILE, ~/.jdc/current, default)")
-	fl.DurationVar(&g.timeout, "timeout", 0, timeoutHelp)
-	fl.BoolVar(&g.debug, "debug", false, "log each HTTP attempt to stderr (credentials are never logged)")
+	fl.StringVar(&g.profile, "profile", "", "jdc profile to use; its keys win over the environment's (default $JDCLOUD_PROFILE, ~/.jdc/current, default)")
+	fl.Var(positiveDuration{&g.timeout}, "timeout", "give up after this long (default 2m; list 10m; wait: the maximum wait, 30m)")
+	fl.BoolVar(&g.debug, "debug", false, "log each HTTP attempt, and where endpoint, region and credentials came from, to stderr (credentials are never logged)")
+	return fl
 }
 
-// registerQuery adds --query to a command with json or yaml output.
-func (g *globals) registerQuery(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&g.query, "query", "", "JMESPath expression applied to the json or yaml document (as in the AWS CLI)")
+// apiCommand adds the API flags to cmd, and --query when it prints a document.
+func (g *globals) apiCommand(cmd *cobra.Command, query bool) *cobra.Command {
+	cmd.Flags().AddFlagSet(g.api)
+	if query {
+		cmd.Flags().Var(queryFlag{&g.query}, "query", "JMESPath expression applied to the whole document, printed in the -o format (as in the AWS CLI; default json)")
+	}
+	return cmd
 }
+
+// positiveDuration is a duration flag that refuses 0 and negative values (a
+// --timeout 0 would otherwise silently mean "the default").
+type positiveDuration struct{ d *time.Duration }
+
+func (p positiveDuration) String() string {
+	if p.d == nil || *p.d == 0 {
+		return ""
+	}
+	return p.d.String()
+}
+
+func (p positiveDuration) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("not a duration (for example 90s, 5m or 1h30m)")
+	case d <= 0:
+		return fmt.Errorf("must be positive")
+	}
+	*p.d = d
+	return nil
+}
+
+func (positiveDuration) Type() string { return "duration" }
 
 // exitError carries an exit code with the error to print.
 type exitError struct {
@@ -116,32 +178,31 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// fail classifies err into an exit code.
-func fail(err error) error {
-	if err == nil {
-		return nil
-	}
+// exitCode is the one place an error becomes an exit code: an *exitError carries
+// its own; the client's errors are classified by kind; anything else is 1.
+func exitCode(err error) int {
 	var ee *exitError
-	if errors.As(err, &ee) {
-		return err
-	}
 	var wt *client.WaitTimeoutError
 	var wf *client.WaitFailedError
 	var ip *client.InvalidParameterError
 	var oe *client.OptionError
 	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
 	case errors.As(err, &ip), errors.As(err, &oe):
-		return &exitError{ExitUsage, err} // refused before anything was sent
+		return ExitUsage // refused before anything was sent
 	case errors.Is(err, context.Canceled):
-		return &exitError{ExitInterrupted, err}
+		return ExitInterrupted
 	case errors.Is(err, client.ErrNotFound):
-		return &exitError{ExitNotFound, err}
+		return ExitNotFound
 	case errors.As(err, &wt), errors.Is(err, context.DeadlineExceeded):
-		return &exitError{ExitTimeout, err}
+		return ExitTimeout
 	case errors.As(err, &wf):
-		return &exitError{ExitFailed, err}
+		return ExitFailed
 	}
-	return &exitError{ExitError, err}
+	return ExitError
 }
 
 func usage(format string, args ...any) error {
@@ -151,22 +212,26 @@ func usage(format string, args ...any) error {
 // Run executes the command line args and returns the exit code.
 func (a *App) Run(ctx context.Context, args []string) int {
 	root := a.rootCommand()
+	started := false // a command's RunE was reached: cobra's own errors come before
+	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	root.SetArgs(args)
 	root.SetIn(a.Stdin)
 	root.SetOut(a.Stdout)
 	root.SetErr(a.Stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
-	code := ExitUsage // errors cobra raises itself are about the command line
-	var ee *exitError
-	if errors.As(err, &ee) {
-		code = ee.code
+	code := exitCode(err)
+	if !started && code == ExitError {
+		code = ExitUsage // errors cobra raises itself are about the command line
 	}
 	fmt.Fprintln(a.Stderr, oneLine(err))
 	if code == ExitUsage {
-		fmt.Fprintln(a.Stderr, "Run 'vmimage --help' for usage.")
+		if cmd == nil {
+			cmd = root
+		}
+		fmt.Fprintf(a.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
 }
@@ -182,6 +247,7 @@ func oneLine(err error) string {
 
 func (a *App) rootCommand() *cobra.Command {
 	g := &globals{}
+	g.api = g.flagSet()
 	root := &cobra.Command{
 		Use:   "vmimage",
 		Short: "Find, describe and check JD Cloud VM images, wait for them, and check responses against the spec",
@@ -192,8 +258,7 @@ Credentials come from the environment (JDCLOUD_ACCESS_KEY, JDCLOUD_SECRET_KEY,
 optionally JDCLOUD_SECURITY_TOKEN) or from the jdc CLI's profile file ~/.jdc/config;
 never from flags. Try it with no account: vmimage demo.
 
-Exit codes: 0 ok, 1 API, network or validation error, 2 usage, 3 not found,
-4 timeout, 5 image failed (error, deleting or offline).`,
+` + exitCodeHelp(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       versionLine(),
@@ -205,10 +270,17 @@ Exit codes: 0 ok, 1 API, network or validation error, 2 usage, 3 not found,
 	return root
 }
 
-// newClient builds a client from the global flags; credentials come from the
-// environment or the profile file.
+// newClient builds a client from the global flags. Which source gives each setting
+// (flag, environment, profile) is decided by package credentials, through the
+// client: the CLI only passes its flags on.
 func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, error) {
 	opts := []client.Option{client.WithUserAgentSuffix("vmimage-cli/" + client.Version)}
+	if g.region != "" {
+		if err := client.CheckRegionID(g.region); err != nil {
+			return nil, usage("--region %q: must look like cn-north-1 (lowercase letters, then '-'-separated groups of lowercase letters and digits)", g.region)
+		}
+		opts = append(opts, client.WithRegion(g.region))
+	}
 	if g.endpoint != "" {
 		opts = append(opts, client.WithEndpoint(g.endpoint))
 	}
@@ -221,8 +293,10 @@ func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, err
 	if g.profile != "" {
 		opts = append(opts, client.WithProfile(g.profile))
 	}
+	var logger *slog.Logger
 	if g.debug {
-		opts = append(opts, client.WithLogger(slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		logger = slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opts = append(opts, client.WithLogger(logger))
 	}
 	opts = append(opts, extra...)
 	opts = append(opts, a.ClientOptions...)
@@ -233,26 +307,81 @@ func (a *App) newClient(g *globals, extra ...client.Option) (*client.Client, err
 	case err != nil:
 		var oe *client.OptionError
 		if errors.As(err, &oe) {
-			return nil, usage("%v", err)
+			return nil, usage("%s", flagWords.Replace(oe.Error()))
 		}
 		return nil, &exitError{ExitError, err}
+	}
+	if logger != nil {
+		s := settingSources(c)
+		logger.Debug("vmimage: settings", "endpoint", c.Endpoint(), "endpoint_from", s.Endpoint,
+			"region", c.DefaultRegion(), "region_from", s.Region, "credentials_from", s.Credentials)
 	}
 	return c, nil
 }
 
+// flagWords names the flags behind the client's options, so that no CLI message
+// names a Go option.
+var flagWords = strings.NewReplacer(
+	"WithEndpoint: ", "--endpoint: ", "WithRegion: ", "--region: ", "WithProfile: ", "--profile: ",
+	"WithRateLimit: ", "--rate: ", "(use WithInsecureHTTP to override)", "(add --insecure-http to override)",
+	"endpoint: ", "--endpoint: ", "vmimage: new client: ", "")
+
+// settingSources is where the client's settings came from, in the CLI's words (a
+// setting given in code is the flag's).
+func settingSources(c *client.Client) client.Sources {
+	s := c.Sources()
+	if s.Region == credentials.SourceExplicit {
+		s.Region = "--region"
+	}
+	if s.Region == "" {
+		s.Region = "nowhere"
+	}
+	if s.Endpoint == credentials.SourceExplicit {
+		s.Endpoint = "--endpoint"
+	}
+	return s
+}
+
 // explain adds to an API error what a CLI user needs to act on it: for a 404 in a
 // region JD Cloud does not document, that the region may be the mistake; for a 401,
-// which credentials were used (their source, never the secret).
+// where the credentials, the endpoint and the region came from (never the secret).
 func explain(err error, region string, c *client.Client) error {
+	var ip *client.InvalidParameterError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &ip):
+		return usage("%s", flagError(ip))
 	case errors.Is(err, client.ErrNotFound) && !slices.Contains(client.DocumentedRegions, region):
 		return fmt.Errorf("%w (note: region %q is not one of the documented regions %s: check --region)", err, region, strings.Join(client.DocumentedRegions, ", "))
 	case errors.Is(err, client.ErrUnauthorized):
-		return fmt.Errorf("%w (credentials from %s)", err, c.CredentialSource())
+		s := settingSources(c)
+		return fmt.Errorf("%w (credentials from %s; endpoint %s from %s; region %s from %s)", err, s.Credentials,
+			c.Endpoint(), s.Endpoint, region, s.Region)
 	}
 	return err
+}
+
+// paramFlags names the flag behind each API parameter the client checks.
+var paramFlags = map[string]string{
+	"regionId": "--region", "imageId": "image id", "imageIds": "image id", "ids": "--id", "instanceIds": "--instance-id",
+	"imageSource": "--source", "status": "--status", "architecture": "--arch", "rootDeviceType": "--root-device-type",
+	"launchPermission": "--launch-permission", "bootMode": "--boot-mode", "platform": "--platform", "imageName": "--name",
+	"pageNumber": "--page", "pageSize": "--page-size",
+}
+
+// flagError says what the client refused in the words of the command line: the flag
+// (and which of a repeated one), not the API parameter.
+func flagError(ip *client.InvalidParameterError) string {
+	name, index, _ := strings.Cut(ip.Param, "[")
+	flag, ok := paramFlags[name]
+	if !ok {
+		flag = name
+	}
+	if i, err := strconv.Atoi(strings.TrimSuffix(index, "]")); err == nil {
+		flag += " #" + strconv.Itoa(i+1)
+	}
+	return flag + ": " + ip.Reason
 }
 
 // session is what a command that calls the API starts with: a client from the API
@@ -263,26 +392,13 @@ func (a *App) session(ctx context.Context, g *globals, def time.Duration, extra 
 	if c, err = a.newClient(g, extra...); err != nil {
 		return nil, "", ctx, cancel, err
 	}
-	if region, err = a.region(g, c); err != nil {
-		return nil, "", ctx, cancel, err
+	if region = c.DefaultRegion(); region == "" {
+		return nil, "", ctx, cancel, usage("no region: give --region, set JDCLOUD_REGION, or set region_id in the jdc profile")
 	}
 	if def > 0 {
 		ctx, cancel, _ = withTimeout(ctx, g, def)
 	}
 	return c, region, ctx, cancel, nil
-}
-
-// region picks --region, then $JDCLOUD_REGION, then the profile's region.
-func (a *App) region(g *globals, c *client.Client) (string, error) {
-	switch {
-	case g.region != "":
-		return g.region, nil
-	case a.Getenv != nil && a.Getenv("JDCLOUD_REGION") != "":
-		return a.Getenv("JDCLOUD_REGION"), nil
-	case c.DefaultRegion() != "":
-		return c.DefaultRegion(), nil
-	}
-	return "", usage("no region: give --region, set JDCLOUD_REGION, or set region_id in the jdc profile")
 }
 
 // withTimeout applies --timeout, or def when it is not set.

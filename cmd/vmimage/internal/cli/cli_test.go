@@ -35,6 +35,8 @@ type env struct {
 	stdin    string
 	// stdinTerminal makes stdin a terminal.
 	stdinTerminal bool
+	// noEndpoint leaves --endpoint off the API commands.
+	noEndpoint bool
 }
 
 func newEnv(t *testing.T) *env {
@@ -73,7 +75,9 @@ func (e *env) run(t *testing.T, args ...string) result {
 		Clock: e.clock,
 	}
 	full := args
-	if len(args) > 0 && slices.Contains([]string{"describe", "list", "constraints", "members", "wait"}, args[0]) {
+	if e.noEndpoint {
+		// the endpoint comes from the profile or nowhere
+	} else if len(args) > 0 && slices.Contains([]string{"describe", "list", "constraints", "members", "wait"}, args[0]) {
 		// The API flags belong to the commands that call the API.
 		full = append([]string{args[0], "--endpoint", e.srv.URL}, args[1:]...)
 	}
@@ -345,9 +349,16 @@ func TestUsageErrors(t *testing.T) {
 		{"wait", "-r", "cn-north-1", "img-a", "--min-delay", "5s", "--max-delay", "1s"},
 		{"validate", "--status", "99"},
 		{"describe", "img-a"}, // no region anywhere
+		{"describe", "--timeout", "0", "-r", "cn-north-1", "img-a"},
+		{"wait", "--timeout", "-5s", "-r", "cn-north-1", "img-a"},
+		{"describe", "-r", "cn_north.1", "img-a"}, // the spec's region shape, checked before sending
 	} {
 		r := e.run(t, args...)
-		if r.code != ExitUsage || !strings.HasPrefix(r.stderr, "vmimage: ") || !strings.HasSuffix(r.stderr, "Run 'vmimage --help' for usage.\n") || strings.Count(r.stderr, "\n") != 2 {
+		help := "vmimage " + args[0] // usage errors point at the command's own help
+		if args[0] == "frobnicate" {
+			help = "vmimage"
+		}
+		if r.code != ExitUsage || !strings.HasPrefix(r.stderr, "vmimage: ") || !strings.HasSuffix(r.stderr, "Run '"+help+" --help' for usage.\n") || strings.Count(r.stderr, "\n") != 2 {
 			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
 		}
 	}

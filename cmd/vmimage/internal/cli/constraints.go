@@ -2,13 +2,14 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/client/api"
 )
 
@@ -21,16 +22,17 @@ func (a *App) constraintsCommand(g *globals) *cobra.Command {
 		Long: `Show the instance-type constraints of images: "only" lists the only instance types an
 image runs on (includes), "all but" the types it does not run on (excludes). One id
 makes one DescribeImageConstraints call; several (at most 100, public or thirdparty
-images) make one DescribeImageConstraintsBatch call, and ids the answer leaves out are
-named on stderr.`,
+images) make one DescribeImageConstraintsBatch call; an id the batch leaves out (an
+image without constraints, a private one, or one that does not exist) is then asked
+alone, so each id reads the same alone and in a batch. Ids not found are named on
+stderr; the exit code is 3 when every failure was "not found".`,
 		Example: "  vmimage constraints img-m5s0ab1c29\n  vmimage constraints img-a img-b -o json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			output = queryFormat(g.query, output, cmd.Flags().Changed("output"))
-			return fail(a.runConstraints(cmd.Context(), g, output, append(args, ids...)))
+			return a.runConstraints(cmd.Context(), g, output, append(args, ids...))
 		},
 	}
-	g.register(cmd, "give up after this long (default 2m)")
-	g.registerQuery(cmd)
+	g.apiCommand(cmd, true)
 	cmd.Flags().StringArrayVar(&ids, "image-id", nil, "an image id, as jdc spells it (repeatable; the same as an argument)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	return cmd
@@ -54,48 +56,61 @@ func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids
 	if err != nil {
 		return err
 	}
-	var list []api.ImageConstraint
-	if len(ids) == 1 {
-		one, _, err := c.DescribeImageConstraints(ctx, region, ids[0])
+	// An id's answer does not depend on how many were asked: the batch leaves out
+	// unknown ids, images without constraints and private ones alike, so each id it
+	// leaves out is asked alone (its answer, or not found, as if it were the only one).
+	byID := map[string]api.ImageConstraint{}
+	if len(ids) > 1 {
+		list, _, err := c.DescribeImageConstraintsBatch(ctx, region, ids)
 		if err != nil {
 			return explain(err, region, c)
 		}
-		list = []api.ImageConstraint{*one}
-	} else {
-		if list, _, err = c.DescribeImageConstraintsBatch(ctx, region, ids); err != nil {
-			return explain(err, region, c)
+		for _, ic := range list {
+			if ic.ImageId != nil {
+				byID[*ic.ImageId] = ic
+			}
 		}
 	}
-	got := map[string]bool{}
-	for _, ic := range list {
-		if ic.ImageId != nil {
-			got[*ic.ImageId] = true
+	failures, notFound := 0, 0
+	for _, id := range ids {
+		ic, ok := byID[id]
+		if !ok {
+			one, _, err := c.DescribeImageConstraints(ctx, region, id)
+			switch {
+			case err != nil && len(ids) == 1:
+				return explain(err, region, c)
+			case err != nil:
+				failures++
+				if errors.Is(err, client.ErrNotFound) {
+					notFound++
+				}
+				fmt.Fprintln(a.Stderr, oneLine(explain(err, region, c)))
+				continue
+			}
+			ic = *one
+			if ic.ImageId == nil {
+				ic.ImageId = &id
+			}
 		}
-		raw, err := json.Marshal(ic)
-		if err == nil {
-			err = out.add(raw)
-		}
-		if err != nil {
+		if err := out.add(ic, nil); err != nil {
 			return &exitError{ExitError, err}
 		}
 	}
 	if err := out.close(); err != nil {
 		return &exitError{ExitError, err}
 	}
-	for _, id := range ids {
-		if !got[id] {
-			fmt.Fprintf(a.Stderr, "vmimage: %s: no constraints returned (not a public or thirdparty image, or none set)\n", terminalSafe(id))
-		}
+	switch {
+	case failures == 0:
+		return nil
+	case failures == notFound:
+		return &exitError{ExitNotFound, fmt.Errorf("%d of %d image(s) not found", failures, len(ids))}
 	}
-	return nil
+	return &exitError{ExitError, fmt.Errorf("%d of %d image(s) failed", failures, len(ids))}
 }
 
 // constraintRow renders a constraint: "only" for includes, "all but" for excludes.
-func constraintRow(raw json.RawMessage, _ bool) ([]string, error) {
-	var ic api.ImageConstraint
-	if err := json.Unmarshal(raw, &ic); err != nil {
-		return nil, err
-	}
+func constraintRow(value any, _ bool) []string {
+	ic := value.(api.ImageConstraint)
 	runsOn, types := "any", "-"
 	if c := ic.ImageInstanceTypeConstraint; c != nil {
 		safe := make([]string, len(c.InstanceTypes))
@@ -116,5 +131,5 @@ func constraintRow(raw json.RawMessage, _ bool) ([]string, error) {
 			runsOn = terminalSafe(string(ct))
 		}
 	}
-	return []string{cell(ic.GetImageId()), runsOn, types}, nil
+	return []string{cell(ic.GetImageId()), runsOn, types}
 }

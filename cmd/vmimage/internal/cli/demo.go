@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -23,7 +22,7 @@ func (a *App) demoCommand() *cobra.Command {
 		Short: "Show vmimage at work against an in-process fake (no account needed)",
 		Args:  exactArgs(0, "demo takes no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return fail(a.runDemo(cmd.Context()))
+			return a.runDemo(cmd.Context())
 		},
 	}
 }
@@ -52,11 +51,11 @@ func (a *App) runDemo(ctx context.Context) error {
 	fmt.Fprintf(out, "1. Describe three images in %s:\n\n", region)
 	p := newPrinter("table", out, region)
 	for _, id := range []string{fake.SeedCentOS, fake.SeedUbuntu, fake.SeedPrivate} {
-		raw, _, err := c.DescribeImageRaw(ctx, region, id)
+		img, _, err := c.DescribeImage(ctx, region, id)
 		if err != nil {
 			return err
 		}
-		if err := p.add(raw); err != nil {
+		if err := p.add(*img, nil); err != nil {
 			return err
 		}
 	}
@@ -94,11 +93,7 @@ func (a *App) runDemo(ctx context.Context) error {
 	}
 	p = &printer{format: "table", w: out, header: func(bool) []string { return []string{"IMAGE ID", "RUNS ON", "INSTANCE TYPES"} }, row: constraintRow}
 	for _, ic := range cons {
-		raw, err := json.Marshal(ic)
-		if err != nil {
-			return err
-		}
-		if err := p.add(raw); err != nil {
+		if err := p.add(ic, nil); err != nil {
 			return err
 		}
 	}

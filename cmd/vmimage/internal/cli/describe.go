@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
 )
 
 // defaultDescribeRate is describe's own limit on requests a second: a fan-out of many
@@ -49,11 +50,10 @@ non-zero if any failed (3 when every failure was "not found").`,
   vmimage describe -o json --from-file ids.txt`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.output = queryFormat(g.query, f.output, cmd.Flags().Changed("output"))
-			return fail(a.runDescribe(cmd.Context(), g, f, args))
+			return a.runDescribe(cmd.Context(), g, f, args)
 		},
 	}
-	g.register(cmd, "give up after this long (default 2m)")
-	g.registerQuery(cmd)
+	g.apiCommand(cmd, true)
 	cmd.Flags().StringArrayVar(&f.ids, "image-id", nil, "an image id, as jdc spells it (repeatable; the same as an argument)")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.fromFile, "from-file", "", `read image ids from a file, one per line ("-" for stdin)`)
@@ -142,7 +142,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 		bar.step(i + 1)
 		r := results[i]
 		if r.err != nil && len(ids) == 1 {
-			return fail(explain(r.err, region, c)) // one id: its error is the one line
+			return explain(r.err, region, c) // one id: its error is the one line
 		}
 		if r.err != nil {
 			failures++
@@ -153,7 +153,14 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 			fmt.Fprintln(a.Stderr, oneLine(explain(r.err, region, c)))
 			continue
 		}
-		if err := out.add(r.raw); err != nil {
+		var img api.Image
+		if out.tabular() {
+			// the table's rows come from the typed image (DescribeImageRaw checked it decodes)
+			if err := json.Unmarshal(r.raw, &img); err != nil {
+				return &exitError{ExitError, err}
+			}
+		}
+		if err := out.add(img, r.raw); err != nil {
 			return &exitError{ExitError, err}
 		}
 	}

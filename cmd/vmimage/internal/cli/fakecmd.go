@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net"
+	neturl "net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,7 +23,8 @@ func (a *App) fakeCommand() *cobra.Command {
 		Short: "Run the fake image read service (for tests, in any language)",
 		Long: `Serve the fake JD Cloud image read service until interrupted: DescribeImage,
 DescribeImages (every filter, paged), DescribeImageConstraints(Batch) and
-DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
+DescribeImageMembers. It checks JDCLOUD2 and JDCLOUD3 signatures (JD Cloud's Go,
+Node and Python SDKs, and jdc) against its test credentials
 (printed at start), serves seeded images in every documented region (a catalog of
 ` + fmt.Sprint(fake.SeedPublicInCatalogRegion) + ` public images in ` + fake.SeedCatalogRegion + `), and answers the documented errors.`,
 		Args: exactArgs(0, "fake takes no arguments"),
@@ -39,6 +43,9 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 					if r.Fault != "" {
 						line += " (injected fault: " + r.Fault + ")"
 					}
+					if r.Algorithm != "" {
+						line += " [" + r.Algorithm + "]"
+					}
 					mu.Lock()
 					fmt.Fprintln(a.Stderr, line)
 					mu.Unlock()
@@ -49,9 +56,14 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 				return &exitError{ExitError, err}
 			}
 			creds := srv.Credentials()
-			fmt.Fprintf(a.Stdout, "fake image read service listening on %s\n", srv.URL)
-			fmt.Fprintf(a.Stdout, "  GET %s/v1/regions/{regionId}/images[/{imageId}[/constraints|/members]] and /imageConstraints,\n", srv.URL)
-			fmt.Fprintf(a.Stdout, "  signed with JDCLOUD2-HMAC-SHA256\n")
+			url := dialable(srv.URL)
+			if url != srv.URL {
+				fmt.Fprintf(a.Stdout, "fake image read service listening on %s (bound to %s)\n", url, strings.TrimPrefix(srv.URL, "http://"))
+			} else {
+				fmt.Fprintf(a.Stdout, "fake image read service listening on %s\n", url)
+			}
+			fmt.Fprintf(a.Stdout, "  GET %s/v1/regions/{regionId}/images[/{imageId}[/constraints|/members]] and /imageConstraints,\n", url)
+			fmt.Fprintf(a.Stdout, "  signed with JDCLOUD2-HMAC-SHA256 or JDCLOUD3-HMAC-SHA256\n")
 			fmt.Fprintf(a.Stdout, "  test credentials (they only open this fake):\n")
 			fmt.Fprintf(a.Stdout, "    export JDCLOUD_ACCESS_KEY=%s JDCLOUD_SECRET_KEY=%s\n", creds.AccessKey, creds.SecretKey)
 			perRegion := map[string]int{}
@@ -66,8 +78,8 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 			for _, r := range regions {
 				fmt.Fprintf(a.Stdout, " %d in %s;", perRegion[r], r)
 			}
-			fmt.Fprintf(a.Stdout, " vmimage list --source public --all lists a region's public ones\n")
-			fmt.Fprintf(a.Stdout, "  try: vmimage --endpoint %s --region %s describe %s\n", srv.URL, fake.SeedCatalogRegion, fake.SeedCentOS)
+			fmt.Fprintf(a.Stdout, " vmimage list --source public lists a region's public ones\n")
+			fmt.Fprintf(a.Stdout, "  try: vmimage describe --endpoint %s --region %s %s\n", url, fake.SeedCatalogRegion, fake.SeedCentOS)
 			<-cmd.Context().Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -76,8 +88,22 @@ DescribeImageMembers. It checks JDCLOUD2 signatures against its test credentials
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (\":8080\" listens on every interface)")
 	cmd.Flags().DurationVar(&latency, "latency", 0, "delay every answer by this much, as a network would (e.g. 20ms)")
-	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed")
+	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed, signature algorithm")
 	return cmd
+}
+
+// dialable is the fake's URL as a client on this machine reaches it: an unspecified
+// host (":18086" binds [::] or 0.0.0.0) becomes 127.0.0.1, which the CLI accepts
+// for plain http.
+func dialable(rawURL string) string {
+	u, err := neturl.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() == "" || ip != nil && ip.IsUnspecified() {
+		u.Host = net.JoinHostPort("127.0.0.1", u.Port())
+	}
+	return u.String()
 }

@@ -2,8 +2,9 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,35 +19,101 @@ type listFlags struct {
 	source, name, platform, status, arch, rootDevice, launch, boot string
 	ids, instanceIDs                                               []string
 	offline, all                                                   bool
-	page, pageSize                                                 int
+	page, pageSize, maxItems                                       int
+	// onePage: --page or --page-size was given (one page, not every page).
+	onePage bool
+}
+
+// listEnums are the values the API documents for list's enum flags: completion
+// offers them, and a value outside them is refused naming the flag and listing them
+// (a value in another case is taken in the API's spelling).
+var listEnums = map[string][]string{
+	"source": {"public", "thirdparty", "private", "shared", "community"}, "status": {"pending", "ready", "deleting", "error"},
+	"arch": {"x86_64", "arm64"}, "root-device-type": {"localDisk", "cloudDisk"}, "launch-permission": {"all", "specifiedUsers", "ownerOnly"}, "boot-mode": {"bios", "uefi"},
+}
+
+// knownPlatforms are the platforms the API documents for images (the set is open:
+// another value is sent as given).
+var knownPlatforms = []string{string(api.PlatformUbuntu), string(api.PlatformCentOS), string(api.PlatformWindowsServer),
+	string(api.PlatformOtherLinux), string(api.PlatformOtherWindows)}
+
+// canonical returns the value of known that v names, case aside.
+func canonical(v string, known []string) (string, bool) {
+	for _, k := range known {
+		if strings.EqualFold(v, k) {
+			return k, true
+		}
+	}
+	return v, false
+}
+
+// check refuses what the service would refuse, in the flags' words, before any
+// request; it takes enum values and known platforms in the API's spelling.
+func (f *listFlags) check(cmd *cobra.Command) error {
+	fl := cmd.Flags()
+	f.onePage = fl.Changed("page") || fl.Changed("page-size")
+	switch {
+	case f.all && f.onePage:
+		return usage("--all lists every page, --page and --page-size ask for one: give one or the other")
+	case f.onePage && fl.Changed("max-items"):
+		return usage("--max-items caps the listing of every page, --page and --page-size ask for one: give one or the other")
+	case f.maxItems < 0:
+		return usage("--max-items %d must not be negative (0: no cap)", f.maxItems)
+	case f.page < 1:
+		return usage("--page %d must be at least 1", f.page)
+	case f.pageSize < client.MinPageSize || f.pageSize > client.MaxPageSize:
+		return usage("--page-size %d must be between %d and %d", f.pageSize, client.MinPageSize, client.MaxPageSize)
+	case f.source == "" && len(f.ids) == 0:
+		return usage("--source is required unless --id is given (one of %s)", strings.Join(listEnums["source"], ", "))
+	}
+	for name, p := range map[string]*string{"source": &f.source, "status": &f.status, "arch": &f.arch,
+		"root-device-type": &f.rootDevice, "launch-permission": &f.launch, "boot-mode": &f.boot} {
+		if *p == "" {
+			continue
+		}
+		v, ok := canonical(*p, listEnums[name])
+		if !ok {
+			return usage("--%s %q: must be one of %s", name, terminalSafe(*p), strings.Join(listEnums[name], ", "))
+		}
+		*p = v
+	}
+	if f.platform != "" {
+		f.platform, _ = canonical(f.platform, knownPlatforms)
+	}
+	return nil
 }
 
 func (a *App) listCommand(g *globals) *cobra.Command {
 	f := &listFlags{}
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "Find images: filter, page, or follow every page",
+		Short: "Find images: every image that matches the filters, or one page",
 		Long: `List the images of a region that match the filters (DescribeImages). --source is
-required unless --id is given. Without --all one page is printed (--page, --page-size)
-and a note on stderr says how many images match; with --all every page is fetched, 100
-images at a time, and printed as it arrives (each image once, even if the list shifts
-while it is read).`,
+required unless --id is given. Every matching image is listed: pages are fetched 100
+images at a time and printed as they arrive (each image once, even if the list shifts
+while it is read), as the AWS CLI paginates for you; --max-items N stops after N
+images. --page and --page-size print one page instead, with a note on stderr saying
+how many images match. Enum filters take the values listed with each flag, in any
+case; --platform matches the documented platforms in any case.`,
 		Example: `  vmimage list --source public --platform Ubuntu --arch arm64
-  vmimage list --source private --all -o json
+  vmimage list --source private -o json --max-items 50
+  vmimage list --source public --page 2 --page-size 50
   vmimage list --id img-m5s0ab1c29 --id img-ubuntu2204x`,
 		Args: exactArgs(0, "list takes no arguments: filter with flags (see --help)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.output = queryFormat(g.query, f.output, cmd.Flags().Changed("output"))
-			return fail(a.runList(cmd.Context(), g, f))
+			if err := f.check(cmd); err != nil {
+				return err
+			}
+			return a.runList(cmd.Context(), g, f)
 		},
 	}
-	g.register(cmd, "give up after this long (default 10m)")
-	g.registerQuery(cmd)
+	g.apiCommand(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	fl.StringVar(&f.source, "source", "", "image source: public, thirdparty, private, shared, community")
 	fl.StringVar(&f.name, "name", "", "image name contains this text")
-	fl.StringVar(&f.platform, "platform", "", "operating system distribution (Ubuntu, CentOS, Windows Server, ...)")
+	fl.StringVar(&f.platform, "platform", "", "operating system distribution, any case: "+strings.Join(knownPlatforms, ", ")+" (others are sent as given)")
 	fl.StringVar(&f.status, "status", "", "image status: pending, ready, deleting, error")
 	fl.StringVar(&f.arch, "arch", "", "CPU architecture: x86_64, arm64")
 	fl.StringVar(&f.rootDevice, "root-device-type", "", "system disk type: localDisk, cloudDisk")
@@ -55,13 +122,14 @@ while it is read).`,
 	fl.StringArrayVar(&f.ids, "id", nil, "exact image id (repeatable, at most 100)")
 	fl.StringArrayVar(&f.instanceIDs, "instance-id", nil, "id of the instance an image was made from (repeatable)")
 	fl.BoolVar(&f.offline, "offline", false, "also list public and thirdparty images taken offline")
-	fl.BoolVar(&f.all, "all", false, "follow every page")
-	fl.IntVar(&f.page, "page", 1, "page number, from 1 (without --all)")
-	fl.IntVar(&f.pageSize, "page-size", 20, "images per page, 10 to 100 (without --all)")
-	for name, values := range map[string][]string{
-		"output": formats, "source": {"public", "thirdparty", "private", "shared", "community"}, "status": {"pending", "ready", "deleting", "error"},
-		"arch": {"x86_64", "arm64"}, "root-device-type": {"localDisk", "cloudDisk"}, "launch-permission": {"all", "specifiedUsers", "ownerOnly"}, "boot-mode": {"bios", "uefi"},
-	} {
+	fl.BoolVar(&f.all, "all", false, "list every page (the default; refused with --page or --page-size)")
+	fl.IntVar(&f.maxItems, "max-items", 0, "stop after this many images (0: every image)")
+	fl.IntVar(&f.page, "page", 1, "print only this page, from 1")
+	fl.IntVar(&f.pageSize, "page-size", 20, "print only one page of this many images, 10 to 100")
+	completions := maps.Clone(listEnums)
+	completions["output"] = formats
+	completions["platform"] = knownPlatforms
+	for name, values := range completions {
 		_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return values, cobra.ShellCompDirectiveNoFileComp
 		})
@@ -82,9 +150,6 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	if !validFormat(f.output) {
 		return usage("unknown output format %q (want one of %s)", f.output, strings.Join(formats, ", "))
 	}
-	if f.page < 1 {
-		return usage("--page %d must be at least 1", f.page)
-	}
 	out := newPrinter(f.output, a.Stdout, "")
 	if err := out.setQuery(g.query); err != nil {
 		return err
@@ -96,10 +161,10 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	}
 	out.region = region
 	filter := f.filter()
-	if !f.all {
+	if f.onePage {
 		res, _, err := c.DescribeImages(ctx, region, filter, client.Page{Number: f.page, Size: f.pageSize})
 		if err != nil {
-			return fail(explain(err, region, c))
+			return explain(err, region, c)
 		}
 		for _, img := range res.Images {
 			if err := addImage(out, img); err != nil {
@@ -109,14 +174,15 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 		if err := out.close(); err != nil {
 			return &exitError{ExitError, err}
 		}
-		fmt.Fprintf(a.Stderr, "page %d: %d image(s) of %d matching; --all lists every page\n", f.page, len(res.Images), res.TotalCount)
+		fmt.Fprintf(a.Stderr, "page %d: %d image(s) of %d matching; without --page and --page-size every page is listed\n", f.page, len(res.Images), res.TotalCount)
+		a.noteEmpty(res.TotalCount, region, f)
 		return nil
 	}
 	n := 0
 	for img, err := range c.AllImages(ctx, region, filter) {
 		if err != nil {
 			_ = out.close() // what was printed stays a valid document
-			return fail(explain(err, region, c))
+			return explain(err, region, c)
 		}
 		if err := addImage(out, img); err != nil {
 			return err
@@ -126,20 +192,38 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 				return &exitError{ExitError, err}
 			}
 		}
+		if n == f.maxItems {
+			break
+		}
 	}
 	if err := out.close(); err != nil {
 		return &exitError{ExitError, err}
 	}
-	fmt.Fprintf(a.Stderr, "%d image(s)\n", n)
+	if n == f.maxItems && n > 0 {
+		fmt.Fprintf(a.Stderr, "%d image(s): stopped at --max-items %d\n", n, f.maxItems)
+	} else {
+		fmt.Fprintf(a.Stderr, "%d image(s)\n", n)
+	}
+	a.noteEmpty(n, region, f)
 	return nil
 }
 
-func addImage(out *printer, img api.Image) error {
-	raw, err := json.Marshal(img)
-	if err == nil {
-		err = out.add(raw)
+// noteEmpty says on stderr what may explain an empty listing: a region JD Cloud does
+// not document (as describe's 404 says), a platform the API does not document.
+func (a *App) noteEmpty(n int, region string, f *listFlags) {
+	if n > 0 {
+		return
 	}
-	if err != nil {
+	if !slices.Contains(client.DocumentedRegions, region) {
+		fmt.Fprintf(a.Stderr, "vmimage: note: region %q is not one of the documented regions %s: check --region\n", region, strings.Join(client.DocumentedRegions, ", "))
+	}
+	if _, ok := canonical(f.platform, knownPlatforms); f.platform != "" && !ok {
+		fmt.Fprintf(a.Stderr, "vmimage: note: --platform %q is not one the API documents (%s)\n", terminalSafe(f.platform), strings.Join(knownPlatforms, ", "))
+	}
+}
+
+func addImage(out *printer, img api.Image) error {
+	if err := out.add(img, nil); err != nil {
 		return &exitError{ExitError, err}
 	}
 	return nil

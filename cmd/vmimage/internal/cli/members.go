@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -26,11 +25,10 @@ func (a *App) membersCommand(g *globals) *cobra.Command {
 				return usage("members takes one image id (got %d)", len(args))
 			}
 			output = queryFormat(g.query, output, cmd.Flags().Changed("output"))
-			return fail(a.runMembers(cmd.Context(), g, output, args[0]))
+			return a.runMembers(cmd.Context(), g, output, args[0])
 		},
 	}
-	g.register(cmd, "give up after this long (default 2m)")
-	g.registerQuery(cmd)
+	g.apiCommand(cmd, true)
 	cmd.Flags().StringVar(&imageID, "image-id", "", "the image id, as jdc spells it (the same as the argument)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	return cmd
@@ -51,24 +49,20 @@ func (a *App) runMembers(ctx context.Context, g *globals, output, imageID string
 	}
 	out := &printer{format: output, w: a.Stdout,
 		header: func(bool) []string { return []string{"ACCOUNT", "KIND"} },
-		row: func(raw json.RawMessage, _ bool) ([]string, error) {
-			var r [2]string
-			if err := json.Unmarshal(raw, &r); err != nil {
-				return nil, err
-			}
-			return []string{terminalSafe(r[0]), r[1]}, nil
+		row: func(value any, _ bool) []string {
+			r := value.(memberRow)
+			return []string{terminalSafe(r.account), r.kind}
 		}}
 	if err := out.setQuery(g.query); err != nil {
 		return err
 	}
-	if out.query == nil && (output == "table" || output == "wide") {
+	if out.tabular() {
 		for _, list := range []struct {
 			kind  string
 			names []string
 		}{{"pin", m.Pins}, {"login name", m.LoginNames}} {
 			for _, name := range list.names {
-				raw, _ := json.Marshal([2]string{name, list.kind})
-				if err := out.add(raw); err != nil {
+				if err := out.add(memberRow{name, list.kind}, nil); err != nil {
 					return &exitError{ExitError, err}
 				}
 			}
@@ -78,10 +72,7 @@ func (a *App) runMembers(ctx context.Context, g *globals, output, imageID string
 		}
 		return out.close()
 	}
-	raw, err := json.Marshal(membersDoc{ImageID: imageID, DescribeImageMembersResult: *m})
-	if err == nil {
-		err = out.add(raw)
-	}
+	err = out.add(membersDoc{ImageID: imageID, DescribeImageMembersResult: *m}, nil)
 	if err == nil {
 		err = out.close()
 	}
@@ -90,6 +81,9 @@ func (a *App) runMembers(ctx context.Context, g *globals, output, imageID string
 	}
 	return nil
 }
+
+// memberRow is a row of the members table: an account and its kind.
+type memberRow struct{ account, kind string }
 
 // membersDoc is what json and yaml print: the result with the image it is about.
 type membersDoc struct {

@@ -19,29 +19,36 @@ import (
 )
 
 // formats are the output formats of the commands that print images.
-var formats = []string{"table", "wide", "json", "jsonl", "yaml"}
+var formats = []string{"table", "wide", "json", "jsonl", "yaml", "text"}
 
 func validFormat(f string) bool { return slices.Contains(formats, f) }
 
-// printer writes a stream of JSON objects (images, constraints, ...) in one format:
-// table and wide are aligned rows (see table), json one indented array, jsonl one
-// compact object per line, yaml one sequence. The json and yaml documents have the
-// same shape whatever the count, and all formats stream: close ends the document.
+// printer writes a stream of results (images, constraints, ...) in one format:
+// table and wide are aligned rows (see table), text the table's cells tab-separated
+// without a header (as the AWS CLI's text output), json one indented array, jsonl
+// one compact object per line, yaml one sequence. The json and yaml documents have
+// the same shape whatever the count, and all formats stream: close ends the
+// document.
 type printer struct {
 	format string
 	w      io.Writer
 	// query, when set, is applied to the whole document at close (the items are
-	// buffered until then); the result is printed in format, json or yaml.
+	// buffered until then); the result is printed in format.
 	query jmespath.JMESPath
 	items []any
-	// row renders an object as table cells (wide when the format is wide); nil
-	// header means table and wide print nothing.
+	// row renders a typed result as table cells (wide when the format is wide);
+	// nil header means table and wide print nothing.
 	header func(wide bool) []string
-	row    func(raw json.RawMessage, wide bool) ([]string, error)
+	row    func(value any, wide bool) []string
 	tab    table
 	n      int
 	// region is shown by the wide format.
 	region string
+}
+
+// tabular says whether the format prints rows built from typed results (no query).
+func (p *printer) tabular() bool {
+	return p.query == nil && (p.format == "table" || p.format == "wide" || p.format == "text")
 }
 
 // newPrinter returns a printer of images.
@@ -53,7 +60,7 @@ func newPrinter(format string, w io.Writer, region string) *printer {
 			}
 			return tableHeader
 		}}
-	p.row = func(raw json.RawMessage, wide bool) ([]string, error) { return imageRow(raw, wide, p.region) }
+	p.row = func(value any, wide bool) []string { return imageRow(value.(api.Image), wide, p.region) }
 	return p
 }
 
@@ -62,10 +69,27 @@ var (
 	wideHeader  = []string{"REGION", "PROGRESS", "ROOT DEVICE", "DATA DISKS", "SIZE MB", "CREATED", "OFFLINE"}
 )
 
-// add prints one object, given as the service's JSON (unknown fields are kept by the
-// json, jsonl and yaml formats).
-func (p *printer) add(raw json.RawMessage) error {
+// add prints one result. value is the typed result the table and text rows are built
+// from; raw, when not nil, is the service's own JSON for it, printed by the json,
+// jsonl and yaml formats as received (unknown fields kept); without it value is
+// marshalled. A tabular format needs value, the others raw or value.
+func (p *printer) add(value any, raw json.RawMessage) error {
 	defer func() { p.n++ }()
+	if p.tabular() {
+		wide := p.format == "wide"
+		if p.n == 0 && p.format != "text" {
+			p.tab.add(p.header(wide))
+		}
+		p.tab.add(p.row(value, wide))
+		return nil
+	}
+	if raw == nil {
+		b, err := json.Marshal(value)
+		if err != nil {
+			return err
+		}
+		raw = b
+	}
 	if p.query != nil {
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
@@ -103,21 +127,17 @@ func (p *printer) add(raw json.RawMessage) error {
 		_, err = p.w.Write(b)
 		return err
 	}
-	wide := p.format == "wide"
-	if p.n == 0 {
-		p.tab.add(p.header(wide))
-	}
-	row, err := p.row(raw, wide)
-	if err != nil {
-		return err
-	}
-	p.tab.add(row)
-	return nil
+	return fmt.Errorf("unknown output format %q", p.format)
 }
 
 // flush writes the table rows added so far (streamed output); other formats write as
 // they go.
-func (p *printer) flush() error { return p.tab.flush(p.w) }
+func (p *printer) flush() error {
+	if p.format == "text" {
+		return p.tab.flushText(p.w)
+	}
+	return p.tab.flush(p.w)
+}
 
 // close flushes and ends the document: the json array's bracket, an empty array or
 // sequence when nothing was added.
@@ -147,25 +167,26 @@ func queryFormat(query, output string, outputSet bool) string {
 	return output
 }
 
-// setQuery compiles a JMESPath expression for the document; it needs json or yaml
-// output.
+// setQuery compiles a JMESPath expression for the document (see compileQuery); it
+// works with every format but jsonl (one document per line has no one document to
+// query).
 func (p *printer) setQuery(expr string) error {
 	if expr == "" {
 		return nil
 	}
-	if p.format != "json" && p.format != "yaml" {
-		return usage("--query needs -o json or -o yaml (not %s)", p.format)
+	if p.format == "jsonl" {
+		return usage("--query needs one document: use -o json, yaml, table, wide or text (not jsonl)")
 	}
-	q, err := jmespath.Compile(expr)
+	q, err := compileQuery(expr)
 	if err != nil {
-		return usage("--query %q: %v", expr, err)
+		return err
 	}
 	p.query = q
 	return nil
 }
 
 // printQuery applies the query to the document (the array of every item) and prints
-// the result, indented json or yaml.
+// the result: indented json, yaml, a table of it (table, wide) or tab-separated text.
 func (p *printer) printQuery() error {
 	doc := p.items
 	if doc == nil {
@@ -176,9 +197,15 @@ func (p *printer) printQuery() error {
 		return fmt.Errorf("--query: %w", err)
 	}
 	var b []byte
-	if p.format == "yaml" {
+	switch p.format {
+	case "table", "wide":
+		return queryTable(p.w, res)
+	case "text":
+		_, err = io.WriteString(p.w, queryText(res))
+		return err
+	case "yaml":
 		b, err = yaml.Marshal(res)
-	} else {
+	default:
 		b, err = json.MarshalIndent(res, "", "  ")
 		b = append(b, '\n')
 	}
@@ -190,11 +217,7 @@ func (p *printer) printQuery() error {
 }
 
 // imageRow renders an image as table cells. Text from the service is escaped.
-func imageRow(raw json.RawMessage, wide bool, region string) ([]string, error) {
-	var img api.Image
-	if err := json.Unmarshal(raw, &img); err != nil {
-		return nil, err
-	}
+func imageRow(img api.Image, wide bool, region string) []string {
 	row := []string{cell(img.GetImageId()), cell(img.GetName()), cell(img.GetStatus()), cell(img.GetPlatform()), cell(img.GetOsVersion()),
 		cell(img.GetArchitecture()), cell(img.GetImageSource()), num(img.SystemDiskSizeGB)}
 	if wide {
@@ -206,7 +229,7 @@ func imageRow(raw json.RawMessage, wide bool, region string) ([]string, error) {
 		offline := strconv.FormatBool(img.GetOffline())
 		row = append(row, region, progress, cell(img.GetRootDeviceType()), disks, num(img.SizeMB), cell(img.GetCreateTime().String()), offline)
 	}
-	return row, nil
+	return row
 }
 
 // table aligns rows by display width (CJK characters take two cells), two spaces
@@ -239,6 +262,19 @@ func (t *table) flush(w io.Writer) error {
 				b.WriteString(strings.Repeat(" ", t.widths[i]-displayWidth(cell)+2))
 			}
 		}
+		b.WriteByte('\n')
+	}
+	t.rows = t.rows[:0]
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// flushText writes the rows added so far tab-separated, unaligned (a cell never
+// holds a tab or a newline: terminalSafe escapes them).
+func (t *table) flushText(w io.Writer) error {
+	var b strings.Builder
+	for _, row := range t.rows {
+		b.WriteString(strings.Join(row, "\t"))
 		b.WriteByte('\n')
 	}
 	t.rows = t.rows[:0]

@@ -62,7 +62,7 @@ func TestListFormats(t *testing.T) {
 	r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--page-size", "10", "--page", "3")
 	wantCode(t, r, ExitOK)
 	golden(t, "list_page3.golden", r.stdout)
-	if r.stderr != "page 3: 10 image(s) of 30 matching; --all lists every page\n" {
+	if r.stderr != "page 3: 10 image(s) of 30 matching; without --page and --page-size every page is listed\n" {
 		t.Errorf("stderr %q", r.stderr)
 	}
 	// json is one array whatever the count; an empty result is [] in json and yaml.
@@ -90,20 +90,55 @@ func TestListFormats(t *testing.T) {
 	golden(t, "list_filtered.golden", r.stdout)
 }
 
+// list gives every image by default (it showed the first page of 20), --max-items
+// caps, enum filters and --platform take any case, and an empty listing in an
+// undocumented region or of an undocumented platform says so.
+func TestListEveryImageByDefault(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "-o", "json")
+	wantCode(t, r, ExitOK)
+	var arr []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &arr); err != nil || len(arr) != 30 || r.stderr != "30 image(s)\n" {
+		t.Errorf("default list: %d images (%v), stderr %q", len(arr), err, r.stderr)
+	}
+	r = e.run(t, "list", "-r", "cn-north-1", "--source", "public", "-o", "jsonl", "--max-items", "7")
+	wantCode(t, r, ExitOK)
+	if n := strings.Count(r.stdout, "\n"); n != 7 || !strings.Contains(r.stderr, "--max-items 7") {
+		t.Errorf("--max-items 7: %d lines, stderr %q", n, r.stderr)
+	}
+	lower := e.run(t, "list", "-r", "cn-north-1", "--source", "PUBLIC", "--platform", "ubuntu", "--arch", "ARM64")
+	wantCode(t, lower, ExitOK)
+	golden(t, "list_filtered.golden", lower.stdout)
+	r = e.run(t, "list", "-r", "cn-nowhere-1", "--source", "public")
+	wantCode(t, r, ExitOK)
+	if !strings.Contains(r.stderr, `region "cn-nowhere-1" is not one of the documented regions`) {
+		t.Errorf("undocumented region: stderr %q", r.stderr)
+	}
+	r = e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--platform", "Debian")
+	wantCode(t, r, ExitOK)
+	if !strings.Contains(r.stderr, `--platform "Debian" is not one the API documents (Ubuntu, CentOS, Windows Server, Other Linux, Other Windows)`) {
+		t.Errorf("undocumented platform: stderr %q", r.stderr)
+	}
+}
+
 func TestListUsageErrors(t *testing.T) {
 	e := newEnv(t)
 	for args, want := range map[string]string{
-		"list -r cn-north-1": "invalid imageSource: is required unless ids are given",
-		"list -r cn-north-1 --source public --page-size 5": "invalid pageSize",
-		"list -r cn-north-1 --source public --page 0":      "--page 0 must be at least 1",
-		"list -r cn-north-1 --source everything":           "invalid imageSource",
-		"list -r cn-north-1 --source public -o xml":        "unknown output format",
-		"list -r cn-north-1 --source public img-a":         "list takes no arguments",
-		"list -r cn-north-1 --id img-a --id img-b/c":       "invalid ids[1]",
-		"constraints -r cn-north-1":                        "at least one image id",
-		"members -r cn-north-1":                            "members takes one image id",
-		"validate --operation describeEverything -":        "not an operation of the spec",
-		"constraints -r cn-north-1 img-a -o xml":           "unknown output format",
+		"list -r cn-north-1": "--source is required unless --id is given (one of public, thirdparty, private, shared, community)",
+		"list -r cn-north-1 --source public --page-size 5":                "--page-size 5 must be between 10 and 100",
+		"list -r cn-north-1 --source public --page 0":                     "--page 0 must be at least 1",
+		"list -r cn-north-1 --source everything":                          `--source "everything": must be one of public, thirdparty, private, shared, community`,
+		"list -r cn-north-1 --source public --status gone":                `--status "gone": must be one of pending, ready, deleting, error`,
+		"list -r cn-north-1 --source public --all --page 2":               "give one or the other",
+		"list -r cn-north-1 --source public --max-items 5 --page-size 10": "give one or the other",
+		"list -r cn-north-1 --source public --max-items -1":               "--max-items -1 must not be negative",
+		"list -r cn-north-1 --source public -o xml":                       "unknown output format",
+		"list -r cn-north-1 --source public img-a":                        "list takes no arguments",
+		"list -r cn-north-1 --id img-a --id img-b/c":                      "--id #2: contains '/'",
+		"constraints -r cn-north-1":                                       "at least one image id",
+		"members -r cn-north-1":                                           "members takes one image id",
+		"validate --operation describeEverything -":                       "not an operation of the spec",
+		"constraints -r cn-north-1 img-a -o xml":                          "unknown output format",
 	} {
 		r := e.run(t, strings.Fields(args)...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, want) {
@@ -120,11 +155,25 @@ func TestConstraintsAndMembersCommands(t *testing.T) {
 	r = e.run(t, "constraints", "-r", "cn-north-1", fake.SeedCentOS, fake.SeedUbuntu, "img-catalog05")
 	wantCode(t, r, ExitOK)
 	golden(t, "constraints_batch.golden", r.stdout)
-	if !strings.Contains(r.stderr, "img-catalog05: no constraints returned") {
-		t.Errorf("stderr %q", r.stderr)
-	}
 	r = e.run(t, "constraints", "-r", "cn-north-1", "img-nosuch01")
 	wantCode(t, r, ExitNotFound)
+	// One id's answer does not depend on how many were asked: unknown ids in a batch
+	// are not found (exit 3, as alone), an unconstrained image reads "any" in both.
+	r = e.run(t, "constraints", "-r", "cn-north-1", "img-nosuch01", "img-nosuch02", "-o", "json")
+	wantCode(t, r, ExitNotFound)
+	if r.stdout != "[]\n" || strings.Count(r.stderr, "not found") < 2 || !strings.Contains(r.stderr, "img-nosuch02") {
+		t.Errorf("two unknown ids: stdout %q, stderr %q", r.stdout, r.stderr)
+	}
+	alone := e.run(t, "constraints", "-r", "cn-north-1", "img-catalog05")
+	wantCode(t, alone, ExitOK)
+	if !strings.Contains(alone.stdout, "img-catalog05  any") { // and in a batch: constraints_batch.golden
+		t.Errorf("unconstrained image alone %q", alone.stdout)
+	}
+	r = e.run(t, "constraints", "-r", "cn-north-1", fake.SeedCentOS, "img-nosuch01")
+	wantCode(t, r, ExitNotFound)
+	if !strings.Contains(r.stdout, fake.SeedCentOS) || !strings.Contains(r.stderr, "img-nosuch01") {
+		t.Errorf("mixed batch: stdout %q, stderr %q", r.stdout, r.stderr)
+	}
 
 	r = e.run(t, "members", "-r", "cn-north-1", fake.SeedShared)
 	wantCode(t, r, ExitOK)
@@ -378,10 +427,46 @@ func TestQuery(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", "[?"},
-		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", "[].name", "-o", "table"},
+		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", ""}, // was ignored
+		{"describe", "-r", "cn-north-1", fake.SeedCentOS, "--query", "[].name", "-o", "jsonl"},
 	} {
 		if r := e.run(t, args...); r.code != ExitUsage || !strings.Contains(r.stderr, "--query") {
 			t.Errorf("%v: exit %d %q", args, r.code, r.stderr)
+		}
+	}
+}
+
+// --query as AWS users write it: JMESPath's legacy unquoted literal (`ready`), and
+// with -o table and -o text.
+func TestQueryAsTheAWSCLI(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(t, "list", "-r", "cn-north-1", "--source", "public", "--query", "[?architecture==`arm64`].imageId | sort(@)", "-o", "text")
+	wantCode(t, r, ExitOK)
+	if r.stdout != "img-catalog06\timg-catalog09\timg-catalog12\timg-catalog18\timg-catalog21\timg-catalog24\timg-ubuntu2204x\n" {
+		t.Errorf("legacy literal, -o text: %q %s", r.stdout, r.stderr)
+	}
+	// A JSON literal, a raw string holding a backtick, and a quoted identifier are left alone.
+	r = e.run(t, "describe", "-r", "cn-north-1", fake.SeedCentOS, fake.SeedUbuntu, "--query", "[?status==`\"ready\"` && name!='a`b'].{id: imageId, \"disk\": systemDiskSizeGB}", "-o", "table")
+	wantCode(t, r, ExitOK)
+	if r.stdout != "DISK  ID\n40    img-centos82pub\n40    img-ubuntu2204x\n" {
+		t.Errorf("-o table: %q %s", r.stdout, r.stderr)
+	}
+	r = e.run(t, "describe", "-r", "cn-north-1", fake.SeedCentOS, "-o", "text")
+	wantCode(t, r, ExitOK)
+	if !strings.HasPrefix(r.stdout, fake.SeedCentOS+"\t") || strings.Contains(r.stdout, "IMAGE ID") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("-o text: %q", r.stdout)
+	}
+	for expr, want := range map[string]string{
+		"[?status==`ready`]":  "[?status==`\"ready\"`]",
+		"[?status==` ready`]": "[?status==`\"ready\"`]",
+		"[?n==`1`]":           "[?n==`1`]",
+		"['`x`']":             "['`x`']",
+		"[?a==`\\`b`]":        "[?a==`\"\\`b\"`]",
+		"`unterminated":       "`unterminated",
+		"[?s==`{\"a\": 1}`]":  "[?s==`{\"a\": 1}`]",
+	} {
+		if got := legacyLiterals(expr); got != want {
+			t.Errorf("legacyLiterals(%q) = %q, want %q", expr, got, want)
 		}
 	}
 }
@@ -397,15 +482,23 @@ func TestExitCodesOfTheREADME(t *testing.T) {
 	if start < 0 || end < start {
 		t.Fatal("README has no exit-codes table")
 	}
-	row := regexp.MustCompile(`(?m)^\| (\d+) \| [^|]+ \| (.*) \|$`)
+	row := regexp.MustCompile(`(?m)^\| (\d+) \| ([^|]+) \| (.*) \|$`)
 	example := regexp.MustCompile("`vmimage ([^`]*)`")
 	e := newEnv(t)
-	bad := filepath.Join(t.TempDir(), "bad.json")
-	os.WriteFile(bad, []byte(`{"requestId":"r","result":{"image":{"sizeMB":"big"}}}`), 0o644)
+	root, err := filepath.Abs(filepath.Join("..", "..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := e.run(t, "--help").stdout
 	rows := 0
-	for _, m := range row.FindAllStringSubmatch(table[start:end], -1) {
+	for i, m := range row.FindAllStringSubmatch(table[start:end], -1) {
 		rows++
 		code, _ := strconv.Atoi(m[1])
+		// The meaning is --help's, word for word (markdown's backticks aside).
+		meaning := strings.ReplaceAll(m[2], "`", "")
+		if i >= len(exitCodes) || exitCodes[i].code != code || exitCodes[i].meaning != meaning || !strings.Contains(help, meaning) {
+			t.Errorf("README row %d %q is not --help's", code, meaning)
+		}
 		if code == ExitInterrupted {
 			var stdout, stderr bytes.Buffer
 			ctx, cancel := context.WithCancel(context.Background())
@@ -417,18 +510,21 @@ func TestExitCodesOfTheREADME(t *testing.T) {
 			}
 			continue
 		}
-		examples := example.FindAllStringSubmatch(m[2], -1)
+		examples := example.FindAllStringSubmatch(m[3], -1)
 		if len(examples) == 0 {
 			t.Errorf("row %d has no example", code)
 		}
 		for _, ex := range examples {
 			var args []string
 			for _, f := range strings.Fields(ex[1]) {
-				switch f {
-				case "''":
+				switch {
+				case f == "''":
 					f = ""
-				case "testdata/bad.json":
-					f = bad
+				case strings.HasSuffix(f, ".json"): // a file of the repository, run from its root
+					if _, err := os.Stat(filepath.Join(root, f)); err != nil {
+						t.Errorf("vmimage %s: %v", ex[1], err)
+					}
+					f = filepath.Join(root, f)
 				}
 				args = append(args, f)
 			}
@@ -453,7 +549,7 @@ func TestErrorsSayWhatToFix(t *testing.T) {
 	t.Setenv("JDCLOUD_SECRET_KEY", "not-the-secret-at-all")
 	r = e.run(t, "describe", "-r", "cn-north-1", fake.SeedCentOS)
 	wantCode(t, r, ExitError)
-	if !strings.Contains(r.stderr, "401 ACCESS_ERROR") || !strings.Contains(r.stderr, "(credentials from environment)") || strings.Contains(r.stderr, "not-the-secret") {
+	if !strings.Contains(r.stderr, "401 ACCESS_ERROR") || !strings.Contains(r.stderr, "(credentials from environment; endpoint "+e.srv.URL+" from --endpoint; region cn-north-1 from --region)") || strings.Contains(r.stderr, "not-the-secret") {
 		t.Errorf("stderr %q", r.stderr)
 	}
 	r = e.run(t, "describe", "--endpoint", "http://example.com", "-r", "cn-north-1", fake.SeedCentOS)

@@ -1,13 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,11 +22,15 @@ func (a *App) validateCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate [FILE|-]...",
 		Short: "Check saved response bodies against the API's spec",
-		Long: `Validate recorded response bodies of one operation (--operation, default
-describeImage) against the embedded OpenAPI document, printing every violation with
-its JSON pointer. The status is --status, or read from the body (error.code for an
-error envelope, else 200). "-" reads stdin, and so does no file at all unless stdin
-is a terminal: then it prints its usage instead of waiting. Exits 1 on any violation.`,
+		Long: `Validate recorded response bodies of one operation (--operation, an operation id
+such as describeImages or the API's name DescribeImages; default describeImage)
+against the embedded OpenAPI document, printing every violation with its JSON pointer.
+The status is --status, or read from the body (error.code for an error envelope, else
+200). What vmimage itself saves is recognised: the JSON array of
+"vmimage describe -o json" (each image checked as a describeImage result) and of
+"vmimage list -o json" (checked as a describeImages result); pointers then start at
+the array. "-" reads stdin, and so does no file at all unless stdin is a terminal:
+then it prints its usage instead of waiting. Exits 1 on any violation.`,
 		Example: "  vmimage validate responses/*.json\n  vmimage validate --operation describeImages pages/*.json\n  curl ... | vmimage validate --status 404 -",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if status != 0 && (status < 100 || status > 599) {
@@ -51,8 +56,9 @@ func (a *App) runValidate(ctx context.Context, files []string, operation string,
 	if err != nil {
 		return &exitError{ExitError, err}
 	}
-	if !slices.Contains(v.Operations(), operation) {
-		return usage("--operation %q is not an operation of the spec (want one of %s)", operation, strings.Join(v.Operations(), ", "))
+	operation, ok := v.OperationID(operation)
+	if !ok {
+		return usage("--operation %q is not an operation of the spec (want one of %s, or the API's name: DescribeImages, ...)", operation, strings.Join(v.Operations(), ", "))
 	}
 	if len(files) == 0 {
 		if a.StdinIsTerminal != nil && a.StdinIsTerminal() {
@@ -66,22 +72,17 @@ func (a *App) runValidate(ctx context.Context, files []string, operation string,
 		if err != nil {
 			return &exitError{ExitError, err}
 		}
-		st := status
-		if st == 0 {
-			st = statusFromBody(body)
-		}
-		err = v.ValidateBody(ctx, operation, st, "application/json", body)
-		var verr *validate.Error
+		violations, what, err := validateSaved(ctx, v, operation, status, body)
 		switch {
-		case err == nil:
-			fmt.Fprintf(a.Stdout, "%s: ok (status %d)\n", name, st)
-		case errors.As(err, &verr):
+		case err != nil:
+			return &exitError{ExitError, err}
+		case len(violations) == 0:
+			fmt.Fprintf(a.Stdout, "%s: ok (%s)\n", name, what)
+		default:
 			bad++
-			for _, viol := range verr.Violations {
+			for _, viol := range violations {
 				fmt.Fprintf(a.Stdout, "%s: %s\n", name, viol)
 			}
-		default:
-			return &exitError{ExitError, err}
 		}
 	}
 	if bad > 0 {
@@ -130,6 +131,61 @@ func (a *App) readInput(ctx context.Context, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than the %d MiB that vmimage validate reads", name, MaxValidateInput>>20)
 	}
 	return res.b, nil
+}
+
+// validateSaved validates one saved body: a response body of the operation, or the
+// JSON array vmimage describe or list -o json prints (each image put back in the
+// envelope it came in, its violations' pointers made relative to the array). what
+// says what was checked.
+func validateSaved(ctx context.Context, v *validate.Validator, operation string, status int, body []byte) ([]validate.Violation, string, error) {
+	check := func(body []byte, status int) ([]validate.Violation, error) {
+		err := v.ValidateBody(ctx, operation, status, "application/json", body)
+		var verr *validate.Error
+		switch {
+		case err == nil:
+			return nil, nil
+		case errors.As(err, &verr):
+			return verr.Violations, nil
+		}
+		return nil, err
+	}
+	var items []json.RawMessage
+	if status == 0 || status == 200 {
+		if bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")) && json.Unmarshal(body, &items) == nil {
+			switch operation {
+			case "describeImage":
+				var all []validate.Violation
+				for i, img := range items {
+					env, _ := json.Marshal(map[string]any{"requestId": "vmimage-output", "result": map[string]any{"image": img}})
+					vs, err := check(env, 200)
+					if err != nil {
+						return nil, "", err
+					}
+					all = append(all, repoint(vs, "/result/image", "/"+strconv.Itoa(i))...)
+				}
+				return all, fmt.Sprintf("vmimage describe -o json output, %d image(s)", len(items)), nil
+			case "describeImages":
+				env, _ := json.Marshal(map[string]any{"requestId": "vmimage-output", "result": map[string]any{"images": items, "totalCount": len(items)}})
+				vs, err := check(env, 200)
+				return repoint(vs, "/result/images", ""), fmt.Sprintf("vmimage list -o json output, %d image(s)", len(items)), err
+			}
+		}
+	}
+	if status == 0 {
+		status = statusFromBody(body)
+	}
+	vs, err := check(body, status)
+	return vs, fmt.Sprintf("status %d", status), err
+}
+
+// repoint replaces the prefix from of the violations' pointers by to.
+func repoint(vs []validate.Violation, from, to string) []validate.Violation {
+	for i := range vs {
+		if rest, ok := strings.CutPrefix(vs[i].Pointer, from); ok {
+			vs[i].Pointer = to + rest
+		}
+	}
+	return vs
 }
 
 // statusFromBody reads error.code from an error envelope; anything else is 200.

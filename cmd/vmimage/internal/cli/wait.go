@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -36,10 +37,10 @@ offline), 3 when it is not found after the grace period.`,
 			if len(args) != 1 {
 				return usage("wait needs exactly one image id (got %d)", len(args))
 			}
-			return fail(a.runWait(cmd.Context(), g, f, args[0]))
+			return a.runWait(cmd.Context(), g, f, args[0])
 		},
 	}
-	g.register(cmd, "the maximum wait (default 30m)")
+	g.apiCommand(cmd, false)
 	cmd.Flags().StringVar(&f.imageID, "image-id", "", "the image id, as jdc spells it (the same as the argument)")
 	cmd.Flags().DurationVar(&f.minDelay, "min-delay", client.DefaultWaitMinDelay, "first delay between polls")
 	cmd.Flags().DurationVar(&f.maxDelay, "max-delay", client.DefaultWaitMaxDelay, "longest delay between polls")
@@ -81,7 +82,10 @@ func (a *App) wait(ctx context.Context, c *client.Client, region, imageID string
 	img, err := c.WaitUntilImageReady(ctx, region, imageID,
 		client.WithMaxWait(maxWait), client.WithDelays(f.minDelay, f.maxDelay),
 		client.WithNotFoundGrace(f.grace), client.WithObserver(p.observe))
-	p.finish()
+	p.finish() // the progress line ends before anything else is printed
+	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return &exitError{ExitInterrupted, fmt.Errorf("interrupted: stopped waiting for %s", terminalSafe(imageID))}
+	}
 	if err != nil {
 		return err
 	}
