@@ -111,7 +111,7 @@ bench:
 
 ## load: the fake's bounded load test (about 30 s, loopback only): heap after floods, Verify's cost by size
 load:
-	VMIMAGE_LOAD=1 $(GO) test -count=1 -run TestLoad -v ./fake/ | grep -E 'load_test|ok|FAIL'
+	VMIMAGE_LOAD=1 $(GO) test -count=1 -run 'TestLoad|TestCreateFlood' -v ./fake/ | grep -E 'load_test|ok|FAIL'
 
 ## demo: the embedded default, against an in-process fake
 demo:

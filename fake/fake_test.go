@@ -314,6 +314,9 @@ func TestPatternsMatchTheSpec(t *testing.T) {
 	if got := params["ImageId"].Value.Schema.Value.Pattern; got != fake.ImageIDPattern.String() {
 		t.Errorf("image pattern %q, spec says %q", fake.ImageIDPattern, got)
 	}
+	if got := params["InstanceId"].Value.Schema.Value.Pattern; got != fake.InstanceIDPattern.String() {
+		t.Errorf("instance pattern %q, spec says %q", fake.InstanceIDPattern, got)
+	}
 }
 
 func TestHandlerCanBeMounted(t *testing.T) {

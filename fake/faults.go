@@ -33,11 +33,18 @@ const (
 	FaultOversizedBody
 	// FaultWrongContentType answers the normal JSON body labelled text/plain.
 	FaultWrongContentType
+	// FaultJobFails answers normally, but the copy or import the request starts
+	// (CopyImages, ImportImage) fails: its images end in error, an import task in
+	// failed. It matches only those two operations.
+	FaultJobFails
+	// FaultAnswerLost does the request's work (a write takes effect), then closes the
+	// connection without answering: the answer is lost on the way back.
+	FaultAnswerLost
 )
 
 var faultNames = map[FaultKind]string{
 	FaultNone: "none", FaultStatus: "status", FaultHTML: "html", FaultCloseConnection: "close-connection",
-	FaultTruncatedBody: "truncated-body", FaultOversizedBody: "oversized-body", FaultWrongContentType: "wrong-content-type",
+	FaultTruncatedBody: "truncated-body", FaultOversizedBody: "oversized-body", FaultWrongContentType: "wrong-content-type", FaultJobFails: "job-fails", FaultAnswerLost: "answer-lost",
 }
 
 func (k FaultKind) String() string {
@@ -59,8 +66,16 @@ type Fault struct {
 	// Code is the error symbol for FaultStatus (default from the status, e.g.
 	// HTTP_SERVICE_UNAVAILABLE for 503).
 	Code string
+	// Message is the error message for FaultStatus (default "injected fault: " and
+	// the status text).
+	Message string
+	// Operation restricts the fault to one operation, by its id in openapi.yaml
+	// (describeImages, copyImages, shareImage, ...), whatever the path's ids; ""
+	// matches every operation.
+	Operation string
 	// Path restricts the fault to one escaped request path, e.g.
-	// "/v1/regions/cn-north-1/images/img-x"; "" matches every request.
+	// "/v1/regions/cn-north-1/images/img-x"; "" matches every path. A GET and a POST
+	// of one path are told apart only by Operation.
 	Path string
 	// Times is how many matching requests the fault applies to; 0 or less means
 	// every one until ClearFaults.
@@ -75,7 +90,7 @@ type Fault struct {
 
 func (f Fault) validate() error {
 	switch {
-	case f.Kind < FaultNone || f.Kind > FaultWrongContentType:
+	case f.Kind < FaultNone || f.Kind > FaultAnswerLost:
 		return fmt.Errorf("fake: unknown fault kind %d", f.Kind)
 	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
 		return fmt.Errorf("fake: fault status %d is not an HTTP status", f.Status)
@@ -83,6 +98,10 @@ func (f Fault) validate() error {
 		return errors.New("fake: negative fault latency or size")
 	case f.Path != "" && !strings.HasPrefix(f.Path, "/"):
 		return fmt.Errorf("fake: fault path %q must start with /", f.Path)
+	case f.Operation != "" && !knownOperation(f.Operation):
+		return fmt.Errorf("fake: fault operation %q is not an operation id of openapi.yaml", f.Operation)
+	case f.Kind == FaultJobFails && f.Operation != "" && !jobOperations[f.Operation]:
+		return fmt.Errorf("fake: a %s fault applies to copyImages or importImage, not %s", f.Kind, f.Operation)
 	}
 	return nil
 }
@@ -118,12 +137,34 @@ func (fs *faults) add(f Fault) error {
 	return nil
 }
 
-// take returns the first fault matching path, consuming one use of it.
-func (fs *faults) take(path string) (Fault, bool) {
+// jobOperations start the work FaultJobFails makes fail.
+var jobOperations = map[string]bool{"copyImages": true, "importImage": true}
+
+func knownOperation(op string) bool {
+	for _, rt := range writeRoutes {
+		if rt.op == op {
+			return true
+		}
+	}
+	for _, o := range readOps {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// failJobKey marks, in a request's context, that its copy or import must fail.
+type failJobKey struct{}
+
+// take returns the first fault matching the path and the operation, consuming one
+// use of it.
+func (fs *faults) take(path, op string) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, pf := range fs.list {
-		if pf.Path != "" && pf.Path != path {
+		if (pf.Path != "" && pf.Path != path) || (pf.Operation != "" && pf.Operation != op) ||
+			(pf.Kind == FaultJobFails && !jobOperations[op]) {
 			continue
 		}
 		if pf.left > 0 {
@@ -180,19 +221,30 @@ func (s *Service) serveFault(ctx context.Context, w http.ResponseWriter, f Fault
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
 	switch f.Kind {
-	case FaultNone:
+	case FaultNone, FaultJobFails:
 		normal(w)
 	case FaultStatus:
 		code := f.Code
 		if code == "" {
 			code = symbolFor(f.Status)
 		}
-		writeError(w, f.Status, code, "injected fault: "+http.StatusText(f.Status), reqID)
+		msg := f.Message
+		if msg == "" {
+			msg = "injected fault: " + http.StatusText(f.Status)
+		}
+		writeError(w, f.Status, code, msg, reqID)
 	case FaultHTML:
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(f.Status)
 		fmt.Fprintf(w, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
 			f.Status, http.StatusText(f.Status), f.Status, http.StatusText(f.Status))
+	case FaultAnswerLost:
+		normal(&bufferWriter{header: http.Header{}})
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return err
+		}
+		return conn.Close()
 	case FaultCloseConnection:
 		conn, buf, err := http.NewResponseController(w).Hijack()
 		if err != nil {

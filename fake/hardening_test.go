@@ -116,13 +116,16 @@ func TestOversizedBodyIs413(t *testing.T) {
 
 func TestWrongMethodIs405WithAllow(t *testing.T) {
 	srv := fake.StartTest(t)
-	for _, c := range []struct{ method, path string }{
-		{http.MethodPost, "/v1/regions/cn-north-1/images"},
-		{http.MethodDelete, "/v1/regions/cn-north-1/images/" + fake.SeedCentOS},
-		{http.MethodPut, "/v1/regions/cn-north-1/imageConstraints"},
+	for _, c := range []struct{ method, path, allow string }{
+		{http.MethodPost, "/v1/regions/cn-north-1/images", "GET"},
+		{http.MethodPut, "/v1/regions/cn-north-1/images/" + fake.SeedCentOS, "DELETE, GET"},
+		{http.MethodPut, "/v1/regions/cn-north-1/imageConstraints", "GET"},
+		{http.MethodGet, "/v1/regions/cn-north-1/images:copyImages", "POST"},
+		{http.MethodDelete, "/v1/regions/cn-north-1/images/img-a%3Ashare", "GET, POST"},
+		{http.MethodPost, "/v1/regions/cn-north-1/imageTasks", "GET"},
 	} {
 		resp, body := do(t, signedRequest(t, srv, c.method, c.path, "cn-north-1"))
-		if resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET" || !strings.Contains(body, "HTTP_METHOD_NOT_ALLOWED") {
+		if resp.StatusCode != 405 || resp.Header.Get("Allow") != c.allow || !strings.Contains(body, "HTTP_METHOD_NOT_ALLOWED") {
 			t.Errorf("%s %s: %d Allow %q %s", c.method, c.path, resp.StatusCode, resp.Header.Get("Allow"), body)
 		}
 	}

@@ -30,6 +30,8 @@ type RecordedRequest struct {
 	Fault string
 	// AuthError is why authentication failed, "" when it passed.
 	AuthError string
+	// Body is the request body, clipped to its first 2 KiB.
+	Body string
 }
 
 // DefaultRequestLogSize is how many recent requests the log keeps unless
@@ -42,6 +44,7 @@ const (
 	maxLoggedText    = 256 // path, auth error, each signed header's value
 	maxLoggedID      = 64  // nonce, access key, a signed header's name
 	maxLoggedHeaders = 16  // signed headers recorded
+	maxLoggedBody    = 2048
 )
 
 // RequestStats counts every request since the fake started (or ResetRequests),

@@ -43,7 +43,7 @@ func TestDescribeImagesFiltersAndPages(t *testing.T) {
 		{"public", client.ImageFilter{Source: public}, fake.SeedPublicInCatalogRegion, fake.SeedCentOS},
 		{"public with offline", client.ImageFilter{Source: public, IncludeOffline: true}, fake.SeedPublicInCatalogRegion + 1, "img-catalog29"},
 		{"by ids, offline included", client.ImageFilter{IDs: []string{"img-catalog29", fake.SeedShared, "img-nosuch01"}}, 2, "img-catalog29"},
-		{"private", client.ImageFilter{Source: api.ImageSourcePrivate}, 3, fake.SeedShared},
+		{"private", client.ImageFilter{Source: api.ImageSourcePrivate}, 5, fake.SeedShared},
 		{"shared with others", client.ImageFilter{Source: api.ImageSourcePrivate, LaunchPermission: api.LaunchPermissionSpecifiedUsers}, 1, fake.SeedShared},
 		{"pending", client.ImageFilter{Source: api.ImageSourcePrivate, Status: api.ImageStatusPending}, 1, fake.SeedPending},
 		{"thirdparty", client.ImageFilter{Source: api.ImageSourceThirdParty}, 1, fake.SeedThirdparty},

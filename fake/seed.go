@@ -153,6 +153,15 @@ func seedCatalog() []api.Image {
 	return out
 }
 
+// putJSON stores an image given in the service's JSON form.
+func putJSON(s *Store, region, j string) error {
+	var img api.Image
+	if err := json.Unmarshal([]byte(j), &img); err != nil {
+		return fmt.Errorf("fake: seed: %w", err)
+	}
+	return s.Put(region, img)
+}
+
 // seed fills a store with the seed images, constraints and members, and starts the
 // pending image's lifecycle.
 func seed(s *Store) error {
@@ -162,11 +171,7 @@ func seed(s *Store) error {
 		}
 	}
 	for _, si := range append(seedImages, seedExtra...) {
-		var img api.Image
-		if err := json.Unmarshal([]byte(si.json), &img); err != nil {
-			return fmt.Errorf("fake: seed: %w", err)
-		}
-		if err := s.Put(si.region, img); err != nil {
+		if err := putJSON(s, si.region, si.json); err != nil {
 			return err
 		}
 	}
@@ -185,6 +190,9 @@ func seed(s *Store) error {
 		}
 	}
 	if err := s.SetMembers(SeedCatalogRegion, SeedShared, []string{"jdcloud-user-02", "jdcloud-user-03"}, []string{"partner-ops", "partner-dev"}); err != nil {
+		return err
+	}
+	if err := seedWorld(s); err != nil {
 		return err
 	}
 	return s.Transition("cn-north-1", SeedPending, api.ImageStatusReady, SeedPendingDuration)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vmimage/vmimage/client"
@@ -50,6 +51,9 @@ type options struct {
 	observe  func(RecordedRequest)
 	timeouts Timeouts
 	latency  time.Duration
+	// The write calls' world: the image quota and how long work takes.
+	quota       int
+	jobDuration time.Duration
 }
 
 // WithRequestLogSize sets how many recent requests Requests keeps (default
@@ -158,12 +162,17 @@ type Service struct {
 	addr     string
 	timeouts Timeouts
 	latency  time.Duration
+	// The write calls: the image quota, how long work takes, remembered clientTokens.
+	quota       int
+	jobDuration time.Duration
+	tokenMu     sync.Mutex
+	tokens      tokenCache
 }
 
 // New returns a Service, seeded unless WithoutSeed is given.
 func New(opts ...Option) (*Service, error) {
 	o := options{creds: DefaultCredentials, clock: client.SystemClock{}, maxSkew: DefaultMaxSkew, addr: "127.0.0.1:0",
-		logSize: DefaultRequestLogSize, timeouts: DefaultTimeouts}
+		logSize: DefaultRequestLogSize, timeouts: DefaultTimeouts, quota: DefaultImageQuota, jobDuration: DefaultJobDuration}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("fake: nil Option")
@@ -172,7 +181,7 @@ func New(opts ...Option) (*Service, error) {
 			return nil, err
 		}
 	}
-	s := &Service{creds: o.creds, clock: o.clock, addr: o.addr, timeouts: o.timeouts, latency: o.latency,
+	s := &Service{creds: o.creds, clock: o.clock, addr: o.addr, timeouts: o.timeouts, latency: o.latency, quota: o.quota, jobDuration: o.jobDuration,
 		log: newRequestLog(o.logSize, o.observe), nonces: newNonceCache(2*o.maxSkew, DefaultMaxNonces)}
 	creds := o.creds
 	s.verifier, _ = signer.NewVerifier(func(ak string) (string, bool) {
@@ -284,6 +293,8 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusRequestEntityTooLarge, "HTTP_REQUEST_ENTITY_TOO_LARGE", fmt.Sprintf("request body over %d bytes", MaxRequestBodyBytes), reqID)
 		return
 	}
+	entry.Body = clip(string(body), maxLoggedBody)
+	s.log.update(seq, entry)
 	if status, code, msg := s.authenticate(r, body); status != 0 {
 		entry.AuthError = clip(msg, maxLoggedText)
 		s.log.update(seq, entry)
@@ -291,8 +302,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// After authentication, as at JD Cloud's gateway: a signed request for a method
-	// the path does not take (a write call of this read-only fake) is authenticated
-	// first, then refused.
+	// the path does not take is authenticated first, then refused.
 	if allow := s.allowed(r); allow != "" {
 		rec.Header().Set("Allow", allow)
 		writeError(rec, http.StatusMethodNotAllowed, "HTTP_METHOD_NOT_ALLOWED", "method "+entry.Method+" is not allowed here; use "+allow, reqID)
@@ -304,26 +314,22 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.URL.RawQuery = params.Encode()
-	if f, ok := s.faults.take(entry.Path); ok {
+	serve := func(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+	if rt, pathParams, _ := findWrite(r.Method, r.URL.Path); rt != nil {
+		serve = func(w http.ResponseWriter, r *http.Request) {
+			s.serveWrite(w, r, rt, pathParams, body, entry.AccessKey)
+		}
+	}
+	if f, ok := s.faults.take(entry.Path, s.operationOf(r)); ok {
 		entry.Fault = f.Kind.String()
 		s.log.update(seq, entry)
-		_ = s.serveFault(r.Context(), rec, f, reqID, func(w http.ResponseWriter) { s.mux.ServeHTTP(w, r) })
+		if f.Kind == FaultJobFails {
+			r = r.WithContext(context.WithValue(r.Context(), failJobKey{}, true))
+		}
+		_ = s.serveFault(r.Context(), rec, f, reqID, func(w http.ResponseWriter) { serve(w, r) })
 		return
 	}
-	s.mux.ServeHTTP(rec, r)
-}
-
-// allowed returns "GET" when r's path is an operation's and its method is not GET
-// (the only method of the read API), "" otherwise.
-func (s *Service) allowed(r *http.Request) string {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return ""
-	}
-	probe := &http.Request{Method: http.MethodGet, URL: r.URL, Host: r.Host}
-	if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
-		return http.MethodGet
-	}
-	return ""
+	serve(rec, r)
 }
 
 // authenticate checks the signature (JDCLOUD2 or JDCLOUD3, on the canonical path

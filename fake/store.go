@@ -18,17 +18,26 @@ import (
 // The shapes of valid identifiers: the patterns of openapi.yaml's path parameters
 // (a test keeps them equal). The region's is the client's rule.
 var (
-	RegionIDPattern = regexp.MustCompile(client.RegionIDPattern)
-	ImageIDPattern  = regexp.MustCompile(`^img-[a-z0-9]+$`)
+	RegionIDPattern   = regexp.MustCompile(client.RegionIDPattern)
+	ImageIDPattern    = regexp.MustCompile(`^img-[a-z0-9]+$`)
+	InstanceIDPattern = regexp.MustCompile(`^i-[a-z0-9]+$`)
 )
 
-// Store is the fake's image store, safe for concurrent use. Images are copied in and
-// out: callers never share memory with it.
+// Store is the fake's world: images, and the instances, snapshots and tasks the write
+// calls use. It is safe for concurrent use; everything is copied in and out: callers
+// never share memory with it.
 type Store struct {
 	now func() time.Time
 
-	mu     sync.RWMutex
-	images map[key]*entry
+	mu        sync.RWMutex
+	images    map[key]*entry
+	instances map[key]Instance
+	snapshots map[key]Snapshot
+	// owned counts the account's own images per region, for the image quota.
+	owned map[string]int
+	// deleting holds the images being deleted, in the order they go.
+	deleting []key
+	tasks    taskList
 }
 
 type key struct{ region, id string }
@@ -41,6 +50,8 @@ type entry struct {
 	members api.DescribeImageMembersResult
 	// A lifecycle in progress: status pending from start, reaching final after d.
 	transition *transition
+	// What the write calls did to the image (busy, tasks, deletion).
+	state imageState
 }
 
 type transition struct {
@@ -50,11 +61,13 @@ type transition struct {
 }
 
 func newStore(now func() time.Time) *Store {
-	return &Store{now: now, images: make(map[key]*entry)}
+	return &Store{now: now, images: make(map[key]*entry), instances: make(map[key]Instance),
+		snapshots: make(map[key]Snapshot), owned: make(map[string]int)}
 }
 
-// Put adds an image to a region, or replaces the one with the same imageId. The
-// image must have an imageId of the documented shape.
+// Put adds an image to a region, or replaces the one with the same imageId (its
+// constraints, members, and any task or copy running on it stay). The image must
+// have an imageId of the documented shape.
 func (s *Store) Put(region string, img api.Image) error {
 	if !RegionIDPattern.MatchString(region) {
 		return fmt.Errorf("fake: region %q does not match %s", region, RegionIDPattern)
@@ -69,9 +82,15 @@ func (s *Store) Put(region string, img api.Image) error {
 	s.mu.Lock()
 	k := key{region, *img.ImageId}
 	if e, ok := s.images[k]; ok {
-		e.image, e.transition = cp, nil // constraints and members stay
+		s.count(region, e, -1)
+		// Constraints, members and what the write calls did (tasks, copies) stay; a
+		// deletion in progress ends: this is a new image.
+		e.image, e.transition, e.state.deleteAt = cp, nil, time.Time{}
+		s.count(region, e, 1)
 	} else {
-		s.images[k] = &entry{image: cp}
+		e := &entry{image: cp}
+		s.images[k] = e
+		s.count(region, e, 1)
 	}
 	s.mu.Unlock()
 	return nil
@@ -137,11 +156,13 @@ func (s *Store) Get(region, imageID string) (api.Image, bool) {
 	e, ok := s.images[key{region, imageID}]
 	var img api.Image
 	var tr *transition
+	var st imageState
 	if ok {
-		img, tr = e.image, e.transition
+		img, tr, st = e.image, e.transition, e.state
 	}
 	s.mu.RUnlock()
-	if !ok {
+	now := s.now()
+	if !ok || st.gone(now) {
 		return api.Image{}, false
 	}
 	cp, err := clone(img)
@@ -149,8 +170,9 @@ func (s *Store) Get(region, imageID string) (api.Image, bool) {
 		return api.Image{}, false
 	}
 	if tr != nil {
-		tr.apply(&cp, s.now())
+		tr.apply(&cp, now)
 	}
+	st.apply(&cp, now)
 	return cp, true
 }
 
@@ -159,9 +181,12 @@ func (s *Store) Delete(region, imageID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := key{region, imageID}
-	_, ok := s.images[k]
+	e, ok := s.images[k]
+	if ok {
+		s.count(region, e, -1)
+	}
 	delete(s.images, k)
-	return ok
+	return ok && !e.state.gone(s.now())
 }
 
 // Transition puts an existing image in status pending with progress 0 and moves it

@@ -18,6 +18,8 @@ func (a *App) fakeCommand() *cobra.Command {
 	var addr string
 	var logRequests bool
 	var latency time.Duration
+	var jobDuration time.Duration
+	var imageQuota int
 	cmd := &cobra.Command{
 		Use:   "fake",
 		Short: "Run the fake image read service (for tests, in any language)",
@@ -26,13 +28,16 @@ DescribeImages (every filter, paged), DescribeImageConstraints(Batch) and
 DescribeImageMembers. It checks JDCLOUD2 and JDCLOUD3 signatures (JD Cloud's Go,
 Node and Python SDKs, and jdc) against its test credentials
 (printed at start), serves seeded images in every documented region (a catalog of
-` + fmt.Sprint(fake.SeedPublicInCatalogRegion) + ` public images in ` + fake.SeedCatalogRegion + `), and answers the documented errors.`,
+` + fmt.Sprint(fake.SeedPublicInCatalogRegion) + ` public images in ` + fake.SeedCatalogRegion + `), and answers the documented errors.
+It also serves the 12 write calls (create, copy, import, export, share, release,
+rename, delete, ImageTasks) on seeded instances and snapshots in ` + fake.SeedCatalogRegion + `: work
+takes --job-duration, and each region holds --image-quota private images.`,
 		Args: exactArgs(0, "fake takes no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if latency < 0 || latency > fake.MaxLatency {
 				return usage("--latency %s is not between 0 and %s", latency, fake.MaxLatency)
 			}
-			opts := []fake.Option{fake.WithAddr(addr), fake.WithLatency(latency)}
+			opts := []fake.Option{fake.WithAddr(addr), fake.WithJobDuration(jobDuration), fake.WithImageQuota(imageQuota), fake.WithLatency(latency)}
 			if logRequests {
 				var mu sync.Mutex
 				opts = append(opts, fake.WithObserver(func(r fake.RecordedRequest) {
@@ -90,6 +95,8 @@ Node and Python SDKs, and jdc) against its test credentials
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (\":8080\" listens on every interface)")
 	cmd.Flags().DurationVar(&latency, "latency", 0, "delay every answer by this much, as a network would (e.g. 20ms)")
+	cmd.Flags().DurationVar(&jobDuration, "job-duration", fake.DefaultJobDuration, "how long a create, copy, import or export takes (the image is pending, then ready)")
+	cmd.Flags().IntVar(&imageQuota, "image-quota", fake.DefaultImageQuota, "private images allowed per region (past it create, copy and import answer 429 QUOTA_EXCEEDED)")
 	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed, signature algorithm")
 	return cmd
 }
