@@ -19,5 +19,6 @@ func (c *Client) UnShareImage(ctx context.Context, in *UnShareImageInput) (*Void
 		in = &UnShareImageInput{}
 	}
 	return invoke[VoidResult](ctx, c, &call{op: opUnShareImage, region: in.RegionID, resource: in.ImageID,
-		path: []string{in.RegionID, in.ImageID}, body: &in.UnShareImageInput})
+		path: []string{in.RegionID, in.ImageID}, body: &in.UnShareImageInput,
+		check: func(op Operation) error { return checkAccounts(op, in.Pins, in.LoginNames) }})
 }

@@ -77,8 +77,8 @@ type config struct {
 	random            func() float64
 	rateLimit         float64
 	rateBurst         int
-	pagesInFlight     int              // 0: DefaultPagesInFlight
 	algorithm         signer.Algorithm // "" until WithSignatureAlgorithm: signer.DefaultAlgorithm()
+	pagesInFlight     int              // 0: DefaultPagesInFlight
 }
 
 // WithCredentials sets explicit credentials, the first link of the credential chain.

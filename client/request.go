@@ -152,11 +152,16 @@ func fillPath(t string, values []string, n int, escaped bool) string {
 func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // fieldIndex maps the JSON (or form) names of a generated struct's fields to their
-// index, cached per type.
-var fieldIndex sync.Map // reflect.Type -> map[string]int
+// index, cached per type and tag.
+var fieldIndex sync.Map // fieldKey -> map[string]int
+
+type fieldKey struct {
+	t   reflect.Type
+	tag string
+}
 
 func fieldsOf(t reflect.Type, tag string) map[string]int {
-	key := t.String() + "/" + tag
+	key := fieldKey{t, tag}
 	if m, ok := fieldIndex.Load(key); ok {
 		return m.(map[string]int)
 	}

@@ -462,6 +462,8 @@ func TestWriteInputIsCheckedFromTheSpec(t *testing.T) {
 	check("21 pins", "pins", "at most 20", err)
 	_, _, err = tc.ShareImage(ctx, &client.ShareImageInput{RegionID: region, ImageID: "img-Bad", ShareImageInput: api.ShareImageInput{Pins: []string{"a"}}})
 	check("bad image id", "imageId", "does not match", err)
+	_, _, err = tc.UnShareImage(ctx, &client.UnShareImageInput{RegionID: region, ImageID: image})
+	check("no accounts", "pins", "required unless loginNames", err)
 	_, _, err = tc.CopyImages(ctx, &client.CopyImagesInput{RegionID: region, CopyImagesInput: api.CopyImagesInput{DestinationRegion: "cn-east-2"}})
 	check("no source ids", "sourceImageIds", "is required", err)
 	_, _, err = tc.CopyImages(ctx, nil)

@@ -37,7 +37,7 @@ takes --job-duration, and each region holds --image-quota private images.`,
 			if latency < 0 || latency > fake.MaxLatency {
 				return usage("--latency %s is not between 0 and %s", latency, fake.MaxLatency)
 			}
-			opts := []fake.Option{fake.WithAddr(addr), fake.WithLatency(latency), fake.WithJobDuration(jobDuration), fake.WithImageQuota(imageQuota)}
+			opts := []fake.Option{fake.WithAddr(addr), fake.WithJobDuration(jobDuration), fake.WithImageQuota(imageQuota), fake.WithLatency(latency)}
 			if logRequests {
 				var mu sync.Mutex
 				opts = append(opts, fake.WithObserver(func(r fake.RecordedRequest) {
