@@ -374,3 +374,63 @@ func TestCopyFailsWhileWaited(t *testing.T) {
 		t.Errorf("stderr %q", r.stderr)
 	}
 }
+
+// import and export start tasks; tasks lists them (one page, --all, filters) and
+// wait-task waits for one; a failed import exits 5.
+func TestTasksImportExport(t *testing.T) {
+	e := newEnv(t)
+	imp := []string{"import", "--name", "imported", "--platform", "Ubuntu", "--os-type", "linux", "--architecture", "x86_64",
+		"--disk-format", "qcow2", "--system-disk-size", "40"}
+	r := e.api(t, append(imp, "--url", "https://b.s3.cn-north-1.jdcloud-oss.com/u.qcow2", "-o", "json")...)
+	var made []imageRowOut
+	if err := json.Unmarshal([]byte(r.stdout), &made); err != nil || r.code != 0 || len(made) != 1 || made[0].TaskID == "" {
+		t.Fatalf("import: exit %d, %v: %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	if r := e.api(t, "wait-task", made[0].TaskID); r.code != 0 || !strings.Contains(r.stdout, "task "+made[0].TaskID+" is finished") {
+		t.Fatalf("wait-task: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	id := readyImage(t, e, "to-export")
+	r = e.api(t, "export", id, "--role-name", "exporter", "--oss-url", "https://backup.s3-internal.cn-north-1.jdcloud-oss.com", "--wait", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"status": "finished"`) {
+		t.Fatalf("export --wait: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = e.api(t, append(imp, "--url", fake.FailingImportURL, "--wait")...)
+	if r.code != ExitFailed || !strings.Contains(r.stdout, "failed") {
+		t.Errorf("failing import: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = e.api(t, "tasks", "--all", "--query", "length(@)")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "3" {
+		t.Errorf("tasks --all: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = e.api(t, "tasks", "--action", "ExportImage", "-o", "text")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 1 || !strings.Contains(r.stdout, "\tExportImage\tfinished\t100%\t"+id) {
+		t.Errorf("tasks --action ExportImage: exit %d: %q %s", r.code, r.stdout, r.stderr)
+	}
+	if r := e.api(t, "tasks", "--since", "yesterday"); r.code != ExitUsage {
+		t.Errorf("tasks --since yesterday: exit %d", r.code)
+	}
+}
+
+// release and unshare ask on a terminal too, naming the image and what goes.
+func TestReleaseAndUnshareAsk(t *testing.T) {
+	e := newEnv(t)
+	e.stdinTerminal, e.stdin = true, "n\n"
+	r := e.api(t, "release", fake.SeedShared)
+	if r.code != ExitError || !strings.Contains(r.stderr, "community image") || !strings.Contains(r.stderr, "shared with jdcloud-user-02") {
+		t.Errorf("release: exit %d: %s", r.code, r.stderr)
+	}
+	r = e.api(t, "unshare", fake.SeedShared, "--pin", "jdcloud-user-02")
+	if r.code != ExitError || !strings.Contains(r.stderr, "Stop sharing") || !strings.Contains(r.stderr, "shared-base-2025-03") {
+		t.Errorf("unshare: exit %d: %s", r.code, r.stderr)
+	}
+	if w := writes(e.srv); len(w) != 0 {
+		t.Errorf("writes: %v", w)
+	}
+	e.stdin = "yes\n"
+	if r := e.api(t, "unshare", fake.SeedShared, "--pin", "jdcloud-user-02"); r.code != 0 {
+		t.Errorf("unshare yes: exit %d: %s", r.code, r.stderr)
+	}
+	if m, _ := e.srv.Images().Members(fake.SeedCatalogRegion, fake.SeedShared); slices.Contains(m.Pins, "jdcloud-user-02") {
+		t.Errorf("still shared: %v", m.Pins)
+	}
+}
