@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vmimage/vmimage/client"
@@ -65,21 +66,12 @@ func imageSnapshots(img *api.Image) []string {
 	for _, d := range disks {
 		if cd := d.GetCloudDisk(); cd != nil && cd.GetSnapshotId() != "" {
 			id := terminalSafe(cd.GetSnapshotId())
-			if !contains(out, id) {
+			if !slices.Contains(out, id) {
 				out = append(out, id)
 			}
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ask prints what is about to happen and reads the answer from the terminal: only

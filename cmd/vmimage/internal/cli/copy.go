@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -180,7 +179,7 @@ func (a *App) runCopy(ctx context.Context, g *globals, w *writeFlags, f *copyFla
 		return perr
 	}
 	if waitErr != nil {
-		return a.waitError(waitErr, len(rows))
+		return a.waitError(waitErr)
 	}
 	return nil
 }
@@ -281,25 +280,3 @@ func (a *App) copyWaves(ctx context.Context, s *writeSession, base api.CopyImage
 
 // errBusy says a source image is being copied by someone else.
 var errBusy = errors.New("a source image is busy with another copy; try again when it is done")
-
-// waitError says how a --wait ended badly, pointing at the list printed.
-func (a *App) waitError(err error, made int) error {
-	var ee *exitError
-	if errors.As(err, &ee) && ee.code == ExitInterrupted {
-		return &exitError{ExitInterrupted, errors.New("interrupted: stopped waiting; the ids made are printed above")}
-	}
-	return err
-}
-
-// warn prints a line on stderr.
-func (a *App) warn(format string, args ...any) {
-	s := strings.TrimPrefix(strings.Join(strings.Fields(fmt.Sprintf(format, args...)), " "), "vmimage: ")
-	io.WriteString(a.Stderr, "vmimage: "+s+"\n")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

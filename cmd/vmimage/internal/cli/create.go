@@ -241,7 +241,7 @@ func (a *App) madeImage(ctx context.Context, g *globals, w *writeFlags, s *write
 		return err
 	}
 	if waitErr != nil {
-		return a.waitError(waitErr, 1)
+		return a.waitError(waitErr)
 	}
 	return nil
 }

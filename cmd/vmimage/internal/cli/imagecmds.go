@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -356,7 +357,7 @@ func (a *App) runDelete(ctx context.Context, g *globals, w *writeFlags, ids []st
 		if err := in.pathParam("imageId", "the image id", &id); err != nil {
 			return err
 		}
-		if id != "" && !contains(ids, id) {
+		if id != "" && !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 		v, ok, err := in.boolField("deleteSnapshot")
@@ -456,7 +457,7 @@ func (a *App) runDelete(ctx context.Context, g *globals, w *writeFlags, ids []st
 		return &exitError{exitCode(firstErr), errors.New("not every image was deleted (see above)")}
 	}
 	if waitErr != nil {
-		return a.waitError(waitErr, len(rows))
+		return a.waitError(waitErr)
 	}
 	return nil
 }

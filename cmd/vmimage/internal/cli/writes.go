@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -129,4 +130,26 @@ func (a *App) writeError(err error, region string, c *client.Client, check strin
 		return &exitError{ExitInterrupted, fmt.Errorf("interrupted: %w", err)}
 	}
 	return explain(err, region, c)
+}
+
+// waitError says how a --wait ended badly, pointing at the list printed.
+func (a *App) waitError(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code == ExitInterrupted {
+		return &exitError{ExitInterrupted, errors.New("interrupted: stopped waiting; the ids made are printed above")}
+	}
+	return err
+}
+
+// warn prints a line on stderr.
+func (a *App) warn(format string, args ...any) {
+	s := strings.TrimPrefix(strings.Join(strings.Fields(fmt.Sprintf(format, args...)), " "), "vmimage: ")
+	io.WriteString(a.Stderr, "vmimage: "+s+"\n")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
