@@ -9,7 +9,7 @@ import (
 func imageArg(args []string, flag string) (string, error) {
 	switch {
 	case len(args) > 1:
-		return "", usage("takes one image id (got %d)", len(args))
+		return "", usage("give one image id (got %d)", len(args))
 	case len(args) == 1 && flag != "" && flag != args[0]:
 		return "", usage("--image-id %q and the argument %q disagree", flag, args[0])
 	case len(args) == 1:
