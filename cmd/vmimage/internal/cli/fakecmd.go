@@ -22,7 +22,7 @@ func (a *App) fakeCommand() *cobra.Command {
 	var imageQuota int
 	cmd := &cobra.Command{
 		Use:   "fake",
-		Short: "Run the fake image read service (for tests, in any language)",
+		Short: "Run the fake image service, reads and writes (for tests, in any language)",
 		Long: `Serve the fake JD Cloud image read service until interrupted: DescribeImage,
 DescribeImages (every filter, paged), DescribeImageConstraints(Batch) and
 DescribeImageMembers. It checks JDCLOUD2 and JDCLOUD3 signatures (JD Cloud's Go,

@@ -22,7 +22,7 @@ func (a *App) validateCommand() *cobra.Command {
 	var request bool
 	cmd := &cobra.Command{
 		Use:   "validate [FILE|-]...",
-		Short: "Check saved response bodies against the API's spec",
+		Short: "Check saved response bodies (or, with --request, requests) against the API's spec",
 		Long: `Validate recorded response bodies of one operation (--operation, an operation id
 such as describeImages or the API's name DescribeImages; default describeImage)
 against the embedded OpenAPI document, printing every violation with its JSON pointer.
