@@ -22,6 +22,9 @@ const (
 	untilTaskDone                 // an import or export task finishes
 )
 
+// maxBars is the most progress bars drawn at once.
+const maxBars = 20
+
 // waitTarget is one thing a write command waits for, with one progress bar.
 type waitTarget struct {
 	goal   waitGoal
@@ -38,7 +41,9 @@ type waitTarget struct {
 // change elsewhere, and returns when all are done. The error is the worst outcome:
 // interrupted, then failed, then timed out, then any other.
 func (a *App) waitAll(ctx context.Context, c *client.Client, targets []*waitTarget, maxWait time.Duration, f *waitFlags) error {
-	m := &multiProgress{w: a.Stderr, terminal: a.drawsOn(a.Stderr), lines: make([]string, len(targets)), plain: make([]string, len(targets))}
+	// Bars are redrawn in place by moving the cursor up: more than a screenful
+	// cannot be, so many targets get plain lines.
+	m := &multiProgress{w: a.Stderr, terminal: a.drawsOn(a.Stderr) && len(targets) <= maxBars, lines: make([]string, len(targets)), plain: make([]string, len(targets))}
 	if m.terminal && a.TerminalWidth != nil {
 		m.width = a.TerminalWidth(a.Stderr)
 	}
