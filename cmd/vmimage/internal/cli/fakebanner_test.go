@@ -20,7 +20,9 @@ func TestFakeBannerListsEveryOperation(t *testing.T) {
 	app := &App{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: os.Getenv}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	go func() { done <- app.Run(ctx, []string{"fake", "--addr", "127.0.0.1:0", "--job-duration", "3s", "--image-quota", "7"}) }()
+	go func() {
+		done <- app.Run(ctx, []string{"fake", "--addr", "127.0.0.1:0", "--job-duration", "3s", "--image-quota", "7"})
+	}()
 	for i := 0; i < 500 && !strings.Contains(out.String(), "try: "); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
