@@ -96,14 +96,18 @@ spec-gates-selftest:
 contract-live:
 	$(GO) test -tags live -count=1 -run Live -v ./tests/
 
-## bench-smoke: every benchmark for 100 iterations, so none rots (no figures kept)
+# The benchmarks with 20 ms of latency (about 0.3 s an iteration) run once in the smoke run.
+SLOW_BENCH = NetworkPages|DescribeFanOut
+BENCH_PKGS = ./bench/ ./cmd/vmimage/internal/cli/
+## bench-smoke: every benchmark, 100 iterations (those with latency one), so none rots (no figures kept)
 bench-smoke:
-	$(GO) test -run '^$$' -bench . -benchtime=100x ./bench/ > /dev/null
+	$(GO) test -run '^$$' -bench . -skip '$(SLOW_BENCH)' -benchtime=100x $(BENCH_PKGS) > /dev/null
+	$(GO) test -run '^$$' -bench '$(SLOW_BENCH)' -benchtime=1x $(BENCH_PKGS) > /dev/null
 
 BENCH_COUNT ?= 5
 ## bench: the benchmarks with -benchmem, then the budget summary computed from this run
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./bench/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) $(BENCH_PKGS) | tee bench.out
 	$(GO) run ./bench/summary -strict < bench.out
 
 ## load: the fake's bounded load test (about 30 s, loopback only): heap after floods, Verify's cost by size

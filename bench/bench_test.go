@@ -224,6 +224,29 @@ func BenchmarkValidate(b *testing.B) {
 			}
 		})
 	}
+	// paired: validate/small alternated with encoding/json decoding the same body into
+	// the generated envelope, the budget's fixed reference (not our own decoder, so
+	// that a faster decoder cannot break the validate line).
+	b.Run("paired", func(b *testing.B) {
+		body := []byte(docsBody)
+		var validateNs, decodeNs time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			if err := v.ValidateBody(context.Background(), "describeImage", 200, "application/json", body); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			var out api.DescribeImageOutput
+			if err := json.Unmarshal(body, &out); err != nil {
+				b.Fatal(err)
+			}
+			validateNs += t1.Sub(t0)
+			decodeNs += time.Since(t1)
+		}
+		b.ReportMetric(float64(validateNs)/float64(b.N), "validate-ns/op")
+		b.ReportMetric(float64(decodeNs)/float64(b.N), "encoding-json-ns/op")
+		b.ReportMetric(float64(validateNs)/float64(decodeNs), "validate/encoding-json")
+	})
 }
 
 // BenchmarkParallel shares one client among 64 goroutines, and one raw http.Client

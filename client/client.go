@@ -26,12 +26,13 @@ type Client struct {
 	sources  Sources
 	region   string
 	cfg      config
-	http     *http.Client
-	// rt is the HTTP client's transport, used directly when the client adds nothing
-	// the pipeline needs (no cookie jar): no header copy for redirects that are never
-	// followed, and the per-attempt timeout as a context deadline.
-	rt        http.RoundTripper
-	deadlines *deadlines // the per-attempt timeout when rt is used
+	// rt sends every attempt: the HTTP client's transport, used directly (with or
+	// without a cookie jar), as redirects are never followed and the per-attempt
+	// timeout is the attempt's context deadline.
+	rt http.RoundTripper
+	// jar is the HTTP client's cookie jar (nil: none), applied to every attempt as
+	// http.Client applies it.
+	jar       http.CookieJar
 	budget    *budget
 	limiter   *limiter
 	userAgent []string
@@ -74,12 +75,9 @@ func New(opts ...Option) (*Client, error) {
 	}
 	hc := prepareHTTPClient(cfg.httpClient, cfg.attemptTimeout)
 	cfg.attemptTimeout = hc.Timeout // a shorter Timeout of the caller's client stays
-	var rt http.RoundTripper
-	if hc.Jar == nil {
-		rt = hc.Transport
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
 	}
 	var signerOpts []signer.Option
 	if cfg.algorithm != "" {
@@ -93,9 +91,8 @@ func New(opts ...Option) (*Client, error) {
 		sources:   Sources{Credentials: res.Source, Region: res.RegionSource, Endpoint: endpointSource},
 		region:    res.Region,
 		cfg:       cfg,
-		http:      hc,
 		rt:        rt,
-		deadlines: newDeadlines(cfg.attemptTimeout),
+		jar:       hc.Jar,
 		budget:    newBudget(cfg.retry.Budget),
 		limiter:   newLimiter(cfg.rateLimit, cfg.rateBurst, cfg.clock),
 		userAgent: []string{ua},

@@ -11,8 +11,8 @@ import (
 	"github.com/vmimage/vmimage/fake"
 )
 
-// Walk every image that matches a filter: AllImages fetches pages of 100 lazily and
-// stops at the last one.
+// Walk every image that matches a filter: AllImages fetches pages of 100 (after the
+// first, several at a time), yields them in order and stops at the last one.
 func ExampleClient_AllImages() {
 	srv, err := fake.Start()
 	if err != nil {

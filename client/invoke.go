@@ -38,12 +38,18 @@ func invoke[T any](ctx context.Context, c *Client, cl call, check func(*T) strin
 	if err != nil {
 		return nil, resp, err
 	}
+	out, err := decodeResult(c, cl, body, resp, check)
+	return out, resp, err
+}
+
+// decodeResult decodes the body of a call's 2xx answer as invoke does.
+func decodeResult[T any](c *Client, cl call, body []byte, resp *Response, check func(*T) string) (*T, error) {
 	out, reqID, err := decodeSuccess(cl.op, resp.StatusCode, resp.Header, body, check)
 	resp.RequestID = reqID
 	if err != nil {
 		redactError(err, c.secrets)
 	}
-	return out, resp, err
+	return out, err
 }
 
 // send builds the request once, then makes attempts until one gives a final answer:

@@ -2,12 +2,10 @@ package client
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/vmimage/vmimage/client/api"
-	"github.com/vmimage/vmimage/internal/apiclient"
 )
 
 // ImageFilter selects the images DescribeImages and AllImages return. Its zero value
@@ -57,23 +55,11 @@ type Page struct {
 // parameters travel indexed (ids.1=a&ids.2=b) and the query in canonical order, so
 // the signature covers exactly what is sent. Failures are typed as for DescribeImage.
 func (c *Client) DescribeImages(ctx context.Context, regionID string, f ImageFilter, p Page) (*api.DescribeImagesResult, *Response, error) {
-	var params *api.DescribeImagesParams
-	cl := newCall("DescribeImages", "describeImages", regionID, "", func(server string) (*http.Request, error) {
-		return apiclient.NewDescribeImagesRequest(server, regionID, params)
-	})
-	if err := checkRegionID(cl.op, regionID); err != nil {
-		return nil, nil, err
-	}
-	params, err := f.params(cl.op, p)
+	cl, err := c.imagesCall(regionID, f, p)
 	if err != nil {
 		return nil, nil, err
 	}
-	res, resp, err := invoke(ctx, c, cl, func(r *pageResult) string {
-		if r.TotalCount == nil {
-			return "result.totalCount"
-		}
-		return ""
-	})
+	res, resp, err := invoke(ctx, c, cl, checkTotalCount)
 	if err != nil {
 		return nil, resp, err
 	}

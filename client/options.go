@@ -78,6 +78,7 @@ type config struct {
 	rateLimit         float64
 	rateBurst         int
 	algorithm         signer.Algorithm // "" until WithSignatureAlgorithm: signer.DefaultAlgorithm()
+	pagesInFlight     int              // 0: DefaultPagesInFlight
 }
 
 // WithCredentials sets explicit credentials, the first link of the credential chain.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -180,6 +181,9 @@ func TestAllImagesPaging(t *testing.T) {
 			return ids("a", (n-1)*100, min(n*100, 250)), 250, 0
 		}, 0, 250, 3, ""},
 		{"exactly two full pages", func(n int) ([]string, int, int) { return ids("a", (n-1)*100, n*100), 200, 0 }, 0, 200, 2, ""},
+		{"the service caps pages at 50", func(n int) ([]string, int, int) {
+			return ids("a", (n-1)*50, min(n*50, 200)), 200, 0
+		}, 0, 200, 4, ""},
 		{"nothing matches", func(n int) ([]string, int, int) { return nil, 0, 0 }, 0, 0, 1, ""},
 		{"empty page before totalCount", func(n int) ([]string, int, int) {
 			if n == 1 {
@@ -202,66 +206,98 @@ func TestAllImagesPaging(t *testing.T) {
 			return ids("a", (n-1)*100, n*100), 300, 0
 		}, 0, 100, 2, "page refused"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			p := &pager{page: c.page}
-			s := newServer(t, p.serve)
-			tc := newClient(t, s)
-			got, err := collect(t, tc.Client, context.Background(), c.stopAfter)
-			switch {
-			case c.err == "" && err != nil:
-				t.Fatalf("error %v", err)
-			case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
-				t.Fatalf("error %v, want %q", err, c.err)
-			}
-			if len(got) != c.want {
-				t.Errorf("yielded %d images, want %d", len(got), c.want)
-			}
-			seen := map[string]bool{}
-			for _, id := range got {
-				if seen[id] {
-					t.Errorf("%s yielded twice", id)
+	for _, inFlight := range []int{1, client.DefaultPagesInFlight} {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s/%d in flight", c.name, inFlight), func(t *testing.T) {
+				p := &pager{page: c.page}
+				s := newServer(t, p.serve)
+				tc := newClient(t, s, client.WithPagesInFlight(inFlight))
+				got, err := collect(t, tc.Client, context.Background(), c.stopAfter)
+				switch {
+				case c.err == "" && err != nil:
+					t.Fatalf("error %v", err)
+				case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+					t.Fatalf("error %v, want %q", err, c.err)
 				}
-				seen[id] = true
-			}
-			if len(p.requests) != c.requests {
-				t.Errorf("%d requests, want %d: %v", len(p.requests), c.requests, p.requests)
-			}
-			for i, q := range p.requests {
-				if want := fmt.Sprintf("imageSource=public&pageNumber=%d&pageSize=100", i+1); q != want {
-					t.Errorf("request %d: %s, want %s", i, q, want)
+				if len(got) != c.want {
+					t.Errorf("yielded %d images, want %d", len(got), c.want)
 				}
-			}
-			tc.assertValid(t)
-		})
+				seen := map[string]bool{}
+				for _, id := range got {
+					if seen[id] {
+						t.Errorf("%s yielded twice", id)
+					}
+					seen[id] = true
+				}
+				p.mu.Lock()
+				requests := slices.Clone(p.requests)
+				p.mu.Unlock()
+				if inFlight == 1 {
+					// One page after the other: exactly the pages needed, in order.
+					if len(requests) != c.requests {
+						t.Errorf("%d requests, want %d: %v", len(requests), c.requests, requests)
+					}
+					for i, q := range requests {
+						if want := fmt.Sprintf("imageSource=public&pageNumber=%d&pageSize=100", i+1); q != want {
+							t.Errorf("request %d: %s, want %s", i, q, want)
+						}
+					}
+				} else {
+					// Concurrently: every page needed, each once, and no more than
+					// the pages in flight beyond them.
+					asked := map[string]bool{}
+					for _, q := range requests {
+						if asked[q] {
+							t.Errorf("%s requested twice", q)
+						}
+						asked[q] = true
+					}
+					for n := 1; n <= c.requests; n++ {
+						if q := fmt.Sprintf("imageSource=public&pageNumber=%d&pageSize=100", n); !asked[q] {
+							t.Errorf("page %d never requested: %v", n, requests)
+						}
+					}
+					if len(requests) > c.requests+inFlight-1 {
+						t.Errorf("%d requests, want at most %d: %v", len(requests), c.requests+inFlight-1, requests)
+					}
+				}
+				tc.assertValid(t)
+			})
+		}
 	}
 }
 
 func TestAllImagesIsLazyAndStopsWithTheContext(t *testing.T) {
-	p := &pager{page: func(n int) ([]string, int, int) { return ids("a", (n-1)*100, n*100), 1000, 0 }}
-	s := newServer(t, p.serve)
-	tc := newClient(t, s)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	seq := tc.AllImages(ctx, "cn-north-1", client.ImageFilter{Source: api.ImageSourcePublic})
-	if len(p.requests) != 0 {
-		t.Fatal("AllImages sent a request before the loop started")
-	}
-	n, errs := 0, 0
-	for _, err := range seq {
-		if err != nil {
-			errs++
-			if !errors.Is(err, context.Canceled) {
-				t.Errorf("error %v, want context.Canceled", err)
+	for _, inFlight := range []int{1, client.DefaultPagesInFlight} {
+		p := &pager{page: func(n int) ([]string, int, int) { return ids("a", (n-1)*100, n*100), 1000, 0 }}
+		s := newServer(t, p.serve)
+		tc := newClient(t, s, client.WithPagesInFlight(inFlight))
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		seq := tc.AllImages(ctx, "cn-north-1", client.ImageFilter{Source: api.ImageSourcePublic})
+		if len(p.requests) != 0 {
+			t.Fatal("AllImages sent a request before the loop started")
+		}
+		n, errs := 0, 0
+		for _, err := range seq {
+			if err != nil {
+				errs++
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("error %v, want context.Canceled", err)
+				}
+				continue
 			}
-			continue
+			if n++; n == 150 {
+				cancel()
+			}
 		}
-		if n++; n == 150 {
-			cancel()
+		p.mu.Lock()
+		requests := len(p.requests)
+		p.mu.Unlock()
+		// The context ends in the middle of page 2: not one image more.
+		if n != 150 || errs != 1 || requests < 2 || requests > 1+inFlight {
+			t.Errorf("%d in flight: %d images, %d errors, %d requests; want 150, 1, 2 to %d", inFlight, n, errs, requests, 1+inFlight)
 		}
-	}
-	if n != 200 || errs != 1 || len(p.requests) != 2 {
-		t.Errorf("%d images, %d errors, %d requests; want 200 (the page in hand), 1, 2", n, errs, len(p.requests))
 	}
 }
 

@@ -32,28 +32,24 @@ var contentType = []string{"application/json"}
 // attempt sends one freshly signed copy of the template and reads its body within
 // the per-attempt timeout, then classifies the result.
 //
-// The per-attempt timeout is a deadline on the attempt's context when the transport is
-// used directly, else the HTTP client's Timeout. The context is cancelled only after
-// the body was read: reading to its end is what hands the connection back to the
-// pool (net/http returns the last bytes with io.EOF), so no connection is lost.
+// The per-attempt timeout is a context.WithTimeout on the attempt's context, cancelled
+// only after the body was read: net/http returns a body's last bytes with io.EOF and
+// hands the connection back to the pool before that read returns, so no connection is
+// lost to the cancellation.
 func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int) outcome {
-	actx := ctx
-	if c.rt != nil {
-		a := c.deadlines.start(ctx)
-		defer a.end()
-		actx = a
-	}
-	// A fresh copy each attempt: what the HTTP client adds to a request it sends (a
+	actx, cancel := context.WithTimeout(ctx, c.cfg.attemptTimeout)
+	defer cancel()
+	// A fresh copy each attempt: what is added to a request after it was signed (a
 	// cookie jar's Cookie) never reaches the next attempt's signature.
 	req := tmpl.WithContext(actx)
 	req.Header = http.Header{"Content-Type": contentType, "User-Agent": c.userAgent}
-	// An empty body that cannot be rewound makes the request one that net/http's
-	// transport will not re-send by itself on a reused connection that died: such a
-	// replay would carry the same nonce, which the gateway refuses (403). Retries are
-	// the pipeline's, each with a new nonce.
-	// "identity" keeps net/http from probing the empty body in a goroutine of its own
-	// (the request is sent as a GET with no body and no length, as before).
-	req.Body, req.GetBody, req.ContentLength, req.TransferEncoding = noReplayBody(), nil, 0, identity
+	// No nonce is ever sent twice: net/http's Transport re-sends a request by itself
+	// on a reused connection that died only when the request "either has no body or
+	// has its Request.GetBody defined" (http.Transport's documentation). An empty
+	// body without GetBody is neither, so the Transport leaves the retry to the
+	// pipeline, which signs each attempt with a new nonce. (net/http sends a GET
+	// whose body is empty without any body.)
+	req.Body, req.GetBody, req.ContentLength = emptyBody(), nil, 0
 	nonce, err := signer.NewNonce()
 	if err == nil {
 		// Signed on the client's clock, so a test clock shared with a fake agrees.
@@ -77,14 +73,20 @@ func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int
 	return o
 }
 
-// exchange does one HTTP round trip with a bounded read of the body.
+// exchange does one HTTP round trip with a bounded read of the body: the transport
+// used directly (redirects are never followed), with the cookie jar applied as
+// http.Client applies it.
 func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, n int) outcome {
-	var resp *http.Response
-	var err error
-	if c.rt != nil {
-		resp, err = c.rt.RoundTrip(req)
-	} else {
-		resp, err = c.http.Do(req)
+	if c.jar != nil {
+		for _, ck := range c.jar.Cookies(req.URL) {
+			req.AddCookie(ck)
+		}
+	}
+	resp, err := c.rt.RoundTrip(req)
+	if err == nil && c.jar != nil {
+		if rc := resp.Cookies(); len(rc) > 0 {
+			c.jar.SetCookies(req.URL, rc)
+		}
 	}
 	if err != nil {
 		return classifyTransportError(ctx, op, n, attemptErr(req.Context(), err), c.cfg.attemptTimeout)
@@ -120,22 +122,23 @@ func (c *Client) exchange(ctx context.Context, op Operation, req *http.Request, 
 }
 
 // attemptErr makes the error of an attempt whose own deadline passed a timeout, as
-// the classification expects (the transport reports a cancelled context).
+// the classification expects.
 func attemptErr(actx context.Context, err error) error {
-	if a, ok := actx.(*attemptContext); ok && a.expired() {
+	if actx.Err() == context.DeadlineExceeded {
 		return context.DeadlineExceeded
 	}
 	return err
 }
 
-// identity is the request transfer encoding that lets net/http send noReplayBody as
-// no body at all without probing it.
-var identity = []string{"identity"}
+// emptyBody returns an empty request body that net/http cannot rewind (it has no
+// GetBody). It reads as empty at once, so net/http sends the GET without any body.
+func emptyBody() io.ReadCloser { return eofBody{} }
 
-// noReplayBody returns an empty request body that net/http cannot rewind. It is an
-// in-memory reader, so net/http writes the request in one piece, with no separate
-// flush of the headers.
-func noReplayBody() io.ReadCloser { return io.NopCloser(new(strings.Reader)) }
+// eofBody is an empty body: stateless, so one value serves every request.
+type eofBody struct{}
+
+func (eofBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (eofBody) Close() error             { return nil }
 
 // signatureOf returns the signature of a signed request ("" when none).
 func signatureOf(req *http.Request) string {

@@ -57,6 +57,28 @@ func WithTimeouts(t Timeouts) Option {
 	}
 }
 
+// MaxLatency is the most WithLatency accepts.
+const MaxLatency = time.Minute
+
+// WithLatency delays every answer by d on the fake's clock (WithClock), as a network
+// round trip would: paging and fan-out over a "network" can be seen on loopback. The
+// wait ends early, and nothing is answered, when the request's context ends (the
+// client gave up or its connection closed). Zero, the default, adds nothing.
+func WithLatency(d time.Duration) Option {
+	return func(o *options) error {
+		if d < 0 || d > MaxLatency {
+			return fmt.Errorf("fake: WithLatency: %s is not between 0 and %s", d, MaxLatency)
+		}
+		o.latency = d
+		return nil
+	}
+}
+
+// delay waits the latency WithLatency set; false when ctx ended first.
+func (s *Service) delay(ctx context.Context) bool {
+	return s.latency <= 0 || s.clock.Sleep(ctx, s.latency) == nil
+}
+
 // Server is a fake Service listening on a loopback port.
 type Server struct {
 	*Service

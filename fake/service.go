@@ -50,6 +50,7 @@ type options struct {
 	logSize  int
 	observe  func(RecordedRequest)
 	timeouts Timeouts
+	latency  time.Duration
 	// The write calls' world: the image quota and how long work takes.
 	quota       int
 	jobDuration time.Duration
@@ -160,6 +161,7 @@ type Service struct {
 	mux      *http.ServeMux
 	addr     string
 	timeouts Timeouts
+	latency  time.Duration
 	// The write calls: the image quota, how long work takes, remembered clientTokens.
 	quota       int
 	jobDuration time.Duration
@@ -179,7 +181,7 @@ func New(opts ...Option) (*Service, error) {
 			return nil, err
 		}
 	}
-	s := &Service{creds: o.creds, clock: o.clock, addr: o.addr, timeouts: o.timeouts, quota: o.quota, jobDuration: o.jobDuration,
+	s := &Service{creds: o.creds, clock: o.clock, addr: o.addr, timeouts: o.timeouts, latency: o.latency, quota: o.quota, jobDuration: o.jobDuration,
 		log: newRequestLog(o.logSize, o.observe), nonces: newNonceCache(2*o.maxSkew, DefaultMaxNonces)}
 	creds := o.creds
 	s.verifier, _ = signer.NewVerifier(func(ak string) (string, bool) {
@@ -270,6 +272,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.update(seq, entry)
 	}}
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, reqID))
+	if !s.delay(r.Context()) {
+		return // the client gave up during the latency: nobody to answer
+	}
 
 	if r.ContentLength > MaxRequestBodyBytes {
 		writeError(rec, http.StatusRequestEntityTooLarge, "HTTP_REQUEST_ENTITY_TOO_LARGE", fmt.Sprintf("request body over %d bytes", MaxRequestBodyBytes), reqID)

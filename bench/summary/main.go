@@ -91,6 +91,9 @@ func summarize(m metrics) ([]check, error) {
 	signAllocs := must("Sign", "allocs/op")
 	valSmall := must("Validate/small", "ns/op")
 	decSmall := must("Decode/small", "ns/op")
+	valPaired := must("Validate/paired", "validate/encoding-json")
+	valPairedNs := must("Validate/paired", "validate-ns/op")
+	stdSmallNs := must("Validate/paired", "encoding-json-ns/op")
 	decLargeBytes := must("Decode/large", "B/op")
 	body := must("Decode/large", "body-bytes")
 	clientRPS := must("Parallel", "client-req/s")
@@ -102,32 +105,63 @@ func summarize(m metrics) ([]check, error) {
 	pagePaired := must("Page/paired", "client/floor")
 	pageDecode := must("Page/paired", "client-ns/op")
 	pageFloor := must("Page/paired", "floor-ns/op")
+	containerPtrs := must("Page/paired", "container-ptrs")
 	pageBytes := must("Page/decode", "B/op")
+	pageAllocs := must("Page/decode", "allocs/op")
+	floorPageAllocs := must("Page/floor", "allocs/op")
 	pageBody := must("Page/decode", "body-bytes")
 	pageCall := must("Page/describe-images", "ns/op")
 	iterate := must("Iterate", "ns/op")
 	clientConns := must("Parallel", "client-conns")
 	rawConns := must("Parallel", "raw-conns")
+	netClient := must("NetworkPages", "client-ms/op")
+	netLoop := must("NetworkPages", "loop-ms/op")
+	netFloor := must("NetworkPages", "floor-ms/op")
+	netRatio := must("NetworkPages", "client/loop")
+	netFloorRatio := must("NetworkPages", "floor/loop")
+	fanOut := must("DescribeFanOut", "fanout-ms/op")
+	oneByOne := must("DescribeFanOut", "one-ms/op")
+	fanOutRatio := must("DescribeFanOut", "fanout/one")
 	if len(errs) > 0 {
 		return nil, errs[0]
 	}
 	allocBudget := 0.75 * BaselineDescribeAllocs
+	pageBudget := PageBudget(containerPtrs)
 	return []check{
-		{"client/describe latency / GET+encoding/json into the generated type, paired", fmt.Sprintf("%.3fx (%.1f us vs %.1f us, alternated)", paired, pairedClient/1e3, pairedFloor/1e3), "<= 1.00x", paired <= 1.00},
-		{"client/describe allocations", fmt.Sprintf("%.0f (floor/decode %.0f; before this budget %d)", describeAllocs, must("Floor/decode", "allocs/op"), BaselineDescribeAllocs), fmt.Sprintf("<= %.0f (0.75x)", allocBudget), describeAllocs <= allocBudget},
+		{"pages at 20 ms: AllImages (4 in flight) / the generated client's page loop, paired", fmt.Sprintf("%.3fx (%.0f ms vs %.0f ms for 1,000 images; all pages at once %.0f ms, %.2fx)", netRatio, netClient, netLoop, netFloor, netFloorRatio), "<= 0.40x", netRatio <= 0.40},
+		{"describe of 10 ids at 20 ms: the CLI's fan-out / one at a time, paired", fmt.Sprintf("%.3fx (%.0f ms vs %.0f ms)", fanOutRatio, fanOut, oneByOne), "<= 0.30x", fanOutRatio <= 0.30},
+		{"client/describe latency / GET+encoding/json into the generated type, paired", fmt.Sprintf("%.3fx (%.1f us vs %.1f us, alternated)", paired, pairedClient/1e3, pairedFloor/1e3), "<= 1.10x", paired <= 1.10},
+		{"client/describe allocations", fmt.Sprintf("%.0f (floor/decode %.0f; before issue 13 %d)", describeAllocs, must("Floor/decode", "allocs/op"), BaselineDescribeAllocs), fmt.Sprintf("<= %.0f (0.75x)", allocBudget), describeAllocs <= allocBudget},
 		{"parallel throughput client / floor (64 goroutines)", fmt.Sprintf("%.2fx (%.0f vs %.0f req/s, alternated)", parallelRatio, clientRPS, rawRPS), ">= 0.95x", parallelRatio >= 0.95},
 		{"parallel connections opened (client, floor)", fmt.Sprintf("%.0f, %.0f", clientConns, rawConns), "client <= 64", clientConns <= 64},
-		{"page of 100 images: client decode / encoding/json, paired", fmt.Sprintf("%.3fx (%.0f us vs %.0f us, alternated; whole call %.0f us)", pagePaired, pageDecode/1e3, pageFloor/1e3, pageCall/1e3), "<= 0.60x", pagePaired <= 0.60},
+		{"page of 100 images: client decode / encoding/json, paired", fmt.Sprintf("%.3fx (%.0f us vs %.0f us, alternated; whole call %.0f us; %.0f container pointers in api.Image)", pagePaired, pageDecode/1e3, pageFloor/1e3, pageCall/1e3, containerPtrs), fmt.Sprintf("<= %.2fx", pageBudget), pagePaired <= pageBudget},
+		{"page of 100 images: allocations per image (client, encoding/json)", fmt.Sprintf("%.1f, %.1f", pageAllocs/100, floorPageAllocs/100), "(reported; no budget)", true},
 		{"page of 100 images: bytes allocated / body", fmt.Sprintf("%.2fx (%.0f B for %.0f B)", pageBytes/pageBody, pageBytes, pageBody), "<= 3x", pageBytes/pageBody <= 3},
-		{"validate/small / decode/small", fmt.Sprintf("%.2fx (%.1f us vs %.1f us)", valSmall/decSmall, valSmall/1e3, decSmall/1e3), "<= 3x", valSmall/decSmall <= 3},
+		{"validate/small / encoding/json decode/small into the generated type, paired", fmt.Sprintf("%.2fx (%.1f us vs %.1f us, alternated; vs our decoder %.2fx)", valPaired, valPairedNs/1e3, stdSmallNs/1e3, valSmall/decSmall), "<= 3x", valPaired <= 3},
 		{"sign / client/describe", fmt.Sprintf("%.3fx (%.2f us, %.0f allocs)", sign/describe, sign/1e3, signAllocs), "<= 0.05x, <= 6 allocs", sign/describe <= 0.05 && signAllocs <= 6},
 		{"decode/large bytes allocated / body", fmt.Sprintf("%.2fx (%.0f B for %.0f B)", decLargeBytes/body, decLargeBytes, body), "<= 4x", decLargeBytes/body <= 4},
 		{"client/describe / generated client alone (signing editor)", fmt.Sprintf("%.2fx latency, %.0f vs %.0f allocs", describe/generated, describeAllocs, generatedAllocs), "(anchor; no budget)", true},
 		{"client/describe / floor/decode, separate runs", fmt.Sprintf("%.2fx (%.1f us vs %.1f us; floor/raw %.1f us)", describe/floor, describe/1e3, floor/1e3, raw/1e3), "(drift-prone; the paired line is the budget)", true},
 		{"client/describe-validated / client/describe", fmt.Sprintf("%.2fx", validated/describe), "(opt-in; no budget)", true},
-		{"AllImages over 1,000 images (10 pages)", fmt.Sprintf("%.1f ms, %.1f us an image", iterate/1e6, iterate/1e3/1000), "(no budget)", true},
+		{"AllImages over 1,000 images (10 pages), loopback, no latency", fmt.Sprintf("%.1f ms, %.1f us an image", iterate/1e6, iterate/1e3/1000), "(no budget)", true},
 	}, nil
 }
+
+// PageBudget is the page line's budget: page decode <= 0.62x encoding/json while the
+// generated types keep pointers to their slices and maps (containerPtrs > 0, as
+// BenchmarkPage/paired reports), 0.50x once the issue on the types users touch has
+// removed them. -page-budget overrides it.
+func PageBudget(containerPtrs float64) float64 {
+	if *pageBudgetFlag > 0 {
+		return *pageBudgetFlag
+	}
+	if containerPtrs > 0 {
+		return 0.62
+	}
+	return 0.50
+}
+
+var pageBudgetFlag = flag.Float64("page-budget", 0, "the page line's budget (0: 0.62x with container pointers in the generated types, 0.50x without)")
 
 // BaselineDescribeAllocs is client/describe's allocation count (client and loopback
 // server, one process) measured before the performance budget of issue 13, the

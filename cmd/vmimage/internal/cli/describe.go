@@ -22,6 +22,10 @@ import (
 // ids stays polite by default (the library has no limit unless asked).
 const defaultDescribeRate = 10.0
 
+// defaultDescribeConcurrency is how many ids describe sends at once: as many as the
+// default rate's burst lets go, so that up to 10 ids take one round trip.
+const defaultDescribeConcurrency = int(defaultDescribeRate)
+
 // manyIDs is the count from which describe draws a progress bar on a terminal.
 const manyIDs = 5
 
@@ -53,7 +57,7 @@ non-zero if any failed (3 when every failure was "not found").`,
 	cmd.Flags().StringArrayVar(&f.ids, "image-id", nil, "an image id, as jdc spells it (repeatable; the same as an argument)")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.fromFile, "from-file", "", `read image ids from a file, one per line ("-" for stdin)`)
-	cmd.Flags().IntVar(&f.concurrency, "concurrency", 4, "how many images to describe at once")
+	cmd.Flags().IntVar(&f.concurrency, "concurrency", defaultDescribeConcurrency, "how many images to describe at once")
 	cmd.Flags().Float64Var(&f.rate, "rate", defaultDescribeRate, "client-side limit on requests per second when describing many ids (0: none)")
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return formats, cobra.ShellCompDirectiveNoFileComp

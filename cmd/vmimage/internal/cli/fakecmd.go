@@ -17,6 +17,7 @@ import (
 func (a *App) fakeCommand() *cobra.Command {
 	var addr string
 	var logRequests bool
+	var latency time.Duration
 	var jobDuration time.Duration
 	var imageQuota int
 	cmd := &cobra.Command{
@@ -33,7 +34,10 @@ rename, delete, ImageTasks) on seeded instances and snapshots in ` + fake.SeedCa
 takes --job-duration, and each region holds --image-quota private images.`,
 		Args: exactArgs(0, "fake takes no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := []fake.Option{fake.WithAddr(addr), fake.WithJobDuration(jobDuration), fake.WithImageQuota(imageQuota)}
+			if latency < 0 || latency > fake.MaxLatency {
+				return usage("--latency %s is not between 0 and %s", latency, fake.MaxLatency)
+			}
+			opts := []fake.Option{fake.WithAddr(addr), fake.WithJobDuration(jobDuration), fake.WithImageQuota(imageQuota), fake.WithLatency(latency)}
 			if logRequests {
 				var mu sync.Mutex
 				opts = append(opts, fake.WithObserver(func(r fake.RecordedRequest) {
@@ -95,6 +99,7 @@ takes --job-duration, and each region holds --image-quota private images.`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (\":8080\" listens on every interface)")
+	cmd.Flags().DurationVar(&latency, "latency", 0, "delay every answer by this much, as a network would (e.g. 20ms)")
 	cmd.Flags().DurationVar(&jobDuration, "job-duration", fake.DefaultJobDuration, "how long a create, copy, import or export takes (the image is pending, then ready)")
 	cmd.Flags().IntVar(&imageQuota, "image-quota", fake.DefaultImageQuota, "private images allowed per region (past it create, copy and import answer 429 QUOTA_EXCEEDED)")
 	cmd.Flags().BoolVar(&logRequests, "log", false, "print one line per request on stderr: method, path, status, why authentication failed, signature algorithm")
