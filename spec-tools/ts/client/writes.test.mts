@@ -12,7 +12,7 @@ import { imageClient } from "./client.mjs";
 
 const creds = { accessKey: "FAKEACCESSKEY0001", secretKey: "fake-secret-key-not-a-secret" };
 const REGION = "cn-north-1";
-const JOB_SECONDS = 2;
+const JOB_SECONDS = 3;
 let fake: ChildProcess | undefined;
 let endpoint = "";
 
