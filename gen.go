@@ -20,3 +20,4 @@ var Spec []byte
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config internal/apiclient/oapi-codegen.yaml openapi.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config fake/internal/server/oapi-codegen.yaml openapi.yaml
 //go:generate go run ./internal/cmd/arrayparams -spec openapi.yaml -package apiclient -out internal/apiclient/arrays.gen.go
+//go:generate go run ./internal/cmd/opsgen -spec openapi.yaml -out client/ops.gen.go

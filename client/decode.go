@@ -1,12 +1,15 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -30,7 +33,7 @@ func DecodeResponse[T any](statusCode int, header http.Header, body []byte) (*T,
 		}
 		return nil, resp, o.err
 	}
-	out, reqID, err := decodeSuccess[T](op, statusCode, header, body, nil)
+	out, reqID, err := decodeSuccess[T](op, nil, statusCode, header, body)
 	resp.RequestID = reqID
 	return out, resp, err
 }
@@ -45,9 +48,9 @@ var decodeOptions = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsont
 
 // successBody is the success envelope with a pointer, so that a missing result is
 // told apart from an empty one.
-type successBody[T any] struct {
-	RequestID string `json:"requestId"`
-	Result    *T     `json:"result"`
+type successBody struct {
+	RequestID string         `json:"requestId"`
+	Result    jsontext.Value `json:"result"`
 }
 
 // errorBody is the error envelope with a pointer, for the same reason. The code is
@@ -69,29 +72,99 @@ func unexpected(op Operation, status int, header http.Header, body []byte, reqID
 }
 
 // decodeSuccess decodes a 2xx response's envelope: its result as T, and the request
-// id (the header's, else the body's). check names what a result lacks.
-func decodeSuccess[T any](op Operation, status int, header http.Header, body []byte, check func(*T) string) (*T, string, error) {
+// id (the header's, else the body's). o (nil: no checks) says whether a result is
+// required and which of its fields must be there (generated from the spec).
+func decodeSuccess[T any](op Operation, o *operation, status int, header http.Header, body []byte) (*T, string, error) {
 	reqID := header.Get(signer.HeaderRequestID)
 	if reason := notJSON(header, body); reason != "" {
 		return nil, reqID, unexpected(op, status, header, body, reqID, reason, nil)
 	}
-	var out successBody[T]
+	var out successBody
 	if err := jsonv2.Unmarshal(body, &out, decodeOptions); err != nil {
 		return nil, reqID, unexpected(op, status, header, body, reqID, "malformed JSON: "+jsonErrorText(err), err)
 	}
 	if reqID == "" {
 		reqID = out.RequestID
 	}
-	if out.Result == nil {
-		return nil, reqID, unexpected(op, status, header, body, reqID, "success without result", nil)
+	res := new(T)
+	if len(out.Result) == 0 || string(out.Result) == "null" {
+		if o == nil || o.resultRequired {
+			return nil, reqID, unexpected(op, status, header, body, reqID, "success without result", nil)
+		}
+		return res, reqID, nil
 	}
-	if check != nil {
-		if missing := check(out.Result); missing != "" {
-			return nil, reqID, unexpected(op, status, header, body, reqID, "success without "+missing, nil)
+	if o != nil {
+		if missing := missingField(out.Result, o.resultFields); missing != "" {
+			return nil, reqID, unexpected(op, status, header, body, reqID, "success without result."+missing, nil)
 		}
 	}
-	return out.Result, reqID, nil
+	if err := jsonv2.Unmarshal(out.Result, res, decodeOptions); err != nil {
+		return nil, reqID, unexpected(op, status, header, body, reqID, "malformed JSON: "+jsonErrorText(err), err)
+	}
+	return res, reqID, nil
 }
+
+// missingField names the first of fields that the JSON object obj lacks or has as
+// null ("" when none is missing; "" also when obj is not an object, which decoding
+// then reports).
+func missingField(obj jsontext.Value, fields []string) string {
+	if len(fields) == 0 {
+		return ""
+	}
+	sc := scanners.Get().(*scanner)
+	defer scanners.Put(sc)
+	sc.r.Reset(obj)
+	sc.dec.Reset(&sc.r, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	dec := sc.dec
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return ""
+	}
+	var seenBits uint64 // fields are few: a bit each (beyond 64, unchecked)
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadValue()
+		if err != nil {
+			return ""
+		}
+		// name is valid until the next read: match it at once (unquoted first in the
+		// rare case it has escapes).
+		if bytes.IndexByte(name, '\\') >= 0 {
+			if u, err := jsontext.AppendUnquote(nil, name); err == nil {
+				name = jsontext.Value(strconv.Quote(string(u)))
+			}
+		}
+		var match uint64
+		for i, f := range fields {
+			if i < 64 && len(name) == len(f)+2 && string(name[1:len(name)-1]) == f {
+				match |= 1 << i
+			}
+		}
+		if dec.PeekKind() != 'n' {
+			seenBits |= match
+		}
+		if err := dec.SkipValue(); err != nil {
+			return ""
+		}
+	}
+	for i, f := range fields {
+		if i < 64 && seenBits&(1<<i) == 0 {
+			return f
+		}
+	}
+	return ""
+}
+
+// scanner is a pooled decoder for missingField: its buffers are reused, so checking
+// a result's fields costs no allocation in the steady state.
+type scanner struct {
+	r   bytes.Reader
+	dec *jsontext.Decoder
+}
+
+var scanners = sync.Pool{New: func() any {
+	sc := &scanner{}
+	sc.dec = jsontext.NewDecoder(&sc.r)
+	return sc
+}}
 
 // decodeError turns a non-2xx response into its typed error: an *APIError when the
 // body is the documented envelope, else an *UnexpectedResponseError.

@@ -25,16 +25,11 @@ func FuzzInterpret(f *testing.F) {
 		o := classifyResponse(op, status, header, body, time.Unix(0, 0))
 		err := o.err
 		if err == nil {
-			img, _, derr := decodeSuccess(op, status, header, body, func(r *imageResult) string {
-				if r.Image == nil {
-					return "result.image"
-				}
-				return ""
-			})
-			if derr == nil && (img == nil || img.Image == nil) {
+			img, _, derr := decodeSuccess[api.DescribeImageResult](op, opDescribeImage, status, header, body)
+			if derr == nil && img == nil {
 				t.Fatal("nil image without error")
 			}
-			_, _, _ = decodeSuccess[api.DescribeImagesResult](op, status, header, body, nil)
+			_, _, _ = decodeSuccess[api.DescribeImagesResult](op, opDescribeImages, status, header, body)
 			err = derr
 		}
 		if err == nil {
@@ -47,4 +42,18 @@ func FuzzInterpret(f *testing.F) {
 		}
 		_ = err.Error()
 	})
+}
+
+func TestMissingField(t *testing.T) {
+	for _, c := range []struct{ obj, want string }{
+		{`{"image":{"a":1}}`, ""},
+		{`{"x":1}`, "image"},
+		{`{"image":null}`, "image"},
+		{`{"im\u0061ge":{}}`, ""},
+		{`{"images":{},"imag":{}}`, "image"},
+	} {
+		if got := missingField([]byte(c.obj), []string{"image"}); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.obj, got, c.want)
+		}
+	}
 }

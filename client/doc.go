@@ -1,8 +1,14 @@
 // Package client is a production-grade client for JD Cloud's Virtual Machines image
-// read API, built over the code oapi-codegen generates from the project's
-// openapi.yaml (package client/api): DescribeImage, DescribeImages (and AllImages,
-// an iterator over every page), DescribeImageConstraints,
-// DescribeImageConstraintsBatch and DescribeImageMembers.
+// API, all 17 calls, built over the code generated from the project's openapi.yaml
+// (the models in package client/api, and the operation descriptors and input checks
+// internal/cmd/opsgen writes into ops.gen.go). The reads: DescribeImage,
+// DescribeImages (and AllImages, an iterator over every page),
+// DescribeImageConstraints, DescribeImageConstraintsBatch, DescribeImageMembers and
+// ImageTasks (and AllImageTasks). The writes: CopyImages, CreateImage,
+// CreateImageFromSnapshots, DeleteImage, ExportImage, ImportImage,
+// ModifyImageAttribute, ReleaseImage, UnReleaseImage, ShareImage and UnShareImage; a
+// call with more than a region and an id takes an input struct (*ShareImageInput:
+// the region, the id and the generated body).
 //
 //	c, err := client.New() // credentials from the environment or ~/.jdc/config
 //	if err != nil { ... }
@@ -18,8 +24,9 @@
 // attempt afresh), send, bounded read, classify, retry, decode. DescribeImageRaw
 // returns the image's JSON as the service sent it (fields the spec does not know yet
 // included); DecodeResponse interprets a recorded response of any operation exactly
-// as the calls do. WaitUntilImageReady polls until an image is ready, in the style of
-// the AWS SDKs' waiters (see its documentation).
+// as the calls do. One waiter loop, in the style of the AWS SDKs' waiters, has rules
+// per resource: WaitUntilImageReady, WaitUntilImageDeleted, WaitUntilTaskFinished
+// (with progress) and WaitUntilCopiesReady.
 //
 // # Credentials
 //
@@ -38,14 +45,27 @@
 //
 // Every attempt is signed afresh with JDCLOUD2-HMAC-SHA256 (a new date and nonce),
 // carries Content-Type: application/json, and is bounded by the per-attempt timeout
-// (DefaultAttemptTimeout). Identifiers are checked before anything is sent and
-// percent-encoded as one path segment each. Bodies over DefaultMaxResponseBytes (error
+// (DefaultAttemptTimeout). Every parameter and body field is checked before anything
+// is sent against its constraints in the spec (required, enum, pattern, lengths, item
+// counts, ranges), by code generated from it; each path value travels percent-encoded
+// as one segment, and JD's custom-method colon as %3A. A body is encoded once, with
+// only the fields the caller set (no path copies, no nulls), and every attempt signs
+// the same bytes. Bodies over DefaultMaxResponseBytes (error
 // bodies over MaxErrorBodyBytes) fail with ErrResponseTooLarge without being buffered
 // whole; an unread rest is drained (a few KiB at most) before the body is closed. Redirects are never
 // followed. The default transport requires TLS 1.2 or later. There is no client-side
 // rate limit unless WithRateLimit sets one.
 //
 // # Retries
+//
+// Each operation's rule is the spec's x-vmimage-retry. A safe call (the reads,
+// DeleteImage, ModifyImageAttribute, ShareImage, UnShareImage) and a token call
+// (CreateImageFromSnapshots, ExportImage, ImportImage: the caller's clientToken, or one
+// the client makes, the same on every attempt, in Response.ClientToken) are retried as
+// below. A never call (CopyImages, CreateImage, ReleaseImage, UnReleaseImage) is
+// repeated only when the attempt never reached the service (a dial failure, a
+// gateway throttle); cut off after sending, it fails with a *MayHaveSucceededError
+// (ErrMayHaveSucceeded). A 429 QUOTA_EXCEEDED is a quota, never retried.
 //
 // DefaultRetryPolicy makes up to 3 attempts. Connection errors, attempt timeouts and
 // the statuses 429, 500, 502, 503 and 504 are retried; other 4xx, the caller's
@@ -67,14 +87,19 @@
 // The types, all usable with errors.As:
 //   - *InvalidParameterError: an argument refused before sending;
 //   - *APIError: the service's JSON error (status, symbol, message, details,
-//     Retry-After, request id); errors.Is matches ErrNotFound, ErrUnauthorized,
-//     ErrForbidden, ErrThrottled;
+//     Retry-After, request id); errors.Is matches the sentinel of its status,
+//     generated from the spec (ErrInvalidArgument, ErrFailedPrecondition,
+//     ErrNotFound, ErrQuotaExceeded, ...; ErrorStatuses lists them), and the classes
+//     ErrUnauthorized, ErrForbidden, ErrThrottled;
+//   - *MayHaveSucceededError: a write that must not be repeated blindly was cut off
+//     after sending: it may have taken effect;
 //   - *UnexpectedResponseError: not JSON, empty, malformed, a success without its
 //     result (result.image, result.totalCount, ...), a redirect or a body too large
 //     (ErrResponseTooLarge), with a sanitised excerpt of the body;
 //   - *RequestError: no usable response (connection error, ErrAttemptTimeout, the
 //     context ending; it unwraps to context.Canceled or DeadlineExceeded);
-//   - *MaxAttemptsError: retries exhausted (or ErrRetryBudgetExhausted); it unwraps
+//   - *MaxAttemptsError: a retryable failure used up the attempts (whatever
+//     MaxAttempts, 1 included) or the budget (ErrRetryBudgetExhausted); it unwraps
 //     to the last attempt's error.
 //
 // # Logging

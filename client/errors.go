@@ -11,16 +11,14 @@ import (
 
 // Sentinel errors, matched with errors.Is against the typed errors of this package.
 var (
-	// ErrNotFound matches an *APIError for a missing image (404 or NOT_FOUND).
-	ErrNotFound = errors.New("not found")
 	// ErrUnauthorized matches an *APIError for failed authentication (401,
 	// ACCESS_ERROR or UNAUTHENTICATED).
 	ErrUnauthorized = errors.New("unauthorized")
 	// ErrForbidden matches an *APIError for a refused request (403), including a
 	// replayed nonce.
 	ErrForbidden = errors.New("forbidden")
-	// ErrThrottled matches an *APIError for a throttled request (429, or a
-	// RATE_LIMIT / QUOTA symbol).
+	// ErrThrottled matches an *APIError for a throttled request (a 429 other than
+	// QUOTA_EXCEEDED, which is a quota, or a RATE_LIMIT status).
 	ErrThrottled = errors.New("throttled")
 	// ErrResponseTooLarge matches an *UnexpectedResponseError for a body over the
 	// client's maximum response size.
@@ -28,7 +26,66 @@ var (
 	// ErrRetryBudgetExhausted matches a *MaxAttemptsError raised because the
 	// client-wide retry budget ran dry before the attempts did.
 	ErrRetryBudgetExhausted = errors.New("retry budget exhausted")
+	// ErrMayHaveSucceeded matches a *MayHaveSucceededError: a write failed in a way
+	// that does not tell whether it took effect.
+	ErrMayHaveSucceeded = errors.New("the request may have taken effect")
 )
+
+// StatusError is the sentinel of one error status the service answers (the
+// generated ErrInvalidArgument, ErrFailedPrecondition, ErrNotFound, ...; the list is
+// openapi.yaml's x-vmimage-error-statuses). errors.Is(err, ErrConflict) matches an
+// *APIError whose status is CONFLICT; ErrNotFound also matches any 404.
+type StatusError struct {
+	// Status is the error symbol, Code its HTTP status, Meaning the spec's words.
+	Status  string
+	Code    int
+	Meaning string
+}
+
+func (e *StatusError) Error() string { return words(camel(e.Status)) }
+
+// camel turns NOT_FOUND into NotFound (for words).
+func camel(s string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(strings.ToLower(s), "_") {
+		if w != "" {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
+}
+
+// ErrorStatuses returns the sentinel of every error status the spec lists.
+func ErrorStatuses() []*StatusError { return append([]*StatusError(nil), errorStatuses...) }
+
+// MayHaveSucceededError reports that a write which must not be repeated blindly
+// failed after its body may have reached the service (a 5xx, a timeout, a cut
+// connection): the request may have taken effect. Check the state (DescribeImage,
+// DescribeImages) before repeating it; for a call with an idempotency token, repeat
+// it with ClientToken. It unwraps to the last attempt's error and matches
+// ErrMayHaveSucceeded.
+type MayHaveSucceededError struct {
+	Op Operation
+	// ClientToken is the idempotency token the call sent ("" for a call without one).
+	ClientToken string
+	// Err is the call's error.
+	Err error
+}
+
+func (e *MayHaveSucceededError) Error() string { return e.Op.prefix() + ": " + e.detail() }
+func (e *MayHaveSucceededError) detail() string {
+	s := "may have taken effect: " + detailOf(e.Err)
+	if e.ClientToken != "" {
+		s += " (repeat it with clientToken " + e.ClientToken + ")"
+	}
+	return s
+}
+
+// Unwrap returns the call's error.
+func (e *MayHaveSucceededError) Unwrap() error { return e.Err }
+
+// Is matches ErrMayHaveSucceeded.
+func (e *MayHaveSucceededError) Is(target error) bool { return target == ErrMayHaveSucceeded }
 
 // Operation identifies the call an error belongs to, generically: the pipeline that
 // makes every call knows nothing else of it.
@@ -103,8 +160,9 @@ func (e *InvalidParameterError) detail() string {
 }
 
 // APIError is an error answered by the service or its gateway in the documented JSON
-// envelope. errors.Is matches it against ErrNotFound, ErrUnauthorized, ErrForbidden
-// and ErrThrottled.
+// envelope. errors.Is matches it against the status sentinels generated from the
+// spec (ErrInvalidArgument, ErrFailedPrecondition, ErrNotFound, ErrQuotaExceeded,
+// ...) and the classes ErrUnauthorized, ErrForbidden and ErrThrottled.
 type APIError struct {
 	Op Operation
 	// StatusCode is the HTTP status.
@@ -132,17 +190,19 @@ func (e *APIError) detail() string {
 	return s
 }
 
-// Is matches the sentinels of this package.
+// Is matches the sentinels of this package: the generated status sentinels
+// (ErrFailedPrecondition, ...) by status, and the classes below.
 func (e *APIError) Is(target error) bool {
+	if s, ok := target.(*StatusError); ok {
+		return e.Status == s.Status || (s == ErrNotFound && e.StatusCode == 404)
+	}
 	switch target {
-	case ErrNotFound:
-		return e.StatusCode == 404 || e.Status == "NOT_FOUND"
 	case ErrUnauthorized:
 		return e.StatusCode == 401 || e.Status == "ACCESS_ERROR" || e.Status == "UNAUTHENTICATED"
 	case ErrForbidden:
 		return e.StatusCode == 403
 	case ErrThrottled:
-		return e.StatusCode == 429 || strings.Contains(e.Status, "RATE_LIMIT") || e.Status == "QUOTA_EXCEEDED"
+		return (e.StatusCode == 429 && e.Status != ErrQuotaExceeded.Status) || strings.Contains(e.Status, "RATE_LIMIT")
 	}
 	return false
 }

@@ -6,25 +6,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-)
 
-// Limits on parameters, checked before any request is sent.
-const (
-	MaxRegionIDLength = 64
-	MaxImageIDLength  = 128
-	// MaxIDs is the most ids one call takes (DescribeImages, DescribeImageConstraintsBatch).
-	MaxIDs = 100
-	// MinPageSize and MaxPageSize bound DescribeImages' page size.
-	MinPageSize = 10
-	MaxPageSize = 100
-	// MaxTextLength bounds a free-text filter (an image name, a platform).
-	MaxTextLength = 256
+	"github.com/vmimage/vmimage/signer"
 )
-
-// RegionIDPattern is the one shape of a region id: the pattern of openapi.yaml's
-// regionId parameter (a test keeps them equal). The client, the fake and the CLI all
-// check region ids against it.
-const RegionIDPattern = `^[a-z]{2,}(-[a-z0-9]+)+$`
 
 var regionIDRE = regexp.MustCompile(RegionIDPattern)
 
@@ -36,8 +20,11 @@ func CheckRegionID(regionID string) error { return checkRegionID(Operation{}, re
 // checkRegionID refuses a region id the spec does not allow (so also one that cannot
 // travel as a path segment or stand in the signature's credential scope).
 func checkRegionID(op Operation, regionID string) error {
-	if err := checkID(op, "regionId", regionID, MaxRegionIDLength); err != nil {
+	if err := checkID(op, "regionId", regionID); err != nil {
 		return err
+	}
+	if len(regionID) > MaxRegionIDLength {
+		return &InvalidParameterError{Op: op, Param: "regionId", Reason: "is longer than " + strconv.Itoa(MaxRegionIDLength) + " bytes"}
 	}
 	if !regionIDRE.MatchString(regionID) {
 		return &InvalidParameterError{Op: op, Param: "regionId", Reason: "must look like cn-north-1 (lowercase letters, then '-'-separated groups of lowercase letters and digits)"}
@@ -45,51 +32,13 @@ func checkRegionID(op Operation, regionID string) error {
 	return nil
 }
 
-// checkPathIDs checks the region and one more path identifier of a call.
-func checkPathIDs(op Operation, regionID, param, id string) error {
-	if err := checkRegionID(op, regionID); err != nil {
-		return err
-	}
-	return checkID(op, param, id, MaxImageIDLength)
-}
-
-// checkIDList checks an array of identifiers: at most MaxIDs, each a valid id. The
-// error names the parameter and the element (ids[2]).
-func checkIDList(op Operation, param string, ids []string) error {
-	if len(ids) > MaxIDs {
-		return &InvalidParameterError{Op: op, Param: param, Reason: "has " + strconv.Itoa(len(ids)) + " elements, at most " + strconv.Itoa(MaxIDs) + " are allowed"}
-	}
-	for i, id := range ids {
-		if err := checkID(op, param+"["+strconv.Itoa(i)+"]", id, MaxImageIDLength); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkText refuses free text that is invalid UTF-8, over MaxTextLength bytes, or has
-// control characters. Empty text means "no filter" and passes.
-func checkText(op Operation, param, v string) error {
-	bad := func(reason string) error { return &InvalidParameterError{Op: op, Param: param, Reason: reason} }
-	switch {
-	case len(v) > MaxTextLength:
-		return bad("is longer than " + strconv.Itoa(MaxTextLength) + " bytes")
-	case !utf8.ValidString(v):
-		return bad("is not valid UTF-8")
-	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		return bad("contains a control character")
-	}
-	return nil
-}
-
-// checkID refuses identifiers that cannot travel safely as one path segment.
-func checkID(op Operation, param, v string, max int) error {
+// checkID refuses identifiers that cannot travel safely as one path segment; the
+// spec's own rule (pattern, lengths) is checked after it.
+func checkID(op Operation, param, v string) error {
 	bad := func(reason string) error { return &InvalidParameterError{Op: op, Param: param, Reason: reason} }
 	switch {
 	case v == "":
 		return bad("is empty")
-	case len(v) > max:
-		return bad("is longer than " + strconv.Itoa(max) + " bytes")
 	case !utf8.ValidString(v):
 		return bad("is not valid UTF-8")
 	case v == "." || strings.Contains(v, ".."):
@@ -107,3 +56,6 @@ func checkID(op Operation, param, v string, max int) error {
 	}
 	return nil
 }
+
+// newClientToken makes an idempotency token: a random UUIDv4.
+func newClientToken() (string, error) { return signer.NewNonce() }

@@ -43,30 +43,19 @@ func TestInvalidIDsAreRefusedBeforeSending(t *testing.T) {
 	wantRequests(t, s, 0)
 }
 
-// TestOddIDsAreEscapedAndSigned sends ids that pass validation but need escaping: the
-// server must see one path segment each, and the signature must verify.
-func TestOddIDsAreEscapedAndSigned(t *testing.T) {
+// TestOddIDsAreRefusedByTheSpecsPattern: ids that could travel escaped but that the
+// spec's imageId pattern does not allow are refused before sending.
+func TestOddIDsAreRefusedByTheSpecsPattern(t *testing.T) {
 	s := newServer(t, apiErr(404, "NOT_FOUND", "nope"))
 	tc := newClient(t, s)
-	for _, id := range []string{"img-a:b@c", "img-ü+=&;", "img-(x)*!'$,"} {
+	for _, id := range []string{"img-a:b@c", "img-ü+=&;", "img-(x)*!'$,", "IMG-A"} {
 		_, _, err := tc.DescribeImage(context.Background(), "cn-north-1", id)
-		if !errors.Is(err, client.ErrNotFound) {
-			t.Fatalf("%q: got %v", id, err)
+		var ip *client.InvalidParameterError
+		if !errors.As(err, &ip) || ip.Param != "imageId" || !strings.Contains(ip.Reason, "does not match ^img-[a-z0-9]+$") {
+			t.Errorf("%q: got %v", id, err)
 		}
 	}
-	reqs := wantRequests(t, s, 3)
-	for i, want := range []string{
-		"/v1/regions/cn-north-1/images/img-a%3Ab%40c",
-		"/v1/regions/cn-north-1/images/img-%C3%BC%2B%3D%26%3B",
-		"/v1/regions/cn-north-1/images/img-%28x%29%2A%21%27%24%2C",
-	} {
-		if reqs[i].RawURI != want {
-			t.Errorf("request %d went to %s, want %s", i, reqs[i].RawURI, want)
-		}
-	}
-	if reqs[1].Path != "/v1/regions/cn-north-1/images/img-ü+=&;" {
-		t.Errorf("server decoded %q", reqs[1].Path)
-	}
+	wantRequests(t, s, 0)
 }
 
 func TestRequestHeaders(t *testing.T) {

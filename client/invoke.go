@@ -3,99 +3,76 @@ package client
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
-	"github.com/vmimage/vmimage/internal/apiclient"
-	"github.com/vmimage/vmimage/internal/query"
 	"github.com/vmimage/vmimage/signer"
 )
 
-// call is what an operation hands the pipeline: who it is (for errors, logs and the
-// signature's region) and how to build its request. The pipeline knows nothing else
-// of the operation.
-type call struct {
-	op Operation
-	// id is the spec's operationId; it selects the indexed array parameters.
-	id string
-	// build returns the request for server (the endpoint + "/v1/"), normally with
-	// one of the generated apiclient.New<Op>Request builders.
-	build func(server string) (*http.Request, error)
-}
-
-// newCall returns the call of one operation in one region.
-func newCall(name, id, region, resource string, build func(server string) (*http.Request, error)) call {
-	return call{op: Operation{Service: Service, Name: name, Region: region, Resource: resource}, id: id, build: build}
-}
-
 // invoke runs a call through the pipeline and decodes the success envelope's result
-// into T. check, when not nil, names what a decoded result lacks that the operation
-// promises ("" when nothing).
-func invoke[T any](ctx context.Context, c *Client, cl call, check func(*T) string) (*T, *Response, error) {
+// into T, checking that it carries the result fields the spec requires.
+func invoke[T any](ctx context.Context, c *Client, cl *call) (*T, *Response, error) {
 	body, resp, err := c.send(ctx, cl)
 	if err != nil {
 		return nil, resp, err
 	}
-	out, err := decodeResult(c, cl, body, resp, check)
-	return out, resp, err
-}
-
-// decodeResult decodes the body of a call's 2xx answer as invoke does.
-func decodeResult[T any](c *Client, cl call, body []byte, resp *Response, check func(*T) string) (*T, error) {
-	out, reqID, err := decodeSuccess(cl.op, resp.StatusCode, resp.Header, body, check)
+	out, reqID, err := decodeSuccess[T](cl.operation(), cl.op, resp.StatusCode, resp.Header, body)
 	resp.RequestID = reqID
 	if err != nil {
 		redactError(err, c.secrets)
 	}
-	return out, err
+	return out, resp, err
 }
 
-// send builds the request once, then makes attempts until one gives a final answer:
-// it returns the body of a 2xx response, or the typed error of the last attempt.
-func (c *Client) send(ctx context.Context, cl call) ([]byte, *Response, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, nil, &RequestError{Op: cl.op, Err: err}
-	}
-	tmpl, err := c.prepare(cl)
+// send checks and builds the call once, then makes attempts until one gives a final
+// answer: it returns the body of a 2xx response, or the typed error of the last
+// attempt. Whether a failed attempt is repeated is the operation's generated retry
+// rule (retryable), not the call's.
+func (c *Client) send(ctx context.Context, cl *call) ([]byte, *Response, error) {
+	op := cl.operation()
+	p, err := c.prepare(cl)
 	if err != nil {
-		return nil, nil, &RequestError{Op: cl.op, Err: fmt.Errorf("building the request: %w", err)}
+		if _, ok := err.(*InvalidParameterError); ok {
+			return nil, nil, err
+		}
+		return nil, nil, &RequestError{Op: op, Err: fmt.Errorf("building the request: %w", err)}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, &RequestError{Op: op, Err: err}
 	}
 	policy := c.cfg.retry
-	resp := &Response{}
+	resp := &Response{ClientToken: p.token}
 	paid := 0
 	var last error
 	for attempt := 1; ; attempt++ {
 		if err := c.limiter.wait(ctx); err != nil {
-			return nil, resp, &RequestError{Op: cl.op, Attempts: attempt - 1, Err: err, Last: last}
+			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt - 1, Err: err, Last: last}, last != nil)
 		}
-		o := c.attempt(ctx, cl, tmpl, attempt)
+		o := c.attempt(ctx, op, p, attempt)
+		// The Response describes the last attempt only.
 		resp.Attempts = attempt
+		resp.StatusCode, resp.Header, resp.RequestID = o.status, o.header, ""
 		if o.status != 0 {
-			resp.StatusCode, resp.Header = o.status, o.header
 			resp.RequestID = o.header.Get(signer.HeaderRequestID)
 		}
 		if o.err == nil {
 			c.budget.success(paid)
+			resp.Body = o.body
 			return o.body, resp, nil
 		}
 		if reqID := requestIDOf(o.err); reqID != "" {
 			resp.RequestID = reqID
 		}
 		last = o.err
-		if !o.retryable {
-			return nil, resp, o.err
+		retry := retryable(cl.op, o)
+		if !retry {
+			return nil, resp, c.final(cl, p, o.err, o.retryable && o.mayHaveReached())
 		}
 		if attempt >= policy.MaxAttempts {
-			if policy.MaxAttempts == 1 {
-				return nil, resp, last
-			}
-			return nil, resp, &MaxAttemptsError{Op: cl.op, Attempts: attempt, Err: last}
+			return nil, resp, c.final(cl, p, &MaxAttemptsError{Op: op, Attempts: attempt, Err: last}, o.mayHaveReached())
 		}
 		cost, ok := c.budget.take(o.timeout)
 		if !ok {
-			return nil, resp, &MaxAttemptsError{Op: cl.op, Attempts: attempt, BudgetExhausted: true, Err: last}
+			return nil, resp, c.final(cl, p, &MaxAttemptsError{Op: op, Attempts: attempt, BudgetExhausted: true, Err: last}, o.mayHaveReached())
 		}
 		paid += cost
 		delay := policy.backoff(attempt, c.cfg.random())
@@ -104,65 +81,37 @@ func (c *Client) send(ctx context.Context, cl call) ([]byte, *Response, error) {
 		}
 		// The deadline is the caller's, on the wall clock, whatever clock sleeps.
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
-			return nil, resp, &RequestError{Op: cl.op, Attempts: attempt, Err: fmt.Errorf("next retry in %s would pass the deadline: %w", delay.Round(time.Millisecond), context.DeadlineExceeded), Last: last}
+			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt, Err: fmt.Errorf("next retry in %s would pass the deadline: %w", delay.Round(time.Millisecond), context.DeadlineExceeded), Last: last}, true)
 		}
 		if err := c.cfg.clock.Sleep(ctx, delay); err != nil {
-			return nil, resp, &RequestError{Op: cl.op, Attempts: attempt, Err: err, Last: last}
+			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt, Err: err, Last: last}, true)
 		}
 	}
 }
 
-// prepare builds the call's request template: the generated builder's request with
-// the query in canonical form (array parameters indexed) and every path segment
-// strictly escaped, so that what is signed is byte for byte what is sent. Each
-// attempt sends a copy of it with the call's context.
-func (c *Client) prepare(cl call) (*http.Request, error) {
-	req, err := cl.build(c.server)
-	if err != nil {
-		return nil, err
+// retryable applies the operation's retry rule (x-vmimage-retry) to an attempt whose
+// failure is of a retryable kind: a safe or token call is repeated; a never call only
+// when the attempt provably never reached the service (a dial failure, or a
+// throttling answer the gateway gives before any work).
+func retryable(o *operation, out outcome) bool {
+	if !out.retryable {
+		return false
 	}
-	if req.URL.RawQuery != "" {
-		v, err := url.ParseQuery(req.URL.RawQuery)
-		if err != nil {
-			return nil, err
-		}
-		req.URL.RawQuery = query.Encode(query.Index(v, apiclient.IndexedArrayParams[cl.id]))
+	switch o.retry {
+	case retrySafe, retryToken:
+		return true
 	}
-	canonicalizePath(req)
-	return req, nil
+	return out.unsent || out.throttled
 }
 
-// pathRequest builds a GET of the endpoint's /v1/ path made of segments, each
-// escaped as one path segment (RFC 3986), without parsing any URL: the hot path of
-// the calls about one image. TestPathRequestsMatchTheGeneratedBuilders holds it equal
-// to the request builders oapi-codegen generates from the spec.
-func (c *Client) pathRequest(segments ...string) *http.Request {
-	n := len("/v1")
-	escaped := false
-	for _, s := range segments {
-		n += 1 + len(s)
-		for i := 0; i < len(s) && !escaped; i++ {
-			escaped = !query.Unreserved(s[i])
-		}
+// final returns a call's error, marked *MayHaveSucceededError when the operation
+// writes without a safe repeat (a never or token call) and the attempts may have
+// reached the service without an answer telling what they did.
+func (c *Client) final(cl *call, p *prepared, err error, uncertain bool) error {
+	if !uncertain || cl.op.retry == retrySafe {
+		return err
 	}
-	var path strings.Builder
-	path.Grow(n)
-	path.WriteString("/v1")
-	for _, s := range segments {
-		path.WriteByte('/')
-		path.WriteString(s)
-	}
-	u := &url.URL{Scheme: c.endpoint.Scheme, Host: c.endpoint.Host, Path: path.String()}
-	if escaped { // rare: ids are checked, and valid ones need no escaping
-		var raw strings.Builder
-		raw.WriteString("/v1")
-		for _, s := range segments {
-			raw.WriteByte('/')
-			raw.WriteString(query.Escape(s))
-		}
-		u.RawPath = raw.String()
-	}
-	return &http.Request{Method: http.MethodGet, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Host: u.Host}
+	return &MayHaveSucceededError{Op: cl.operation(), ClientToken: p.token, Err: err}
 }
 
 // requestIDOf reads the request id an attempt's typed error carries.
@@ -174,23 +123,4 @@ func requestIDOf(err error) string {
 		return e.RequestID
 	}
 	return ""
-}
-
-// canonicalizePath re-escapes every path segment strictly (all but A-Z a-z 0-9 - . _ ~),
-// so the bytes on the wire are the ones JDCLOUD2 canonicalisation expects and signs.
-func canonicalizePath(req *http.Request) {
-	p := req.URL.Path
-	plain := true
-	for i := 0; i < len(p) && plain; i++ {
-		plain = p[i] == '/' || query.Unreserved(p[i])
-	}
-	if plain { // nothing to escape: the path is its own escaped form
-		req.URL.RawPath = ""
-		return
-	}
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = query.Escape(s)
-	}
-	req.URL.RawPath = strings.Join(segs, "/")
 }

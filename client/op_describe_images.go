@@ -2,8 +2,6 @@ package client
 
 import (
 	"context"
-	"slices"
-	"strconv"
 
 	"github.com/vmimage/vmimage/client/api"
 )
@@ -14,7 +12,7 @@ import (
 type ImageFilter struct {
 	// Source is where the images come from: api.ImageSourcePublic, ImageSourceThirdParty,
 	// ImageSourcePrivate, ImageSourceShared or ImageSourceCommunity. (The 2019 values,
-	// such as api.ImageSourceJCloud, appear in results only.)
+	// such as api.ImageSourceJCloud, appear in results only: the service refuses them.)
 	Source api.ImageSource
 	// IDs are exact image ids, at most MaxIDs. With IDs, the other filters may be left
 	// empty.
@@ -50,55 +48,31 @@ type Page struct {
 // DescribeImages returns one page of the images in a region that match f, and the
 // number of all matches (TotalCount). To walk every page, use AllImages.
 //
-// The filter and page are checked before anything is sent; an *InvalidParameterError
-// names the parameter as the API spells it (imageSource, ids, pageSize, ...). Array
-// parameters travel indexed (ids.1=a&ids.2=b) and the query in canonical order, so
-// the signature covers exactly what is sent. Failures are typed as for DescribeImage.
+// The filter and page are checked against the spec before anything is sent; an
+// *InvalidParameterError names the parameter as the API spells it (imageSource, ids,
+// pageSize, ...). Array parameters travel indexed (ids.1=a&ids.2=b) and the query in
+// canonical order, so the signature covers exactly what is sent. Failures are typed
+// as for DescribeImage.
 func (c *Client) DescribeImages(ctx context.Context, regionID string, f ImageFilter, p Page) (*api.DescribeImagesResult, *Response, error) {
-	cl, err := c.imagesCall(regionID, f, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, resp, err := invoke(ctx, c, cl, checkTotalCount)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &api.DescribeImagesResult{Images: res.Images, TotalCount: *res.TotalCount}, resp, nil
+	return invoke[api.DescribeImagesResult](ctx, c, c.imagesCall(regionID, f, p))
 }
 
-// pageResult is api.DescribeImagesResult with a pointer, so that a missing
-// totalCount is told apart from zero: paging relies on it.
-type pageResult struct {
-	Images     []api.Image `json:"images"`
-	TotalCount *int        `json:"totalCount"`
+// imagesCall is the call of one page of DescribeImages.
+func (c *Client) imagesCall(regionID string, f ImageFilter, p Page) *call {
+	return &call{op: opDescribeImages, region: regionID, path: []string{regionID}, params: f.params(p), check: f.check}
 }
 
-// params checks the filter and page and turns them into the generated parameters.
-func (f ImageFilter) params(op Operation, p Page) (*api.DescribeImagesParams, error) {
-	switch {
-	case f.Source == "" && len(f.IDs) == 0:
-		return nil, &InvalidParameterError{Op: op, Param: "imageSource", Reason: "is required unless ids are given"}
-	case p.Number < 0:
-		return nil, &InvalidParameterError{Op: op, Param: "pageNumber", Reason: strconv.Itoa(p.Number) + " is not at least 1"}
-	case p.Size != 0 && (p.Size < MinPageSize || p.Size > MaxPageSize):
-		return nil, &InvalidParameterError{Op: op, Param: "pageSize", Reason: strconv.Itoa(p.Size) + " is not between " + strconv.Itoa(MinPageSize) + " and " + strconv.Itoa(MaxPageSize)}
+// check is the one rule the spec states only in words (the imageSource parameter's
+// description): imageSource is required unless ids are given.
+func (f ImageFilter) check(op Operation) error {
+	if f.Source == "" && len(f.IDs) == 0 {
+		return &InvalidParameterError{Op: op, Param: "imageSource", Reason: "is required unless ids are given"}
 	}
-	for _, err := range []error{
-		checkSource(op, f.Source),
-		checkEnum(op, "status", f.Status),
-		checkEnum(op, "architecture", f.Architecture),
-		checkEnum(op, "rootDeviceType", f.RootDeviceType),
-		checkEnum(op, "launchPermission", f.LaunchPermission),
-		checkEnum(op, "bootMode", f.BootMode),
-		checkText(op, "imageName", f.Name),
-		checkText(op, "platform", string(f.Platform)),
-		checkIDList(op, "ids", f.IDs),
-		checkIDList(op, "instanceIds", f.InstanceIDs),
-	} {
-		if err != nil {
-			return nil, err
-		}
-	}
+	return nil
+}
+
+// params turns the filter and page into the generated parameters.
+func (f ImageFilter) params(p Page) *api.DescribeImagesParams {
 	params := &api.DescribeImagesParams{
 		ImageSource:      ptrIf(f.Source),
 		Status:           ptrIf(f.Status),
@@ -110,41 +84,16 @@ func (f ImageFilter) params(op Operation, p Page) (*api.DescribeImagesParams, er
 		Platform:         ptrIf(string(f.Platform)),
 		PageNumber:       ptrIf(p.Number),
 		PageSize:         ptrIf(p.Size),
-	}
-	if len(f.IDs) > 0 {
-		params.Ids = f.IDs
-	}
-	if len(f.InstanceIDs) > 0 {
-		params.InstanceIds = f.InstanceIDs
+		Ids:              f.IDs,
+		InstanceIds:      f.InstanceIDs,
 	}
 	if f.IncludeOffline {
 		params.Offline = &f.IncludeOffline
 	}
-	return params, nil
-}
-
-// filterSources are the imageSource values a filter takes: today's vocabulary. The
-// 2019 values of api.ImageSource (jcloud, marketplace, self, share) appear in results
-// only.
-var filterSources = []api.ImageSource{api.ImageSourcePublic, api.ImageSourceThirdParty, api.ImageSourcePrivate, api.ImageSourceShared, api.ImageSourceCommunity}
-
-// checkSource refuses an imageSource a filter does not take ("" passes: no filter).
-func checkSource(op Operation, v api.ImageSource) error {
-	if v == "" || slices.Contains(filterSources, v) {
-		return nil
+	if p.Number < 0 {
+		params.PageNumber = &p.Number
 	}
-	return &InvalidParameterError{Op: op, Param: "imageSource", Reason: strconv.Quote(string(v)) + " is not one of the values a filter takes (public, thirdparty, private, shared, community)"}
-}
-
-// checkEnum refuses a value the spec's enum does not list ("" passes: no filter).
-func checkEnum[T interface {
-	~string
-	Valid() bool
-}](op Operation, param string, v T) error {
-	if v == "" || v.Valid() {
-		return nil
-	}
-	return &InvalidParameterError{Op: op, Param: param, Reason: strconv.Quote(string(v)) + " is not one of the values the API documents"}
+	return params
 }
 
 // ptrIf returns a pointer to v, or nil for the zero value.

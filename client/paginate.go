@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/http"
 	"runtime"
 	"sync"
 
 	"github.com/vmimage/vmimage/client/api"
-	"github.com/vmimage/vmimage/internal/apiclient"
 )
 
 // Pages in flight while listing: AllImages fetches the pages after the first
@@ -60,24 +58,17 @@ func WithPagesInFlight(n int) Option {
 //		fmt.Println(*img.ImageId)
 //	}
 func (c *Client) AllImages(ctx context.Context, regionID string, f ImageFilter) iter.Seq2[api.Image, error] {
-	op := Operation{Service: Service, Name: "DescribeImages", Region: regionID}
+	op := Operation{Service: Service, Name: opDescribeImages.name, Region: regionID}
 	return paginate(ctx, pager[api.Image]{
 		inFlight: c.pagesInFlight(),
 		fetch: func(ctx context.Context, n int) func() ([]api.Image, int, error) {
-			cl, err := c.imagesCall(regionID, f, Page{Number: n, Size: MaxPageSize})
-			if err != nil {
-				return func() ([]api.Image, int, error) { return nil, 0, err }
-			}
-			body, resp, err := c.send(ctx, cl)
+			page := fetchPage[api.DescribeImagesResult](ctx, c, c.imagesCall(regionID, f, Page{Number: n, Size: MaxPageSize}))
 			return func() ([]api.Image, int, error) {
+				res, err := page()
 				if err != nil {
 					return nil, 0, err
 				}
-				res, err := decodeResult(c, cl, body, resp, checkTotalCount)
-				if err != nil {
-					return nil, 0, err
-				}
-				return res.Images, *res.TotalCount, nil
+				return res.Images, res.TotalCount, nil
 			}
 		},
 		key: func(img api.Image) (string, bool) {
@@ -90,27 +81,21 @@ func (c *Client) AllImages(ctx context.Context, regionID string, f ImageFilter) 
 	})
 }
 
-// imagesCall is the call of DescribeImages for one page, its parameters checked
-// (DescribeImages and AllImages).
-func (c *Client) imagesCall(regionID string, f ImageFilter, p Page) (call, error) {
-	var params *api.DescribeImagesParams
-	cl := newCall("DescribeImages", "describeImages", regionID, "", func(server string) (*http.Request, error) {
-		return apiclient.NewDescribeImagesRequest(server, regionID, params)
-	})
-	if err := checkRegionID(cl.op, regionID); err != nil {
-		return cl, err
+// fetchPage sends one page's call at once and returns the function that decodes it
+// (the pager decodes pages in page order, in the loop's goroutine).
+func fetchPage[T any](ctx context.Context, c *Client, cl *call) func() (*T, error) {
+	body, resp, err := c.send(ctx, cl)
+	return func() (*T, error) {
+		if err != nil {
+			return nil, err
+		}
+		out, reqID, err := decodeSuccess[T](cl.operation(), cl.op, resp.StatusCode, resp.Header, body)
+		resp.RequestID = reqID
+		if err != nil {
+			redactError(err, c.secrets)
+		}
+		return out, err
 	}
-	var err error
-	params, err = f.params(cl.op, p)
-	return cl, err
-}
-
-// checkTotalCount names what a page lacks: paging relies on its total.
-func checkTotalCount(r *pageResult) string {
-	if r.TotalCount == nil {
-		return "result.totalCount"
-	}
-	return ""
 }
 
 func (c *Client) pagesInFlight() int {

@@ -16,8 +16,10 @@ import (
 // RetryPolicy says when and how long to wait before trying again.
 //
 // An attempt is retried when it failed with a connection error, timed out (the
-// per-attempt timeout, not the caller's context), or was answered 429, 500, 502, 503
-// or 504. It is never retried on another 4xx, on the caller's cancellation or
+// per-attempt timeout, not the caller's context), or was answered 429 (but not
+// QUOTA_EXCEEDED), 500, 502, 503 or 504, as far as the operation's rule
+// (x-vmimage-retry) allows: a never call only when the attempt never reached the
+// service. It is never retried on another 4xx, on the caller's cancellation or
 // deadline, on a TLS verification failure or on an unknown host.
 //
 // The wait before attempt n+1 is "full jitter": a uniformly random duration in
@@ -115,7 +117,13 @@ type outcome struct {
 	// retryAfter is the server's Retry-After, when hasRetryAfter.
 	retryAfter    time.Duration
 	hasRetryAfter bool
+	// unsent marks an attempt that provably never reached the service (its
+	// connection was never made); throttled a throttling answer given before any work.
+	unsent, throttled bool
 }
+
+// mayHaveReached reports whether a failed attempt may have done its work.
+func (o outcome) mayHaveReached() bool { return !o.unsent && !o.throttled }
 
 // classifyResponse classifies a complete response: a 2xx is final and good; a 3xx is
 // refused; any other status becomes its typed error, retried when the status is.
@@ -126,6 +134,11 @@ func classifyResponse(op Operation, status int, header http.Header, body []byte,
 	}
 	o.err = decodeError(op, status, header, body, now)
 	o.retryable = retryableStatus(status)
+	if e, ok := o.err.(*APIError); ok && status == http.StatusTooManyRequests {
+		// A quota is not a throttle: it is never retried.
+		o.throttled = e.Status != ErrQuotaExceeded.Status
+		o.retryable = o.throttled
+	}
 	o.retryAfter, o.hasRetryAfter = parseRetryAfter(header.Get("Retry-After"), now)
 	return o
 }
@@ -143,7 +156,13 @@ func classifyTransportError(ctx context.Context, op Operation, n int, err error,
 	if !retryableTransportError(err) {
 		return outcome{err: rerr}
 	}
-	return outcome{err: rerr, retryable: true, timeout: true}
+	return outcome{err: rerr, retryable: true, timeout: true, unsent: dialFailed(err)}
+}
+
+// dialFailed reports a connection that was never made: the request never left.
+func dialFailed(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial"
 }
 
 // retryableTransportError refuses TLS verification failures and unknown hosts.

@@ -36,39 +36,43 @@ var contentType = []string{"application/json"}
 // only after the body was read: net/http returns a body's last bytes with io.EOF and
 // hands the connection back to the pool before that read returns, so no connection is
 // lost to the cancellation.
-func (c *Client) attempt(ctx context.Context, cl call, tmpl *http.Request, n int) outcome {
+func (c *Client) attempt(ctx context.Context, op Operation, p *prepared, n int) outcome {
 	actx, cancel := context.WithTimeout(ctx, c.cfg.attemptTimeout)
 	defer cancel()
 	// A fresh copy each attempt: what is added to a request after it was signed (a
 	// cookie jar's Cookie) never reaches the next attempt's signature.
-	req := tmpl.WithContext(actx)
+	req := p.req.WithContext(actx)
 	req.Header = http.Header{"Content-Type": contentType, "User-Agent": c.userAgent}
 	// No nonce is ever sent twice: net/http's Transport re-sends a request by itself
 	// on a reused connection that died only when the request "either has no body or
-	// has its Request.GetBody defined" (http.Transport's documentation). An empty
-	// body without GetBody is neither, so the Transport leaves the retry to the
-	// pipeline, which signs each attempt with a new nonce. (net/http sends a GET
-	// whose body is empty without any body.)
-	req.Body, req.GetBody, req.ContentLength = emptyBody(), nil, 0
+	// has its Request.GetBody defined" (http.Transport's documentation). A body
+	// without GetBody is neither, so the Transport leaves the retry to the pipeline,
+	// which signs each attempt with a new nonce over the same bytes. (net/http sends
+	// a GET whose body is empty without any body.)
+	if p.body == nil {
+		req.Body, req.GetBody, req.ContentLength = emptyBody(), nil, 0
+	} else {
+		req.Body, req.GetBody, req.ContentLength = io.NopCloser(bytes.NewReader(p.body)), nil, int64(len(p.body))
+	}
 	nonce, err := signer.NewNonce()
 	if err == nil {
 		// Signed on the client's clock, so a test clock shared with a fake agrees.
-		err = c.signer.SignAt(req, nil, cl.op.Region, c.cfg.clock.Now(), nonce)
+		err = c.signer.SignAt(req, p.body, op.Region, c.cfg.clock.Now(), nonce)
 	}
 	if err != nil {
-		return outcome{err: &RequestError{Op: cl.op, Err: err}}
+		return outcome{err: &RequestError{Op: op, Err: err}}
 	}
 	var start time.Time
 	logging := c.cfg.logger.Enabled(ctx, slog.LevelDebug)
 	if logging {
 		start = c.cfg.clock.Now()
 	}
-	o := c.exchange(ctx, cl.op, req, n)
+	o := c.exchange(ctx, op, req, n)
 	if o.err != nil {
 		redactError(o.err, c.secrets, signatureOf(req))
 	}
 	if logging {
-		c.logAttempt(ctx, cl.op, req, n, o, c.cfg.clock.Now().Sub(start))
+		c.logAttempt(ctx, op, req, n, o, c.cfg.clock.Now().Sub(start))
 	}
 	return o
 }

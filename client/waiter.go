@@ -23,7 +23,13 @@ type Observation struct {
 	Attempt int
 	// Image is the image seen (nil when the poll failed, e.g. not found yet).
 	Image *api.Image
-	// Status and Progress (percent; -1 when unknown) are read from Image.
+	// Images are the images a wait for several (WaitUntilCopiesReady) saw.
+	Images []api.Image
+	// Task and TaskStatus are the task seen by WaitUntilTaskFinished (nil when none).
+	Task       *api.TaskInfo
+	TaskStatus api.TaskStatus
+	// Status and Progress (percent; -1 when unknown) are read from Image (the least
+	// progress of the copies for WaitUntilCopiesReady, the task's for a task).
 	Status   api.ImageStatus
 	Progress int
 	// Err is the error of a poll that the waiter tolerates (not found during the
@@ -35,7 +41,8 @@ type Observation struct {
 	NextDelay time.Duration
 }
 
-// WaitOption configures WaitUntilImageReady.
+// WaitOption configures a waiter (WaitUntilImageReady, WaitUntilImageDeleted,
+// WaitUntilTaskFinished, WaitUntilCopiesReady).
 type WaitOption func(*waitConfig) error
 
 type waitConfig struct {
@@ -102,10 +109,14 @@ func WithObserver(f func(Observation)) WaitOption {
 // or deleting, it went offline, or it stayed unknown past the not-found grace.
 type WaitFailedError struct {
 	Op Operation
+	// Goal is what the wait was for ("become ready", "finish", "be deleted").
+	Goal string
 	// Reason says why, e.g. `status "error"`.
 	Reason string
 	// Image is the last image seen (nil when it was never found).
 	Image *api.Image
+	// Task is the last task seen (WaitUntilTaskFinished), nil otherwise.
+	Task *api.TaskInfo
 	// Attempts is the number of polls made.
 	Attempts int
 	// Err is the poll error behind the failure (a not-found *APIError), or nil.
@@ -114,7 +125,10 @@ type WaitFailedError struct {
 
 func (e *WaitFailedError) Error() string { return e.Op.prefix() + ": " + e.detail() }
 func (e *WaitFailedError) detail() string {
-	return fmt.Sprintf("image will not become ready: %s (after %d poll(s))", e.Reason, e.Attempts)
+	if e.Goal == "" {
+		return fmt.Sprintf("image will not become ready: %s (after %d poll(s))", e.Reason, e.Attempts)
+	}
+	return fmt.Sprintf("will not %s: %s (after %d poll(s))", e.Goal, e.Reason, e.Attempts)
 }
 
 // Unwrap returns the poll error behind the failure.
@@ -122,14 +136,17 @@ func (e *WaitFailedError) Unwrap() error { return e.Err }
 
 // WaitTimeoutError reports that the maximum wait passed before the image was ready.
 type WaitTimeoutError struct {
-	Op      Operation
+	Op Operation
+	// Goal is what the wait was for ("become ready", "finish", "be deleted").
+	Goal    string
 	MaxWait time.Duration
 	// LastStatus and LastProgress are the last seen ("" and -1 when never seen).
 	LastStatus   api.ImageStatus
 	LastProgress int
 	Attempts     int
-	// Image is the last image seen, nil when none.
+	// Image is the last image seen, nil when none; Task the last task seen.
 	Image *api.Image
+	Task  *api.TaskInfo
 }
 
 func (e *WaitTimeoutError) Error() string { return e.Op.prefix() + ": " + e.detail() }
@@ -141,7 +158,10 @@ func (e *WaitTimeoutError) detail() string {
 			last += ", progress " + strconv.Itoa(e.LastProgress) + "%"
 		}
 	}
-	return fmt.Sprintf("image not ready after %s (%s; %d poll(s))", e.MaxWait, last, e.Attempts)
+	if e.Goal == "" {
+		return fmt.Sprintf("image not ready after %s (%s; %d poll(s))", e.MaxWait, last, e.Attempts)
+	}
+	return fmt.Sprintf("did not %s within %s (%s; %d poll(s))", e.Goal, e.MaxWait, last, e.Attempts)
 }
 
 // WaitUntilImageReady polls DescribeImage until the image's status is ready.
@@ -155,75 +175,184 @@ func (e *WaitTimeoutError) detail() string {
 // last status and progress at the deadline; any other DescribeImage error (after
 // the client's own retries) as it is. Context cancellation returns at once.
 func (c *Client) WaitUntilImageReady(ctx context.Context, regionID, imageID string, opts ...WaitOption) (*api.Image, error) {
-	op := Operation{Service: Service, Name: "WaitForImage", Region: regionID, Resource: imageID}
-	cfg := waitConfig{minDelay: DefaultWaitMinDelay, maxDelay: DefaultWaitMaxDelay, grace: DefaultWaitNotFoundGrace}
-	for _, o := range opts {
-		if o == nil {
-			return nil, &InvalidParameterError{Op: op, Param: "opts", Reason: "nil WaitOption"}
-		}
-		if err := o(&cfg); err != nil {
-			return nil, &InvalidParameterError{Op: op, Param: "opts", Reason: err.Error()}
-		}
-	}
-	if cfg.maxWait <= 0 {
-		return nil, &InvalidParameterError{Op: op, Param: "opts", Reason: "WithMaxWait is required"}
-	}
-	if err := checkPathIDs(op, regionID, "imageId", imageID); err != nil {
+	var last *api.Image
+	err := c.wait(ctx, waiter{op: Operation{Service: Service, Name: "WaitForImage", Region: regionID, Resource: imageID},
+		check: func() error { return checkPathValues(opDescribeImage, regionID, imageID) },
+		poll: func(ctx context.Context, o *Observation) (waitState, error) {
+			img, _, err := c.DescribeImage(ctx, regionID, imageID)
+			if err != nil {
+				return waitError, err
+			}
+			last, o.Image = img, img
+			o.Status, o.Progress = statusOf(img)
+			return imageState(img, o.Status)
+		},
+		notFound: waitRetryInGrace,
+	}, opts)
+	if err != nil {
 		return nil, err
 	}
-	clock := c.cfg.clock
-	start := clock.Now()
-	deadline := start.Add(cfg.maxWait)
-	timeout := &WaitTimeoutError{Op: op, MaxWait: cfg.maxWait, LastProgress: -1}
-	lastPoll := false
-	for attempt := 1; ; attempt++ {
-		img, _, err := c.DescribeImage(ctx, regionID, imageID)
-		obs := Observation{Attempt: attempt, Image: img, Progress: -1, Elapsed: clock.Now().Sub(start)}
-		timeout.Attempts = attempt
-		switch {
-		case errors.Is(err, ErrNotFound) && obs.Elapsed < cfg.grace:
-			obs.Err = err
-		case errors.Is(err, ErrNotFound):
-			c.notify(cfg, obs)
-			return nil, &WaitFailedError{Op: op, Reason: fmt.Sprintf("not found after the %s grace period", cfg.grace), Attempts: attempt, Err: err}
-		case err != nil:
-			c.notify(cfg, obs)
-			return nil, err
-		default:
-			obs.Status, obs.Progress = statusOf(img)
-			timeout.LastStatus, timeout.LastProgress, timeout.Image = obs.Status, obs.Progress, img
-			var reason string
+	return last, nil
+}
+
+// imageState is the rule of an image that should become ready.
+func imageState(img *api.Image, status api.ImageStatus) (waitState, error) {
+	switch {
+	case img.Offline != nil && *img.Offline:
+		return waitFailure, errors.New("image is offline")
+	case status == api.ImageStatusReady:
+		return waitSuccess, nil
+	case status == api.ImageStatusError || status == api.ImageStatusDeleting:
+		return waitFailure, fmt.Errorf("status %q", status)
+	}
+	return waitRetry, nil
+}
+
+// WaitUntilImageDeleted polls DescribeImage after DeleteImage until the image is
+// gone (NOT_FOUND). A status other than deleting after the delete (ready or error:
+// the service gave up) is a *WaitFailedError. Options as WaitUntilImageReady's
+// (WithNotFoundGrace does not apply).
+func (c *Client) WaitUntilImageDeleted(ctx context.Context, regionID, imageID string, opts ...WaitOption) error {
+	seenDeleting := false
+	return c.wait(ctx, waiter{op: Operation{Service: Service, Name: "WaitForImageDeleted", Region: regionID, Resource: imageID}, goal: "be deleted",
+		check: func() error { return checkPathValues(opDescribeImage, regionID, imageID) },
+		poll: func(ctx context.Context, o *Observation) (waitState, error) {
+			img, _, err := c.DescribeImage(ctx, regionID, imageID)
+			if err != nil {
+				return waitError, err
+			}
+			o.Image = img
+			o.Status, o.Progress = statusOf(img)
 			switch {
-			case img.Offline != nil && *img.Offline:
-				reason = "image is offline"
-			case obs.Status == api.ImageStatusReady:
-				c.notify(cfg, obs)
-				return img, nil
-			case obs.Status == api.ImageStatusError || obs.Status == api.ImageStatusDeleting:
-				reason = fmt.Sprintf("status %q", obs.Status)
+			case o.Status == api.ImageStatusDeleting:
+				seenDeleting = true
+			case seenDeleting && o.Status == api.ImageStatusError:
+				return waitFailure, fmt.Errorf("status %q after deleting", o.Status)
 			}
-			if reason != "" {
-				c.notify(cfg, obs)
-				return nil, &WaitFailedError{Op: op, Reason: reason, Image: img, Attempts: attempt}
+			return waitRetry, nil
+		},
+		notFound: waitSucceed,
+	}, opts)
+}
+
+// WaitUntilTaskFinished polls ImageTasks until an import or export task is finished,
+// reporting its progress to WithObserver (Observation.Task, Progress). A failed task
+// is a *WaitFailedError naming the task's error; a task not found past the grace
+// period too.
+func (c *Client) WaitUntilTaskFinished(ctx context.Context, regionID, taskID string, opts ...WaitOption) (*api.TaskInfo, error) {
+	var last *api.TaskInfo
+	err := c.wait(ctx, waiter{op: Operation{Service: Service, Name: "WaitForImageTask", Region: regionID, Resource: taskID}, goal: "finish",
+		check: func() error {
+			_, err := c.prepare(tasksCall(&ImageTasksInput{RegionID: regionID, ImageTasksParams: api.ImageTasksParams{TaskIds: []string{taskID}}}))
+			return err
+		},
+		poll: func(ctx context.Context, o *Observation) (waitState, error) {
+			res, _, err := c.ImageTasks(ctx, &ImageTasksInput{RegionID: regionID, ImageTasksParams: api.ImageTasksParams{TaskIds: []string{taskID}}})
+			if err != nil {
+				return waitError, err
 			}
-		}
-		remaining := deadline.Sub(clock.Now())
-		if lastPoll || remaining <= 0 {
-			c.notify(cfg, obs)
-			return nil, timeout
-		}
-		delay := waitDelay(cfg, attempt, c.cfg.random())
-		if delay >= remaining {
-			// Shorten the wait so that the last poll lands before the deadline.
-			delay = max(remaining-min(cfg.minDelay, remaining)/2, 0)
-			lastPoll = true
-		}
-		obs.NextDelay = delay
-		c.notify(cfg, obs)
-		if err := clock.Sleep(ctx, delay); err != nil {
-			return nil, &RequestError{Op: op, Attempts: attempt, Err: err}
+			for i := range res.TaskSet {
+				if t := &res.TaskSet[i]; t.TaskId == taskID {
+					last, o.Task = t, t
+					if t.Progress != nil {
+						o.Progress = int(*t.Progress)
+					}
+					o.TaskStatus = t.TaskStatus
+					switch o.TaskStatus {
+					case api.TaskStatusFinished:
+						return waitSuccess, nil
+					case api.TaskStatusFailed:
+						msg := ""
+						if t.ErrorInfo != nil {
+							msg = ": " + sanitize(*t.ErrorInfo, 200)
+						}
+						return waitFailure, errors.New("task failed" + msg)
+					}
+					return waitRetry, nil
+				}
+			}
+			return waitNotFound, nil
+		},
+		notFound: waitRetryInGrace,
+	}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return last, nil
+}
+
+// WaitUntilCopiesReady polls DescribeImages in the destination region until every
+// copy CopyImages made is ready, and returns them. A copy in error (or deleting, or
+// not found past the grace period) is a *WaitFailedError; Observation.Progress is the
+// least progress of the copies not yet ready.
+func (c *Client) WaitUntilCopiesReady(ctx context.Context, destinationRegion string, copies []api.CopyImage, opts ...WaitOption) ([]api.Image, error) {
+	ids := make([]string, len(copies))
+	for i, cp := range copies {
+		ids[i] = cp.DestinationImageId
+	}
+	var ready []api.Image
+	f := ImageFilter{IDs: ids}
+	err := c.wait(ctx, waiter{op: Operation{Service: Service, Name: "WaitForImageCopies", Region: destinationRegion}, goal: "become ready",
+		check: func() error {
+			if len(ids) == 0 {
+				return &InvalidParameterError{Op: Operation{Name: "WaitForImageCopies"}, Param: "copies", Reason: "is empty"}
+			}
+			_, err := c.prepare(c.imagesCall(destinationRegion, f, Page{}))
+			return err
+		},
+		poll: func(ctx context.Context, o *Observation) (waitState, error) {
+			res, _, err := c.DescribeImages(ctx, destinationRegion, f, Page{})
+			if err != nil {
+				return waitError, err
+			}
+			byID := map[string]api.Image{}
+			for _, img := range res.Images {
+				if img.ImageId != nil {
+					byID[*img.ImageId] = img
+				}
+			}
+			o.Images, o.Progress = res.Images, 100
+			ready = ready[:0]
+			for _, id := range ids {
+				img, ok := byID[id]
+				if !ok {
+					return waitNotFound, nil
+				}
+				status, progress := statusOf(&img)
+				if st, err := imageState(&img, status); st == waitFailure {
+					return st, fmt.Errorf("copy %s: %w", id, err)
+				} else if st == waitSuccess {
+					ready = append(ready, img)
+					continue
+				}
+				o.Status = status
+				if progress >= 0 && progress < o.Progress {
+					o.Progress = progress
+				}
+			}
+			if len(ready) == len(ids) {
+				o.Status = api.ImageStatusReady
+				return waitSuccess, nil
+			}
+			return waitRetry, nil
+		},
+		notFound: waitRetryInGrace,
+	}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return ready, nil
+}
+
+// checkPathValues checks path values against an operation's path parameters.
+func checkPathValues(o *operation, values ...string) error {
+	op := Operation{Service: Service, Name: o.name}
+	for i, p := range o.pathParams {
+		if err := checkPathValue(op, p, values[i]); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 func (c *Client) notify(cfg waitConfig, o Observation) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -405,33 +406,46 @@ func TestVoidResultForms(t *testing.T) {
 
 // TestWriteCallWireForms checks, through the validator, wire forms the spec promises
 // for the write calls: deleteSnapshot as Python's True, taskIds indexed, and a custom
-// method's colon sent raw.
+// method's colon sent raw or escaped (%3A, as JD's Go SDK and the client send it), and
+// the request body checked against its schema.
 func TestWriteCallWireForms(t *testing.T) {
 	v := validator(t)
 	void := []byte(`{"requestId":"a0633f72670e59f8c6db36b1ee257011"}`)
 	tasks := []byte(`{"requestId":"r","result":{"totalCount":0}}`)
+	share := `{"pins":["jdcloud-user-02"]}`
+	copyBody := `{"sourceImageIds":["img-m5s0ab1c29"],"destinationRegion":"cn-east-2"}`
 	cases := []struct {
 		method, url string
 		body        []byte
 		ok          bool
+		reqBody     string
 	}{
-		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=true", void, true},
-		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=True", void, true},
-		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=yes", void, false},
-		{"GET", "/v1/regions/cn-north-1/imageTasks?taskAction=ImportImage&taskIds.1=709&taskIds.2=794&pageSize=1", tasks, true},
-		{"GET", "/v1/regions/cn-north-1/imageTasks?taskIds=709&taskIds=794", tasks, false},
-		{"GET", "/v1/regions/cn-north-1/imageTasks?startTime=2020-07-02%2017%3A34%3A44", tasks, true},
-		{"GET", "/v1/regions/cn-north-1/imageTasks?startTime=2020-07-02T17%3A34%3A44Z", tasks, false},
-		{"GET", "/v1/regions/cn-north-1/imageTasks?pageSize=101", tasks, false},
-		{"POST", "/v1/regions/cn-north-1/images/img-m5s0ab1c29:share", void, true},
-		{"POST", "/v1/regions/cn-north-1/images:copyImages", []byte(`{"requestId":"r","result":{"copyImages":[]}}`), true},
-		{"POST", "/v1/regions/cn-north-1/instances/i-eumm4d5fd6:createImage", []byte(`{"requestId":"r","result":{}}`), false},
+		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=true", void, true, ""},
+		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=True", void, true, ""},
+		{"DELETE", "/v1/regions/cn-north-1/images/img-m5s0ab1c29?deleteSnapshot=yes", void, false, ""},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?taskAction=ImportImage&taskIds.1=709&taskIds.2=794&pageSize=1", tasks, true, ""},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?taskIds=709&taskIds=794", tasks, false, ""},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?startTime=2020-07-02%2017%3A34%3A44", tasks, true, ""},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?startTime=2020-07-02T17%3A34%3A44Z", tasks, false, ""},
+		{"GET", "/v1/regions/cn-north-1/imageTasks?pageSize=101", tasks, false, ""},
+		{"POST", "/v1/regions/cn-north-1/images/img-m5s0ab1c29:share", void, true, share},
+		{"POST", "/v1/regions/cn-north-1/images/img-m5s0ab1c29%3Ashare", void, true, share},
+		{"POST", "/v1/regions/cn-north-1/images/img-m5s0ab1c29%3Ashare", void, false, ""},
+		{"POST", "/v1/regions/cn-north-1/images/img-m5s0ab1c29%3Ashare", void, false, `{"pins":[""]}`},
+		{"POST", "/v1/regions/cn-north-1/images:copyImages", []byte(`{"requestId":"r","result":{"copyImages":[]}}`), true, copyBody},
+		{"POST", "/v1/regions/cn-north-1/images%3AcopyImages", []byte(`{"requestId":"r","result":{"copyImages":[]}}`), true, copyBody},
+		{"POST", "/v1/regions/cn-north-1/instances/i-eumm4d5fd6:createImage", []byte(`{"requestId":"r","result":{}}`), false, ""},
 	}
 	for _, c := range cases {
-		req, err := http.NewRequest(c.method, "https://vm.jdcloud-api.com"+c.url, nil)
+		var rb io.Reader
+		if c.reqBody != "" {
+			rb = strings.NewReader(c.reqBody)
+		}
+		req, err := http.NewRequest(c.method, "https://vm.jdcloud-api.com"+c.url, rb)
 		if err != nil {
 			t.Fatal(err)
 		}
+		req.Header.Set("Content-Type", "application/json")
 		err = v.ValidateExchange(context.Background(), req, 200, http.Header{"Content-Type": {"application/json"}}, c.body)
 		if (err == nil) != c.ok {
 			t.Errorf("%s %s: accepted = %v, want %v (%v)", c.method, c.url, err == nil, c.ok, err)

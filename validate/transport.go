@@ -36,6 +36,20 @@ func (v *Validator) Transport(base http.RoundTripper) *Transport {
 // errors are passed through unvalidated; a body that fails to read is returned to the
 // caller as the same read error, at the same place.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// The request body is read here, sent from a copy and validated from another,
+	// so that what is checked is what was sent.
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		reqBody = b
+		sent := *req
+		sent.Body = io.NopCloser(bytes.NewReader(b))
+		req = &sent
+	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		return resp, err
@@ -47,7 +61,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	verr := t.validator.ValidateExchange(req.Context(), req, resp.StatusCode, resp.Header, body)
+	checked := *req
+	checked.Body = http.NoBody
+	if reqBody != nil {
+		checked.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	verr := t.validator.ValidateExchange(req.Context(), &checked, resp.StatusCode, resp.Header, body)
 	t.mu.Lock()
 	t.checks++
 	if verr != nil {

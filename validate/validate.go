@@ -29,6 +29,8 @@ type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
 	opts   *openapi3filter.Options
+	// reqOpts is opts with the request body validated (requests only).
+	reqOpts *openapi3filter.Options
 	// bodyless is opts with ExcludeResponseBody, for the exchanges whose body is
 	// validated by validateJSONBody.
 	bodyless *openapi3filter.Options
@@ -101,11 +103,14 @@ func New(spec []byte) (*Validator, error) {
 		MultiError:            true,
 		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 	}
-	opts.ExcludeRequestBody = true
 	opts.WithCustomSchemaErrorFunc(schemaErrorText)
+	// Requests are checked body included (the write calls' JSON bodies); a response's
+	// validation never re-reads the request body.
+	reqOpts := *opts
+	opts.ExcludeRequestBody = true
 	bodyless := *opts
 	bodyless.ExcludeResponseBody = true
-	return &Validator{doc: doc, router: router, opts: opts, bodyless: &bodyless, direct: directMediaTypes(doc),
+	return &Validator{doc: doc, router: router, opts: opts, reqOpts: &reqOpts, bodyless: &bodyless, direct: directMediaTypes(doc),
 		schemaOptions: []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaErrorMessageCustomizer(schemaErrorText)},
 		samples:       samples, indexed: indexed, bodies: newJSONBodies()}, nil
 }
@@ -199,7 +204,19 @@ func (v *Validator) Document() *openapi3.T { return v.doc }
 // content type, declared headers and body. It returns nil or an *Error listing every
 // violation found.
 func (v *Validator) ValidateExchange(ctx context.Context, req *http.Request, status int, header http.Header, body []byte) error {
-	route, pathParams, err := v.router.FindRoute(req)
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return &Error{Violations: []Violation{{Where: WhereRequest, Reason: "reading the request body: " + err.Error()}}}
+		}
+		reqBody = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	// Route on the decoded path: JD's custom-method colon travels escaped (%3A, as JD's
+	// Go SDK and vmimage's client send it) or raw, and both reach the same operation.
+	route, pathParams, err := v.router.FindRoute(decodedPath(req))
 	if err != nil {
 		return &Error{Violations: []Violation{{Where: WhereRequest, Reason: fmt.Sprintf("%s %s matches no operation: %v", req.Method, req.URL.Path, err)}}}
 	}
@@ -210,7 +227,11 @@ func (v *Validator) ValidateExchange(ctx context.Context, req *http.Request, sta
 	} else {
 		r2 := req.Clone(ctx)
 		r2.URL.RawQuery = q.Encode()
-		in := &openapi3filter.RequestValidationInput{Request: r2, PathParams: pathParams, Route: route, Options: v.opts}
+		r2.Body = http.NoBody
+		if reqBody != nil {
+			r2.Body = io.NopCloser(bytes.NewReader(reqBody))
+		}
+		in := &openapi3filter.RequestValidationInput{Request: r2, PathParams: pathParams, Route: route, Options: v.reqOpts}
 		if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 			violations = append(violations, requestViolations(err)...)
 		}
@@ -232,6 +253,19 @@ func (v *Validator) ValidateBody(ctx context.Context, operationID string, status
 	}
 	// The sample request is only read by the validation: safe to share.
 	return v.validate(ctx, nil, s.req, s.route, s.params, status, http.Header{"Content-Type": {contentType}}, body)
+}
+
+// decodedPath returns req with its path unescaped for routing (a shallow copy when
+// the path had an escaped form).
+func decodedPath(req *http.Request) *http.Request {
+	if req.URL.RawPath == "" {
+		return req
+	}
+	u := *req.URL
+	u.RawPath = ""
+	r := *req
+	r.URL = &u
+	return &r
 }
 
 // requestViolations flattens the request validation's errors, all about the request.

@@ -102,3 +102,38 @@ func TestOperationIDFromName(t *testing.T) {
 		}
 	}
 }
+
+// TestTransportChecksRequestBodiesOnColonPaths: a custom method sent with its colon
+// escaped (%3A, as JD's Go SDK and the client send it) reaches its operation, the
+// body the server receives is the one sent, and a body off the spec is flagged.
+func TestTransportChecksRequestBodiesOnColonPaths(t *testing.T) {
+	v := mustDefault(t)
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, string(b))
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Jdcloud-Request-Id", "r")
+		io.WriteString(w, `{"requestId":"r"}`)
+	}))
+	defer srv.Close()
+	for body, ok := range map[string]bool{`{"pins":["jdcloud-user-02"]}`: true, `{"pins":[""]}`: false, `{"pins":"x"}`: false} {
+		tr := v.Transport(srv.Client().Transport)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/regions/cn-north-1/images/img-m5s0ab1c29%3Ashare", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got[len(got)-1] != body {
+			t.Errorf("server got %q, sent %q", got[len(got)-1], body)
+		}
+		if verr := tr.Err(); (verr == nil) != ok || tr.Checked() != 1 {
+			t.Errorf("%s: checked %d, error %v, want ok %v", body, tr.Checked(), verr, ok)
+		}
+		if verr := tr.Err(); verr != nil && strings.Contains(verr.Error(), "matches no operation") {
+			t.Errorf("%s: not routed: %v", body, verr)
+		}
+	}
+}

@@ -27,6 +27,7 @@ BenchmarkIterate-2           	      45	  24016639 ns/op	      1000 images/op	 23
 BenchmarkGenerated-2         	    1000	     80000 ns/op	   12742 B/op	     166 allocs/op
 BenchmarkDecode/small-2      	    1000	     13000 ns/op	  50.00 MB/s	     662.0 body-bytes	     888 B/op	      31 allocs/op
 BenchmarkPaired-2            	    1000	    130000 ns/op	    70000 client-ns/op	         1.170 client/floor	     60000 floor-ns/op
+BenchmarkPairedShare-2       	    1000	    120000 ns/op	    63000 client-ns/op	         1.050 client/floor	     60000 floor-ns/op
 BenchmarkParallel-2          	   18070	     69700 ns/op	        64.00 client-conns	     27000 client-req/s	         0.9000 client/raw	        80.00 raw-conns	     30000 raw-req/s	   23778 B/op	     333 allocs/op
 PASS
 `
@@ -50,6 +51,9 @@ func TestSummaryUsesMediansAndChecksBudgets(t *testing.T) {
 	paired := "client/describe latency / GET+encoding/json into the generated type, paired"
 	if got[paired] { // 1.17 in the sample
 		t.Error("paired latency ratio 1.17 reported as ok, the budget is 1.10")
+	}
+	if !got["client ShareImage latency / POST+JSON body+encoding/json into the generated type, paired"] { // 1.05
+		t.Error("ShareImage ratio 1.05 reported as a miss, the budget is 1.10")
 	}
 	if !got["client/describe allocations"] { // 130 <= 0.75*181
 		t.Error("130 allocations reported as a miss")

@@ -134,7 +134,7 @@ func TestListUsageErrors(t *testing.T) {
 		"list -r cn-north-1 --source public --max-items -1":               "--max-items -1 must not be negative",
 		"list -r cn-north-1 --source public -o xml":                       "unknown output format",
 		"list -r cn-north-1 --source public img-a":                        "list takes no arguments",
-		"list -r cn-north-1 --id img-a --id img-b/c":                      "--id #2: contains '/'",
+		"list -r cn-north-1 --id img-a --id img-b/c":                      "--id #2: does not match ^img-[a-z0-9]+$",
 		"constraints -r cn-north-1":                                       "at least one image id",
 		"members -r cn-north-1":                                           "members takes one image id",
 		"validate --operation describeEverything -":                       "not an operation of the spec",

@@ -1,0 +1,92 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/vmimage/vmimage/client"
+	"github.com/vmimage/vmimage/client/api"
+)
+
+// voidBody is ShareImage's answer: the request id only (the docs' example).
+const voidBody = `{"requestId":"a0633f72670e59f8c6db36b1ee257011"}`
+
+// newWriteLoopback answers every request with the void body, after reading the
+// request's body as a server must.
+func newWriteLoopback(tb testing.TB) *httptest.Server {
+	tb.Helper()
+	body := []byte(voidBody)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		h := w.Header()
+		h["Content-Type"] = []string{"application/json; charset=utf-8"}
+		h["X-Jdcloud-Request-Id"] = []string{"a0633f72670e59f8c6db36b1ee257011"}
+		h["Content-Length"] = []string{fmt.Sprint(len(body))}
+		w.Write(body)
+	}))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// shareFloor is the write call's floor: a POST of the body encoding/json makes from
+// the generated input type, with what the client sends (same headers, a static
+// signature), its answer decoded by encoding/json into the generated envelope.
+func shareFloor(tb testing.TB, hc *http.Client, url string, in *api.ShareImageInput) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header["Content-Type"] = []string{"application/json"}
+	req.Header["User-Agent"] = []string{"vmimage-go/0.1.0"}
+	req.Header["X-Jdcloud-Date"] = []string{"20260102T030405Z"}
+	req.Header["X-Jdcloud-Nonce"] = []string{"41fcf7fe-54e8-4055-be62-db632cd0345c"}
+	req.Header["Authorization"] = []string{"JDCLOUD2-HMAC-SHA256 Credential=ak/20260102/cn-north-1/vm/jdcloud2_request, SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce, Signature=cdd17434a4fcb736d3811a1a7de459e0d91949ca356d9c7b59900726e40e6c23"}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var out api.VoidOutput
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	io.Copy(io.Discard, resp.Body)
+	return err
+}
+
+// BenchmarkPairedShare alternates one floor ShareImage (POST + JSON body + decode)
+// and one client.ShareImage call on the same server, timing each, as BenchmarkPaired
+// does for DescribeImage: the write pipeline's budget (bench/summary).
+func BenchmarkPairedShare(b *testing.B) {
+	s := newWriteLoopback(b)
+	url := s.URL + "/v1/regions/" + region + "/images/" + imageID + "%3Ashare"
+	hc := newRawClient()
+	c := newClient(b, s.URL)
+	in := &client.ShareImageInput{RegionID: region, ImageID: imageID, ShareImageInput: api.ShareImageInput{Pins: []string{"jdcloud-user-02", "jdcloud-user-03"}}}
+	var floorNs, clientNs time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if err := shareFloor(b, hc, url, &in.ShareImageInput); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, _, err := c.ShareImage(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		floorNs += t1.Sub(t0)
+		clientNs += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(floorNs.Nanoseconds())/float64(b.N), "floor-ns/op")
+	b.ReportMetric(float64(clientNs.Nanoseconds())/float64(b.N), "client-ns/op")
+	b.ReportMetric(float64(clientNs)/float64(floorNs), "client/floor")
+}

@@ -1,0 +1,131 @@
+package client
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkValue checks v against the generated rule r and names what is wrong with the
+// parameter name (a body field reads "cloudDisks[0].deviceName"). v is a value as
+// encoding/json decodes it with UseNumber (string, json.Number, bool, []any,
+// map[string]any) or nil for absent. Every limit comes from r, generated from the
+// spec: nothing here restates one.
+func checkValue(op Operation, name string, r *rule, v any) error {
+	bad := func(reason string) error { return &InvalidParameterError{Op: op, Param: name, Reason: reason} }
+	if r == nil || v == nil {
+		return nil
+	}
+	switch r.typ {
+	case "string":
+		s, ok := v.(string)
+		if !ok {
+			return bad("is not a string")
+		}
+		return checkString(op, name, r, s)
+	case "integer", "number":
+		n, ok := v.(json.Number)
+		if !ok {
+			return bad("is not a number")
+		}
+		f, err := n.Float64()
+		if err != nil {
+			return bad("is not a number")
+		}
+		if r.typ == "integer" && f != math.Trunc(f) {
+			return bad(n.String() + " is not an integer")
+		}
+		switch {
+		case r.minimum != nil && f < *r.minimum:
+			return bad(n.String() + " is below the minimum " + fmtNum(*r.minimum))
+		case r.maximum != nil && f > *r.maximum:
+			return bad(n.String() + " is above the maximum " + fmtNum(*r.maximum))
+		case r.multipleOf != nil && math.Mod(f, *r.multipleOf) != 0:
+			return bad(n.String() + " is not a multiple of " + fmtNum(*r.multipleOf))
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			return bad("is not true or false")
+		}
+	case "array":
+		items, ok := v.([]any)
+		if !ok {
+			return bad("is not a list")
+		}
+		switch {
+		case r.minItems > 0 && len(items) < r.minItems:
+			return bad("has " + strconv.Itoa(len(items)) + " elements, at least " + strconv.Itoa(r.minItems) + " are required")
+		case r.maxItems > 0 && len(items) > r.maxItems:
+			return bad("has " + strconv.Itoa(len(items)) + " elements, at most " + strconv.Itoa(r.maxItems) + " are allowed")
+		}
+		for i, it := range items {
+			if err := checkValue(op, name+"["+strconv.Itoa(i)+"]", r.items, it); err != nil {
+				return err
+			}
+		}
+	case "object":
+		m, ok := v.(map[string]any)
+		if !ok {
+			return bad("is not an object")
+		}
+		return checkObject(op, name, r, m)
+	}
+	return nil
+}
+
+// checkObject checks an object's required and known properties, in name order.
+func checkObject(op Operation, prefix string, r *rule, m map[string]any) error {
+	field := func(k string) string {
+		if prefix == "" {
+			return k
+		}
+		return prefix + "." + k
+	}
+	for _, k := range r.required {
+		if v, ok := m[k]; !ok || v == nil || v == "" {
+			return &InvalidParameterError{Op: op, Param: field(k), Reason: "is required"}
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := checkValue(op, field(k), r.properties[k], m[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkString checks a string's enum, lengths (in characters) and pattern.
+func checkString(op Operation, name string, r *rule, s string) error {
+	bad := func(reason string) error { return &InvalidParameterError{Op: op, Param: name, Reason: reason} }
+	if !utf8.ValidString(s) {
+		return bad("is not valid UTF-8")
+	}
+	if len(r.enum) > 0 {
+		if !slices.Contains(r.enum, s) {
+			return bad(strconv.Quote(s) + " is not one of the values the API documents (" + strings.Join(r.enum, ", ") + ")")
+		}
+		return nil
+	}
+	n := utf8.RuneCountInString(s)
+	switch {
+	case s == "" && r.minLength > 0:
+		return bad("is empty")
+	case n < r.minLength:
+		return bad("is shorter than " + strconv.Itoa(r.minLength) + " characters")
+	case r.maxLength > 0 && n > r.maxLength:
+		return bad("is longer than " + strconv.Itoa(r.maxLength) + " characters")
+	case r.pattern != nil && !r.pattern.MatchString(s):
+		return bad("does not match " + r.pattern.String())
+	}
+	return nil
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -1,0 +1,353 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/vmimage/vmimage/internal/query"
+)
+
+// call is what a facade hands the pipeline: the generated operation, the region (for
+// the signature and messages), what the call is about (for messages), and the values
+// of its path parameters (in template order), its query parameters (a pointer to the
+// generated api.<Op>Params, or nil) and its body (a pointer to the generated
+// api.<Op>Input, or nil). Everything else comes from the operation.
+type call struct {
+	op       *operation
+	region   string
+	resource string
+	path     []string
+	params   any
+	body     any
+	// check, when not nil, checks a rule the spec states only in words (after the
+	// generated checks).
+	check func(Operation) error
+}
+
+// operation returns the Operation errors name.
+func (cl *call) operation() Operation {
+	return Operation{Service: Service, Name: cl.op.name, Region: cl.region, Resource: cl.resource}
+}
+
+// prepared is a call built once: the request template, the exact body bytes every
+// attempt sends and signs (nil for none), and the client token sent (or "").
+type prepared struct {
+	req   *http.Request
+	body  []byte
+	token string
+}
+
+// prepare checks every parameter against the generated rules and builds the request
+// once: the path from the template (each value escaped as one segment, JD's colon
+// sent as %3A), the query in canonical form with indexed arrays, and the body encoded
+// once with only the fields the caller set (no path copies, no nulls) and, for a
+// token operation, the caller's clientToken or one made here.
+func (c *Client) prepare(cl *call) (*prepared, error) {
+	op := cl.operation()
+	if len(cl.path) != len(cl.op.pathParams) {
+		return nil, fmt.Errorf("%s takes %d path parameters, got %d", cl.op.name, len(cl.op.pathParams), len(cl.path))
+	}
+	for i, p := range cl.op.pathParams {
+		if err := checkPathValue(op, p, cl.path[i]); err != nil {
+			return nil, err
+		}
+	}
+	raw, err := encodeQuery(op, cl.op, cl.params)
+	if err != nil {
+		return nil, err
+	}
+	if cl.check != nil {
+		if err := cl.check(op); err != nil {
+			return nil, err
+		}
+	}
+	p := &prepared{}
+	if cl.op.body != nil {
+		if p.body, p.token, err = encodeBody(op, cl.op, cl.body); err != nil {
+			return nil, err
+		}
+	}
+	u := &url.URL{Scheme: c.endpoint.Scheme, Host: c.endpoint.Host}
+	u.Path, u.RawPath = expandPath(cl.op, cl.path)
+	u.RawQuery = raw
+	p.req = &http.Request{Method: cl.op.method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Host: u.Host}
+	return p, nil
+}
+
+// checkPathValue checks a path value: first that it can travel as one segment and
+// stand in a signature's scope, then the spec's rule.
+func checkPathValue(op Operation, p param, v string) error {
+	if err := checkID(op, p.name, v); err != nil {
+		return err
+	}
+	return checkValue(op, p.name, p.rule, v)
+}
+
+// expandPath fills the template below /v1: it returns the path and, when it differs,
+// the escaped form sent and signed (each value percent-encoded as one segment, JD's
+// custom-method colon as %3A, as JD's Go SDK sends it).
+func expandPath(o *operation, values []string) (path, raw string) {
+	n := len("/v1") + len(o.path)
+	plain := strings.IndexByte(o.path, ':') < 0
+	for _, v := range values {
+		n += len(v)
+		for i := 0; i < len(v) && plain; i++ {
+			plain = query.Unreserved(v[i])
+		}
+	}
+	path = fillPath(o.path, values, n, false)
+	if plain { // nothing to escape: the path is its own escaped form
+		return path, ""
+	}
+	return path, fillPath(o.path, values, n, true)
+}
+
+// fillPath writes "/v1" and the template with its values, escaped or not.
+func fillPath(t string, values []string, n int, escaped bool) string {
+	b := make([]byte, 0, n)
+	b = append(b, "/v1"...)
+	i := 0
+	for len(t) > 0 {
+		open := strings.IndexByte(t, '{')
+		lit := t
+		if open >= 0 {
+			lit = t[:open]
+		}
+		if escaped {
+			for j := 0; j < len(lit); j++ {
+				if lit[j] == ':' {
+					b = append(b, "%3A"...)
+				} else {
+					b = append(b, lit[j])
+				}
+			}
+		} else {
+			b = append(b, lit...)
+		}
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(t[open:], '}') + open
+		if escaped {
+			b = append(b, query.Escape(values[i])...)
+		} else {
+			b = append(b, values[i]...)
+		}
+		i++
+		t = t[end+1:]
+	}
+	return unsafeString(b)
+}
+
+// unsafeString returns b as a string without copying; b is never written again.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// fieldIndex maps the JSON (or form) names of a generated struct's fields to their
+// index, cached per type and tag.
+var fieldIndex sync.Map // fieldKey -> map[string]int
+
+type fieldKey struct {
+	t   reflect.Type
+	tag string
+}
+
+func fieldsOf(t reflect.Type, tag string) map[string]int {
+	key := fieldKey{t, tag}
+	if m, ok := fieldIndex.Load(key); ok {
+		return m.(map[string]int)
+	}
+	m := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get(tag), ",")
+		if name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	fieldIndex.Store(key, m)
+	return m
+}
+
+// encodeQuery checks the query parameters the caller set (params is a pointer to the
+// generated Params struct) and encodes them canonically, arrays indexed.
+func encodeQuery(op Operation, o *operation, params any) (string, error) {
+	if len(o.query) == 0 {
+		return "", nil
+	}
+	var v reflect.Value
+	if params != nil {
+		v = reflect.ValueOf(params)
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v = reflect.Value{}
+			} else {
+				v = v.Elem()
+			}
+		}
+	}
+	var fields map[string]int
+	if v.IsValid() {
+		fields = fieldsOf(v.Type(), "form")
+	}
+	vals := url.Values{}
+	var indexed []string
+	for _, p := range o.query {
+		var f reflect.Value
+		if i, ok := fields[p.name]; ok {
+			f = v.Field(i)
+		}
+		texts, jv, err := paramValue(f)
+		if err != nil {
+			return "", &InvalidParameterError{Op: op, Param: p.name, Reason: err.Error()}
+		}
+		if texts == nil {
+			if p.required {
+				return "", &InvalidParameterError{Op: op, Param: p.name, Reason: "is required"}
+			}
+			continue
+		}
+		if err := checkValue(op, p.name, p.rule, jv); err != nil {
+			return "", err
+		}
+		vals[p.name] = texts
+		if p.indexed {
+			indexed = append(indexed, p.name)
+		}
+	}
+	return query.Encode(query.Index(vals, indexed)), nil
+}
+
+// paramValue reads one field of a Params struct: its texts on the wire (nil when
+// unset: a nil pointer or an empty list) and its value as the checks read it.
+func paramValue(f reflect.Value) ([]string, any, error) {
+	if !f.IsValid() {
+		return nil, nil, nil
+	}
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return nil, nil, nil
+		}
+		f = f.Elem()
+	}
+	if f.Kind() == reflect.Slice {
+		if f.Len() == 0 {
+			return nil, nil, nil
+		}
+		texts := make([]string, f.Len())
+		items := make([]any, f.Len())
+		for i := range texts {
+			t, jv, err := scalarText(f.Index(i))
+			if err != nil {
+				return nil, nil, err
+			}
+			texts[i], items[i] = t, jv
+		}
+		return texts, items, nil
+	}
+	t, jv, err := scalarText(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []string{t}, jv, nil
+}
+
+// scalarText renders a scalar parameter as the query carries it.
+func scalarText(f reflect.Value) (string, any, error) {
+	if m, ok := f.Interface().(interface{ MarshalText() ([]byte, error) }); ok {
+		b, err := m.MarshalText()
+		return string(b), string(b), err
+	}
+	switch f.Kind() {
+	case reflect.String:
+		return f.String(), f.String(), nil
+	case reflect.Bool:
+		return strconv.FormatBool(f.Bool()), f.Bool(), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		s := strconv.FormatInt(f.Int(), 10)
+		return s, json.Number(s), nil
+	case reflect.Float32, reflect.Float64:
+		s := strconv.FormatFloat(f.Float(), 'f', -1, 64)
+		return s, json.Number(s), nil
+	}
+	return "", nil, errors.New("has a type the query cannot carry")
+}
+
+// encodeBody encodes the caller's body once: the generated input struct copied, its
+// path copies cleared (the path carries them), the idempotency token set (the
+// caller's, else a new one), encoded with only the fields set, then checked against
+// the spec's schema as it will be sent.
+func encodeBody(op Operation, o *operation, in any) ([]byte, string, error) {
+	var v reflect.Value
+	if in != nil {
+		v = reflect.ValueOf(in)
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v = reflect.Value{}
+			} else {
+				v = v.Elem()
+			}
+		}
+	}
+	token := ""
+	var body []byte
+	if !v.IsValid() {
+		if o.bodyRequired && len(o.body.required) > 0 {
+			return nil, "", &InvalidParameterError{Op: op, Param: o.body.required[0], Reason: "is required"}
+		}
+		body = []byte("{}")
+		if o.token != "" {
+			var err error
+			if token, err = newClientToken(); err != nil {
+				return nil, "", &InvalidParameterError{Op: op, Param: o.token, Reason: err.Error()}
+			}
+			body, _ = json.Marshal(map[string]string{o.token: token})
+		}
+	} else {
+		cp := reflect.New(v.Type()).Elem()
+		cp.Set(v)
+		fields := fieldsOf(cp.Type(), "json")
+		for _, p := range o.pathParams {
+			if i, ok := fields[p.name]; ok {
+				cp.Field(i).SetZero()
+			}
+		}
+		if o.token != "" {
+			i, ok := fields[o.token]
+			if !ok {
+				return nil, "", fmt.Errorf("body type %s has no %s field", v.Type(), o.token)
+			}
+			f := cp.Field(i)
+			if f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().String() != "" {
+				token = f.Elem().String()
+			} else {
+				var err error
+				if token, err = newClientToken(); err != nil {
+					return nil, "", &InvalidParameterError{Op: op, Param: o.token, Reason: err.Error()}
+				}
+				f.Set(reflect.ValueOf(&token))
+			}
+		}
+		var err error
+		if body, err = json.Marshal(cp.Addr().Interface()); err != nil {
+			return nil, "", &InvalidParameterError{Op: op, Param: "body", Reason: err.Error()}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, "", &InvalidParameterError{Op: op, Param: "body", Reason: "does not encode as a JSON object"}
+	}
+	if err := checkObject(op, "", o.body, m); err != nil {
+		return nil, "", err
+	}
+	return body, token, nil
+}
