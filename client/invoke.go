@@ -56,6 +56,7 @@ func (c *Client) send(ctx context.Context, cl *call) ([]byte, *Response, error) 
 		}
 		if o.err == nil {
 			c.budget.success(paid)
+			resp.Body = o.body
 			return o.body, resp, nil
 		}
 		if reqID := requestIDOf(o.err); reqID != "" {

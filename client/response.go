@@ -22,4 +22,9 @@ type Response struct {
 	// ClientToken is the idempotency token a token operation sent on every attempt
 	// (the caller's, or the one the client made); "" for other operations.
 	ClientToken string
+	// Body is the last response's body exactly as received (within the client's
+	// read limit), the service's whole envelope: set when the call succeeded, nil
+	// otherwise. It is what `vmimage ... -o raw` prints and what `vmimage validate`
+	// checks; the client never changes it.
+	Body []byte
 }

@@ -561,3 +561,20 @@ func TestEveryDocumentedErrorIsTyped(t *testing.T) {
 		t.Errorf("only %d error examples served", served)
 	}
 }
+
+// TestResponseBodyIsTheEnvelopeAsReceived: a successful call's Response carries the
+// service's whole envelope byte for byte (what `vmimage -o raw` prints); a failed
+// call's carries none.
+func TestResponseBodyIsTheEnvelopeAsReceived(t *testing.T) {
+	const envelope = `{"requestId":"r1",  "result":{"image":{"imageId":"img-m5s0ab1c29","extra":[1, 2]}}}`
+	s := newWServer(t, respond(200, envelope), apiErr(404, "NOT_FOUND", "Image 'img-m5s0ab1c29' not found"))
+	tc := newWClient(t, s)
+	_, resp, err := tc.DescribeImage(context.Background(), region, image)
+	if err != nil || string(resp.Body) != envelope {
+		t.Fatalf("got %v, body %q", err, resp.Body)
+	}
+	_, resp, err = tc.DescribeImage(context.Background(), region, image)
+	if err == nil || resp.Body != nil {
+		t.Errorf("a failed call: got %v, body %q", err, resp.Body)
+	}
+}

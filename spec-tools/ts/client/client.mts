@@ -1,4 +1,4 @@
-// A TypeScript client of the image read API made only from openapi.yaml: types from
+// A TypeScript client of the image API (all 17 calls) made only from openapi.yaml: types from
 // openapi-typescript (../generated/openapi.d.ts), requests from openapi-fetch, and the
 // JDCLOUD2/JDCLOUD3 signer of ./signer.mts.
 import createClient from "openapi-fetch";

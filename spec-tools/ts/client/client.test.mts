@@ -1,8 +1,7 @@
 // The TypeScript client against the spec's vectors, then against `vmimage fake`
-// (VMIMAGE_BIN): every operation the fake serves (the five reads), with success, not
-// found, a bad secret, a replayed nonce, and a region whose images span several pages.
-// The spec's twelve write calls join in a later step of issue 18, when the fake serves
-// them; until then no result of theirs is faked here.
+// (VMIMAGE_BIN): the five reads, with success, not found, a bad secret, a replayed
+// nonce, and a region whose images span several pages. The twelve write calls are in
+// writes.test.mts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -166,7 +165,7 @@ test("describeImageMembers", async () => {
   assert.equal(missing.response.status, 404);
 });
 
-test("a bad secret is refused for every operation the fake serves", async () => {
+test("a bad secret is refused for every read operation", async () => {
   const c = imageClient(endpoint, { ...creds, secretKey: "not-the-secret" });
   const path = { regionId: REGION, imageId: "img-centos82pub" };
   for (const r of [

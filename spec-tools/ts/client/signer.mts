@@ -181,14 +181,20 @@ export interface SignerOptions {
   signDateAndNonce?: boolean;
 }
 
-/** An openapi-fetch middleware that signs every request (every retry too: rule 1). */
+/**
+ * An openapi-fetch middleware that signs every request (every retry too: rule 1),
+ * the body's exact bytes included (rule 7).
+ */
 export function jdcloudSigner(creds: Credentials, opts: SignerOptions = {}): Middleware {
   return {
-    onRequest({ request }) {
+    async onRequest({ request }) {
       const url = new URL(request.url);
+      // Rule 7: the hash is of the body as sent; a clone leaves the request's own body unread.
+      const body = request.body === null ? "" : await request.clone().text(); // BODY-HASH
       const headers = sign(creds, {
         method: request.method,
         url,
+        body,
         // Rule 2 and 7: JD Cloud's SDKs sign content-type; a GET needs none, we send and sign it.
         headers: { "content-type": "application/json" },
         region: regionOf(url),

@@ -63,11 +63,16 @@ takes --job-duration, and each region holds --image-quota private images.`,
 			creds := srv.Credentials()
 			url := dialable(srv.URL)
 			if url != srv.URL {
-				fmt.Fprintf(a.Stdout, "fake image read service listening on %s (bound to %s)\n", url, strings.TrimPrefix(srv.URL, "http://"))
+				fmt.Fprintf(a.Stdout, "fake image service listening on %s (bound to %s)\n", url, strings.TrimPrefix(srv.URL, "http://"))
 			} else {
-				fmt.Fprintf(a.Stdout, "fake image read service listening on %s\n", url)
+				fmt.Fprintf(a.Stdout, "fake image service listening on %s\n", url)
 			}
-			fmt.Fprintf(a.Stdout, "  GET %s/v1/regions/{regionId}/images[/{imageId}[/constraints|/members]] and /imageConstraints,\n", url)
+			fmt.Fprintf(a.Stdout, "  all 17 calls of JD Cloud's image API under %s/v1/regions/{regionId}:\n", url)
+			fmt.Fprintf(a.Stdout, "    GET    /images[/{imageId}[/constraints|/members]], /imageConstraints, /imageTasks\n")
+			fmt.Fprintf(a.Stdout, "    POST   /images:{copyImages|createImageFromSnapshots|import}, /instances/{instanceId}:createImage,\n")
+			fmt.Fprintf(a.Stdout, "           /images/{imageId}:{share|unshare|release|unrelease|modifyImageAttribute|exportImage}\n")
+			fmt.Fprintf(a.Stdout, "    DELETE /images/{imageId}\n")
+			fmt.Fprintf(a.Stdout, "  work takes %s (--job-duration); %d private images a region (--image-quota)\n", jobDuration, imageQuota)
 			fmt.Fprintf(a.Stdout, "  signed with JDCLOUD2-HMAC-SHA256 or JDCLOUD3-HMAC-SHA256\n")
 			fmt.Fprintf(a.Stdout, "  test credentials (they only open this fake):\n")
 			fmt.Fprintf(a.Stdout, "    export JDCLOUD_ACCESS_KEY=%s JDCLOUD_SECRET_KEY=%s\n", creds.AccessKey, creds.SecretKey)
