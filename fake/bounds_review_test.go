@@ -1,11 +1,15 @@
 package fake_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vmimage/vmimage/fake"
+	"github.com/vmimage/vmimage/signer"
 )
 
 // The image quota is per region, so the store stays bounded only if the calls that
@@ -23,4 +27,42 @@ func TestImagesAreMadeOnlyInTheFakesRegions(t *testing.T) {
 		t.Errorf("imports into made-up regions stored %d images", after-before)
 	}
 	h.ok("importImage", http.MethodPost, n1+"/images%3Aimport", body) // the fake's own region still takes one
+}
+
+// A security token is a secret: the request log (and so WithObserver and `vmimage
+// fake --log`) records that one was signed, never its value.
+func TestRequestLogRedactsTheSecurityToken(t *testing.T) {
+	const token = "sts-token-that-is-secret"
+	var seen []fake.RecordedRequest
+	var mu sync.Mutex
+	srv := fake.StartTest(t, fake.WithObserver(func(r fake.RecordedRequest) { mu.Lock(); seen = append(seen, r); mu.Unlock() }))
+	creds := srv.Credentials()
+	creds.SecurityToken = token
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/v1/regions/cn-north-1/images/"+fake.SeedCentOS, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := signer.New(creds, "vm").Sign(req, nil, "cn-north-1"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	logged := append(srv.Requests(), seen...)
+	if len(logged) != 2 {
+		t.Fatalf("%d log entries and observations, want 2", len(logged))
+	}
+	for _, r := range logged {
+		v, signed := r.SignedHeaders["x-jdcloud-security-token"]
+		if !signed || strings.Contains(fmt.Sprint(r), base64.StdEncoding.EncodeToString([]byte(token))) || strings.Contains(fmt.Sprint(r), token) {
+			t.Errorf("security token logged as %q (signed: %v)", v, signed)
+		}
+	}
 }

@@ -444,10 +444,13 @@ func newRequestID() string {
 	return string(b[:])
 }
 
+// redacted stands in the request log for a signed header's secret value.
+const redacted = "REDACTED"
+
 // signedHeaders reads the algorithm, the access key and the signed headers named by
 // Authorization, for the request log, each bounded (maxLoggedHeaders names, clipped
-// values); the algorithm is "" unless it is one the fake knows. Nothing is verified
-// here.
+// values; the security token's value redacted); the algorithm is "" unless it is one
+// the fake knows. Nothing is verified here.
 func signedHeaders(r *http.Request) (alg, accessKey string, headers map[string]string) {
 	auth := r.Header.Get(signer.HeaderAuthorization)
 	if len(auth) > signer.MaxAuthorizationBytes {
@@ -472,6 +475,8 @@ func signedHeaders(r *http.Request) (alg, accessKey string, headers map[string]s
 				switch {
 				case name == "host":
 					headers[name] = clip(r.Host, maxLoggedText)
+				case strings.EqualFold(name, signer.HeaderSecurityToken):
+					headers[clip(name, maxLoggedID)] = redacted // a secret: only that it was signed
 				case name != "":
 					headers[clip(name, maxLoggedID)] = clip(r.Header.Get(name), maxLoggedText)
 				}
