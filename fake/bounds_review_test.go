@@ -66,3 +66,21 @@ func TestRequestLogRedactsTheSecurityToken(t *testing.T) {
 		}
 	}
 }
+
+// An error answer quotes the request's text bounded: a 20 KB query value or path
+// segment does not come back whole in the message.
+func TestErrorMessagesAreBounded(t *testing.T) {
+	h := startWrites(t)
+	long := strings.Repeat("a", 20_000)
+	for _, target := range []string{
+		n1 + "/images?imageSource=" + long,
+		n1 + "/images?imageSource=public&pageSize=" + long,
+		n1 + "/images/img-" + long + "A",
+		n1 + "/imageConstraints?ids.1=img-" + long + "A",
+	} {
+		a := h.do("", http.MethodGet, target, "", false)
+		if a.status != 400 || len(a.errMsg()) > 1024 {
+			t.Errorf("GET %.60s...: %d, message of %d bytes", target, a.status, len(a.errMsg()))
+		}
+	}
+}

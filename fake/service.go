@@ -425,8 +425,15 @@ func errorBody(reqID string, code int, status, msg string) api.ErrorResponse {
 	return api.ErrorResponse{RequestId: reqID, Error: api.ErrorInfo{Code: code, Status: status, Message: msg}}
 }
 
-// writeError writes the JSON error envelope with the request id header.
+// maxErrorMessage bounds an error answer's message, which may quote the request.
+const maxErrorMessage = 1024
+
+// writeError writes the JSON error envelope with the request id header; a message
+// over maxErrorMessage bytes is cut, ending in "...".
 func writeError(w http.ResponseWriter, status int, code, msg, reqID string) {
+	if len(msg) > maxErrorMessage {
+		msg = clip(msg, maxErrorMessage-3) + "..."
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set(headerRequestID, reqID)
 	w.WriteHeader(status)
