@@ -425,8 +425,15 @@ func errorBody(reqID string, code int, status, msg string) api.ErrorResponse {
 	return api.ErrorResponse{RequestId: reqID, Error: api.ErrorInfo{Code: code, Status: status, Message: msg}}
 }
 
-// writeError writes the JSON error envelope with the request id header.
+// maxErrorMessage bounds an error answer's message, which may quote the request.
+const maxErrorMessage = 1024
+
+// writeError writes the JSON error envelope with the request id header; a message
+// over maxErrorMessage bytes is cut, ending in "...".
 func writeError(w http.ResponseWriter, status int, code, msg, reqID string) {
+	if len(msg) > maxErrorMessage {
+		msg = clip(msg, maxErrorMessage-3) + "..."
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set(headerRequestID, reqID)
 	w.WriteHeader(status)
@@ -444,10 +451,13 @@ func newRequestID() string {
 	return string(b[:])
 }
 
+// redacted stands in the request log for a signed header's secret value.
+const redacted = "REDACTED"
+
 // signedHeaders reads the algorithm, the access key and the signed headers named by
 // Authorization, for the request log, each bounded (maxLoggedHeaders names, clipped
-// values); the algorithm is "" unless it is one the fake knows. Nothing is verified
-// here.
+// values; the security token's value redacted); the algorithm is "" unless it is one
+// the fake knows. Nothing is verified here.
 func signedHeaders(r *http.Request) (alg, accessKey string, headers map[string]string) {
 	auth := r.Header.Get(signer.HeaderAuthorization)
 	if len(auth) > signer.MaxAuthorizationBytes {
@@ -472,6 +482,8 @@ func signedHeaders(r *http.Request) (alg, accessKey string, headers map[string]s
 				switch {
 				case name == "host":
 					headers[name] = clip(r.Host, maxLoggedText)
+				case strings.EqualFold(name, signer.HeaderSecurityToken):
+					headers[clip(name, maxLoggedID)] = redacted // a secret: only that it was signed
 				case name != "":
 					headers[clip(name, maxLoggedID)] = clip(r.Header.Get(name), maxLoggedText)
 				}
