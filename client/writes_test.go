@@ -434,7 +434,7 @@ func TestResponseDescribesTheLastAttempt(t *testing.T) {
 		t.Errorf("Response mixes attempts: %+v", resp)
 	}
 	s1 := newWServer(t, apiErr(503, "INTERNAL", "busy"))
-	tc1 := newWClient(t, s1, client.WithRetryPolicy(client.NoRetries))
+	tc1 := newWClient(t, s1, client.WithRetryPolicy(client.NoRetries()))
 	_, resp, err = tc1.DescribeImage(context.Background(), region, image)
 	if !errors.As(err, &ma) || ma.Attempts != 1 || resp.StatusCode != 503 || resp.RequestID != "rq-INTERNAL" {
 		t.Errorf("MaxAttempts 1: got %T %v, %+v", err, err, resp)

@@ -33,7 +33,7 @@ func TestFakeLogNamesTheSignatureAlgorithm(t *testing.T) {
 	}
 	for _, alg := range signer.Algorithms() {
 		c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials), client.WithSignatureAlgorithm(alg),
-			client.WithRetryPolicy(client.NoRetries))
+			client.WithRetryPolicy(client.NoRetries()))
 		if err != nil {
 			t.Fatal(err)
 		}
