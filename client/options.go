@@ -42,9 +42,11 @@ const (
 // is not allowed without WithInsecureHTTP.
 var ErrPlainHTTP = errors.New("plain http is only allowed for loopback or vm.internal.<region>.jdcloud-api.com")
 
-// DocumentedRegions are the regions JD Cloud documents for the service. The list is
-// open: other region ids are sent as given.
-var DocumentedRegions = []string{"cn-north-1", "cn-east-1", "cn-east-2", "cn-south-1"}
+// DocumentedRegions returns the regions JD Cloud documents for the service, a fresh
+// slice each call. The list is open: other region ids are sent as given.
+func DocumentedRegions() []string {
+	return []string{"cn-north-1", "cn-east-1", "cn-east-2", "cn-south-1"}
+}
 
 // OptionError reports an Option that New refused; it unwraps to the option's error.
 type OptionError struct{ Err error }

@@ -76,7 +76,7 @@
 //
 // The fake is meant to run on shared hosts, reachable by clients it does not trust,
 // so nothing a request sends grows its memory or holds a connection forever:
-//   - connections: DefaultTimeouts (10 s to read the headers, 30 s the whole request,
+//   - connections: DefaultTimeouts() (10 s to read the headers, 30 s the whole request,
 //     2 min to write a response or keep an idle connection, 64 KiB of headers);
 //     WithTimeouts changes them;
 //   - a request body over MaxRequestBodyBytes is refused with 413 before its

@@ -31,9 +31,12 @@ type handlers struct{ s *Service }
 
 const headerRequestID = "X-Jdcloud-Request-Id"
 
-// DefaultCredentials are the test credentials a fake accepts unless told otherwise.
+// DefaultCredentials returns the test credentials a fake accepts unless told
+// otherwise (a fresh value each call: no caller can change what another fake uses).
 // They are not secret: they only open the fake.
-var DefaultCredentials = signer.Credentials{AccessKey: "FAKEACCESSKEY0001", SecretKey: "fake-secret-key-not-a-secret"}
+func DefaultCredentials() signer.Credentials {
+	return signer.Credentials{AccessKey: "FAKEACCESSKEY0001", SecretKey: "fake-secret-key-not-a-secret"}
+}
 
 // DefaultMaxSkew is the clock skew the fake accepts, as the gateway does.
 const DefaultMaxSkew = 5 * time.Minute
@@ -171,8 +174,8 @@ type Service struct {
 
 // New returns a Service, seeded unless WithoutSeed is given.
 func New(opts ...Option) (*Service, error) {
-	o := options{creds: DefaultCredentials, clock: client.SystemClock{}, maxSkew: DefaultMaxSkew, addr: "127.0.0.1:0",
-		logSize: DefaultRequestLogSize, timeouts: DefaultTimeouts, quota: DefaultImageQuota, jobDuration: DefaultJobDuration}
+	o := options{creds: DefaultCredentials(), clock: client.SystemClock{}, maxSkew: DefaultMaxSkew, addr: "127.0.0.1:0",
+		logSize: DefaultRequestLogSize, timeouts: DefaultTimeouts(), quota: DefaultImageQuota, jobDuration: DefaultJobDuration}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("fake: nil Option")
