@@ -51,7 +51,7 @@ func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids
 	if err := out.setQuery(g.query); err != nil {
 		return err
 	}
-	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute)
+	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute, a.rawOptions(output)...)
 	defer cancel()
 	if err != nil {
 		return err

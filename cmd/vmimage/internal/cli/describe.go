@@ -91,7 +91,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 		return err
 	}
 	burst := max(1, int(f.rate))
-	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute, client.WithRateLimit(f.rate, burst))
+	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute, append(a.rawOptions(f.output), client.WithRateLimit(f.rate, burst))...)
 	defer cancel()
 	if err != nil {
 		return err
@@ -108,7 +108,11 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < min(f.concurrency, len(ids)); w++ {
+	workers := min(f.concurrency, len(ids))
+	if f.output == "raw" {
+		workers = 1 // the envelopes print as they arrive: one at a time keeps the ids' order
+	}
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -154,7 +154,7 @@ func (a *App) runList(ctx context.Context, g *globals, f *listFlags) error {
 	if err := out.setQuery(g.query); err != nil {
 		return err
 	}
-	c, region, ctx, cancel, err := a.session(ctx, g, 10*time.Minute)
+	c, region, ctx, cancel, err := a.session(ctx, g, 10*time.Minute, a.rawOptions(f.output)...)
 	defer cancel()
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ func (a *App) runMembers(ctx context.Context, g *globals, output, imageID string
 	if !validFormat(output) {
 		return usage("unknown output format %q (want one of %s)", output, strings.Join(formats, ", "))
 	}
-	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute)
+	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute, a.rawOptions(output)...)
 	defer cancel()
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ import (
 )
 
 // formats are the output formats of the commands that print images.
-var formats = []string{"table", "wide", "json", "jsonl", "yaml", "text"}
+var formats = []string{"table", "wide", "json", "jsonl", "yaml", "text", "raw"}
 
 func validFormat(f string) bool { return slices.Contains(formats, f) }
 
@@ -75,6 +75,9 @@ var (
 // marshalled. A tabular format needs value, the others raw or value.
 func (p *printer) add(value any, raw json.RawMessage) error {
 	defer func() { p.n++ }()
+	if p.format == "raw" {
+		return nil // the envelopes are printed as they arrive (rawOutput)
+	}
 	if p.tabular() {
 		wide := p.format == "wide"
 		if p.n == 0 && p.format != "text" {
@@ -133,6 +136,9 @@ func (p *printer) add(value any, raw json.RawMessage) error {
 // flush writes the table rows added so far (streamed output); other formats write as
 // they go.
 func (p *printer) flush() error {
+	if p.format == "raw" {
+		return nil
+	}
 	if p.format == "text" {
 		return p.tab.flushText(p.w)
 	}
@@ -174,8 +180,8 @@ func (p *printer) setQuery(expr string) error {
 	if expr == "" {
 		return nil
 	}
-	if p.format == "jsonl" {
-		return usage("--query needs one document: use -o json, yaml, table, wide or text (not jsonl)")
+	if p.format == "jsonl" || p.format == "raw" {
+		return usage("--query needs one document: use -o json, yaml, table, wide or text (not %s)", p.format)
 	}
 	q, err := compileQuery(expr)
 	if err != nil {

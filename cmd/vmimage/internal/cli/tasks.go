@@ -152,7 +152,7 @@ func (a *App) runTasks(ctx context.Context, g *globals, f *tasksFlags, ids []str
 	if f.all && params.PageNumber != nil {
 		return usage("--all and --page do not go together")
 	}
-	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute)
+	c, region, ctx, cancel, err := a.session(ctx, g, 2*time.Minute, a.rawOptions(f.output)...)
 	defer cancel()
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,13 +25,15 @@ func (a *App) validateCommand() *cobra.Command {
 		Use:   "validate [FILE|-]...",
 		Short: "Check saved response bodies (or, with --request, requests) against the API's spec",
 		Long: `Validate recorded response bodies of one operation (--operation, an operation id
-such as describeImages or the API's name DescribeImages; default describeImage)
-against the embedded OpenAPI document, printing every violation with its JSON pointer.
+such as describeImages or the API's name DescribeImages; without it, the operation
+an envelope's result names, else describeImage) against the embedded OpenAPI
+document, printing every violation with its JSON pointer.
 The status is --status, or read from the body (error.code for an error envelope, else
 200). What vmimage itself saves is recognised: the JSON array of
 "vmimage describe -o json" (each image checked as a describeImage result) and of
 "vmimage list -o json" (checked as a describeImages result); pointers then start at
-the array. "-" reads stdin, and so does no file at all unless stdin is a terminal:
+the array; and the envelopes "-o raw" prints, one after another, each checked on its
+own (pointers start with #N, the envelope's place). "-" reads stdin, and so does no file at all unless stdin is a terminal:
 then it prints its usage instead of waiting. Exits 1 on any violation.
 
 With --request it checks requests instead: what a write command's --dry-run
@@ -52,7 +55,11 @@ spec; or, with --operation, a bare request body.`,
 				}
 				return a.runValidateRequests(cmd.Context(), args, op)
 			}
-			return a.runValidate(cmd.Context(), args, operation, status)
+			op := ""
+			if cmd.Flags().Changed("operation") {
+				op = operation
+			}
+			return a.runValidate(cmd.Context(), args, op, status)
 		},
 	}
 	cmd.Flags().BoolVar(&request, "request", false, "check requests (what --dry-run prints, or a body with --operation) instead of responses")
@@ -73,9 +80,12 @@ func (a *App) runValidate(ctx context.Context, files []string, operation string,
 	if err != nil {
 		return &exitError{ExitError, err}
 	}
-	operation, ok := v.OperationID(operation)
-	if !ok {
-		return usage("--operation %q is not an operation of the spec (want one of %s, or the API's name: DescribeImages, ...)", operation, strings.Join(v.Operations(), ", "))
+	if operation != "" {
+		id, ok := v.OperationID(operation)
+		if !ok {
+			return usage("--operation %q is not an operation of the spec (want one of %s, or the API's name: DescribeImages, ...)", operation, strings.Join(v.Operations(), ", "))
+		}
+		operation = id
 	}
 	if len(files) == 0 {
 		if a.StdinIsTerminal != nil && a.StdinIsTerminal() {
@@ -89,7 +99,7 @@ func (a *App) runValidate(ctx context.Context, files []string, operation string,
 		if err != nil {
 			return &exitError{ExitError, err}
 		}
-		violations, what, err := validateSaved(ctx, v, operation, status, body)
+		violations, what, err := validateFile(ctx, v, operation, status, body)
 		switch {
 		case err != nil:
 			return &exitError{ExitError, err}
@@ -148,6 +158,92 @@ func (a *App) readInput(ctx context.Context, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than the %d MiB that vmimage validate reads", name, MaxValidateInput>>20)
 	}
 	return res.b, nil
+}
+
+// validateFile validates what one file holds: one body (see validateSaved), or the
+// envelopes -o raw prints, one JSON value after another, each checked on its own
+// (violations' pointers prefixed with #N, the envelope's place from 1). Without
+// operation, each body's operation is read from its result's members (describeImage
+// when they say nothing).
+func validateFile(ctx context.Context, v *validate.Validator, operation string, status int, body []byte) ([]validate.Violation, string, error) {
+	opOf := func(b []byte) string {
+		if operation != "" {
+			return operation
+		}
+		if op := operationOf(b); op != "" {
+			return op
+		}
+		return "describeImage"
+	}
+	values := jsonValues(body)
+	if len(values) < 2 {
+		return validateSaved(ctx, v, opOf(body), status, body)
+	}
+	var all []validate.Violation
+	ops := map[string]bool{}
+	for i, env := range values {
+		op := opOf(env)
+		ops[op] = true
+		vs, _, err := validateSaved(ctx, v, op, status, env)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, viol := range vs {
+			viol.Pointer = "#" + strconv.Itoa(i+1) + viol.Pointer
+			all = append(all, viol)
+		}
+	}
+	names := make([]string, 0, len(ops))
+	for op := range ops {
+		names = append(names, op)
+	}
+	slices.Sort(names)
+	return all, fmt.Sprintf("%d envelopes (vmimage -o raw output) of %s", len(values), strings.Join(names, ", ")), nil
+}
+
+// jsonValues splits body into its top-level JSON values; nil when it is not a
+// sequence of JSON values.
+func jsonValues(body []byte) []json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var vs []json.RawMessage
+	for {
+		var v json.RawMessage
+		switch err := dec.Decode(&v); {
+		case err == io.EOF:
+			return vs
+		case err != nil:
+			return nil
+		}
+		vs = append(vs, v)
+	}
+}
+
+// operationOf names the read operation an envelope answers, from its result's
+// members; "" when they name none.
+func operationOf(env []byte) string {
+	var e struct {
+		Result map[string]json.RawMessage `json:"result"`
+	}
+	if json.Unmarshal(env, &e) != nil {
+		return ""
+	}
+	has := func(k string) bool { _, ok := e.Result[k]; return ok }
+	switch {
+	case has("image"):
+		return "describeImage"
+	case has("images"):
+		return "describeImages"
+	case has("imageConstraints"):
+		if c := bytes.TrimSpace(e.Result["imageConstraints"]); len(c) > 0 && c[0] == '[' {
+			return "describeImageConstraintsBatch"
+		}
+		return "describeImageConstraints"
+	case has("pins"):
+		return "describeImageMembers"
+	case has("taskSet"):
+		return "imageTasks"
+	}
+	return ""
 }
 
 // validateSaved validates one saved body: a response body of the operation, or the
