@@ -105,12 +105,16 @@ var loopbackOnly = func() *http.Transport {
 	return tr
 }()
 
-var requestIDs = regexp.MustCompile(`request id [a-z0-9]{32}`)
+var (
+	requestIDs   = regexp.MustCompile(`request id [a-z0-9]{32}`)
+	rawRequestID = regexp.MustCompile(`"requestId":"[a-z0-9]{32}"`)
+)
 
 // golden compares got with testdata/name (request ids masked); -update rewrites it.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	got = requestIDs.ReplaceAllString(got, "request id <id>")
+	got = rawRequestID.ReplaceAllString(got, `"requestId":"<id>"`)
 	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

@@ -99,13 +99,7 @@ func (a *App) runConstraints(ctx context.Context, g *globals, output string, ids
 	if err := out.close(); err != nil {
 		return &exitError{ExitError, err}
 	}
-	switch {
-	case failures == 0:
-		return nil
-	case failures == notFound:
-		return &exitError{ExitNotFound, fmt.Errorf("%d of %d image(s) not found", failures, len(ids))}
-	}
-	return &exitError{ExitError, fmt.Errorf("%d of %d image(s) failed", failures, len(ids))}
+	return tally(failures, notFound, len(ids))
 }
 
 // constraintRow renders a constraint: "only" for includes, "all but" for excludes.

@@ -173,13 +173,7 @@ func (a *App) runDescribe(ctx context.Context, g *globals, f *describeFlags, arg
 	if err := out.close(); err != nil {
 		return &exitError{ExitError, err}
 	}
-	switch {
-	case failures == 0:
-		return nil
-	case failures == notFound:
-		return &exitError{ExitNotFound, fmt.Errorf("%d of %d image(s) not found", failures, len(ids))}
-	}
-	return &exitError{ExitError, fmt.Errorf("%d of %d image(s) failed", failures, len(ids))}
+	return tally(failures, notFound, len(ids))
 }
 
 // readIDs reads ids one per line, skipping blank lines and # comments.
@@ -208,4 +202,16 @@ func (a *App) readIDs(path string) ([]string, error) {
 		return nil, fmt.Errorf("--from-file %s: %w", path, err)
 	}
 	return ids, nil
+}
+
+// tally is the outcome of a command about several images: nil when none failed,
+// not found (exit 3) when every failure was a not-found, else an error (exit 1).
+func tally(failures, notFound, total int) error {
+	switch {
+	case failures == 0:
+		return nil
+	case failures == notFound:
+		return &exitError{ExitNotFound, fmt.Errorf("%d of %d image(s) not found", failures, total)}
+	}
+	return &exitError{ExitError, fmt.Errorf("%d of %d image(s) failed", failures, total)}
 }
