@@ -129,7 +129,7 @@ func TestEchoedCredentialsAreRedactedFromErrors(t *testing.T) {
 	for _, h := range []http.HandlerFunc{echo(502, "text/html"), echo(400, "application/json")} {
 		s := newServer(t, h)
 		tc := newClient(t, s, client.WithCredentials(signer.Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken}),
-			client.WithRetryPolicy(client.NoRetries))
+			client.WithRetryPolicy(client.NoRetries()))
 		_, err := call(operations[0], tc)
 		if err == nil {
 			t.Fatal("no error")

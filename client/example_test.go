@@ -61,7 +61,7 @@ func ExampleWithRetryPolicy() {
 	policy := client.DefaultRetryPolicy()
 	policy.MaxAttempts = 5
 	_, err := client.New(
-		client.WithCredentials(fake.DefaultCredentials),
+		client.WithCredentials(fake.DefaultCredentials()),
 		client.WithRetryPolicy(policy),
 	)
 	fmt.Println(err)

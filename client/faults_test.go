@@ -154,7 +154,7 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 		})
 		t.Run("throttled error carries RetryAfter", func(t *testing.T) {
 			s := newServer(t, tooMany("2"))
-			_, err := call(op, newClient(t, s, client.WithRetryPolicy(client.NoRetries)))
+			_, err := call(op, newClient(t, s, client.WithRetryPolicy(client.NoRetries())))
 			var ae *client.APIError
 			if !errors.As(err, &ae) || !errors.Is(err, client.ErrThrottled) || ae.RetryAfter != 2*time.Second {
 				t.Fatalf("got %v", err)
@@ -543,7 +543,7 @@ func TestTLS12IsTheMinimum(t *testing.T) {
 	hc := srv.Client() // trusts the test certificate
 	hc.Transport.(*http.Transport).TLSClientConfig.MinVersion = tls.VersionTLS10
 	c, err := client.New(client.WithCredentials(signer.Credentials{AccessKey: testAK, SecretKey: testSK}),
-		client.WithEndpoint(srv.URL), client.WithHTTPClient(hc), client.WithRetryPolicy(client.NoRetries))
+		client.WithEndpoint(srv.URL), client.WithHTTPClient(hc), client.WithRetryPolicy(client.NoRetries()))
 	if err != nil {
 		t.Fatal(err)
 	}

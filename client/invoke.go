@@ -57,6 +57,9 @@ func (c *Client) send(ctx context.Context, cl *call) ([]byte, *Response, error) 
 		if o.err == nil {
 			c.budget.success(paid)
 			resp.Body = o.body
+			if c.cfg.onSuccess != nil {
+				c.cfg.onSuccess(op, resp)
+			}
 			return o.body, resp, nil
 		}
 		if reqID := requestIDOf(o.err); reqID != "" {

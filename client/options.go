@@ -42,9 +42,11 @@ const (
 // is not allowed without WithInsecureHTTP.
 var ErrPlainHTTP = errors.New("plain http is only allowed for loopback or vm.internal.<region>.jdcloud-api.com")
 
-// DocumentedRegions are the regions JD Cloud documents for the service. The list is
-// open: other region ids are sent as given.
-var DocumentedRegions = []string{"cn-north-1", "cn-east-1", "cn-east-2", "cn-south-1"}
+// DocumentedRegions returns the regions JD Cloud documents for the service, a fresh
+// slice each call. The list is open: other region ids are sent as given.
+func DocumentedRegions() []string {
+	return []string{"cn-north-1", "cn-east-1", "cn-east-2", "cn-south-1"}
+}
 
 // OptionError reports an Option that New refused; it unwraps to the option's error.
 type OptionError struct{ Err error }
@@ -79,6 +81,24 @@ type config struct {
 	rateBurst         int
 	algorithm         signer.Algorithm // "" until WithSignatureAlgorithm: signer.DefaultAlgorithm()
 	pagesInFlight     int              // 0: DefaultPagesInFlight
+	onSuccess         func(Operation, *Response)
+}
+
+// WithSuccessObserver calls f once for each call whose last attempt got a 2xx
+// answer, with the call's operation and Response (whose Body is the service's
+// envelope as received), before the result is decoded. f runs in the goroutine that made the call, before the call
+// returns, so calls made one after another are observed in that order; calls made
+// concurrently (a paginator's pages in flight, a caller's goroutines) may be observed
+// in any order, and f must then be safe for concurrent use. f must not keep or change
+// the Response: it is the caller's. A nil f is refused.
+func WithSuccessObserver(f func(op Operation, resp *Response)) Option {
+	return func(cfg *config) error {
+		if f == nil {
+			return errors.New("WithSuccessObserver: nil function")
+		}
+		cfg.onSuccess = f
+		return nil
+	}
 }
 
 // WithCredentials sets explicit credentials, the first link of the credential chain.

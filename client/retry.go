@@ -72,8 +72,10 @@ func DefaultRetryPolicy() RetryPolicy {
 	}
 }
 
-// NoRetries makes exactly one attempt.
-var NoRetries = RetryPolicy{MaxAttempts: 1}
+// NoRetries returns a policy that makes exactly one attempt. Like
+// DefaultRetryPolicy, it is a function: each call returns a fresh value, so no
+// caller can change what another gets.
+func NoRetries() RetryPolicy { return RetryPolicy{MaxAttempts: 1} }
 
 func (p RetryPolicy) validate() error {
 	switch {
@@ -151,6 +153,12 @@ func classifyTransportError(ctx context.Context, op Operation, n int, err error,
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return outcome{err: &RequestError{Op: op, Attempts: n, Err: fmt.Errorf("%w after %s", ErrAttemptTimeout, attemptTimeout)}, retryable: true, timeout: true}
+	}
+	var rh tls.RecordHeaderError
+	if errors.As(err, &rh) {
+		// The server answered the TLS handshake with something else, typically plain
+		// HTTP: no retry can change that.
+		return outcome{err: &RequestError{Op: op, Attempts: n, Err: fmt.Errorf("%w (the endpoint does not speak TLS: if it serves plain HTTP, give its URL with http://)", err)}}
 	}
 	rerr := &RequestError{Op: op, Attempts: n, Err: err}
 	if !retryableTransportError(err) {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -434,7 +435,7 @@ func TestResponseDescribesTheLastAttempt(t *testing.T) {
 		t.Errorf("Response mixes attempts: %+v", resp)
 	}
 	s1 := newWServer(t, apiErr(503, "INTERNAL", "busy"))
-	tc1 := newWClient(t, s1, client.WithRetryPolicy(client.NoRetries))
+	tc1 := newWClient(t, s1, client.WithRetryPolicy(client.NoRetries()))
 	_, resp, err = tc1.DescribeImage(context.Background(), region, image)
 	if !errors.As(err, &ma) || ma.Attempts != 1 || resp.StatusCode != 503 || resp.RequestID != "rq-INTERNAL" {
 		t.Errorf("MaxAttempts 1: got %T %v, %+v", err, err, resp)
@@ -576,5 +577,25 @@ func TestResponseBodyIsTheEnvelopeAsReceived(t *testing.T) {
 	_, resp, err = tc.DescribeImage(context.Background(), region, image)
 	if err == nil || resp.Body != nil {
 		t.Errorf("a failed call: got %v, body %q", err, resp.Body)
+	}
+}
+
+// TestSuccessObserverSeesEachEnvelope: the observer gets each successful call's
+// envelope as received, in call order, and nothing for a failed call; nil is refused.
+func TestSuccessObserverSeesEachEnvelope(t *testing.T) {
+	const one, two = `{"requestId":"r1","result":{"image":{"imageId":"img-m5s0ab1c29"}}}`, `{"requestId":"r2" ,"result":{"image":{"imageId":"img-m5s0ab1c29"}}}`
+	s := newWServer(t, respond(200, one), apiErr(404, "NOT_FOUND", "Image 'img-m5s0ab1c29' not found"), respond(200, two))
+	var seen []string
+	tc := newWClient(t, s, client.WithSuccessObserver(func(op client.Operation, resp *client.Response) {
+		seen = append(seen, op.Name+" "+string(resp.Body))
+	}))
+	for range 3 {
+		tc.DescribeImage(context.Background(), region, image)
+	}
+	if want := []string{"DescribeImage " + one, "DescribeImage " + two}; !slices.Equal(seen, want) {
+		t.Errorf("seen %q, want %q", seen, want)
+	}
+	if _, err := client.New(client.WithSuccessObserver(nil)); err == nil || !strings.Contains(err.Error(), "WithSuccessObserver") {
+		t.Errorf("nil observer: %v", err)
 	}
 }

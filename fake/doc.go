@@ -76,7 +76,7 @@
 //
 // The fake is meant to run on shared hosts, reachable by clients it does not trust,
 // so nothing a request sends grows its memory or holds a connection forever:
-//   - connections: DefaultTimeouts (10 s to read the headers, 30 s the whole request,
+//   - connections: DefaultTimeouts() (10 s to read the headers, 30 s the whole request,
 //     2 min to write a response or keep an idle connection, 64 KiB of headers);
 //     WithTimeouts changes them;
 //   - a request body over MaxRequestBodyBytes is refused with 413 before its
@@ -85,7 +85,10 @@
 //   - the request log is a ring of the DefaultRequestLogSize most recent requests
 //     (WithRequestLogSize), each field clipped to a few hundred bytes and each body
 //     to 2 KiB; RequestStats counts everything, evicted entries included;
-//   - the stores are bounded: images by the quota, members by 20 an image, tasks by
+//   - the stores are bounded: images by the quota in each region (ImportImage and
+//     CopyImages make images only in the fake's four regions, CreateImage and
+//     CreateImageFromSnapshots only where an instance or snapshot is stored),
+//     members by 20 an image, tasks by
 //     DefaultMaxTasks, clientTokens by DefaultMaxTokens (the oldest go first); a
 //     flood of creates meets the quota, not the memory;
 //   - replayed nonces are remembered up to DefaultMaxNonces, expired in arrival

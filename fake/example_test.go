@@ -49,7 +49,7 @@ func ExampleService_Inject() {
 		log.Fatal(err)
 	}
 	c, err := client.New(client.WithEndpoint(srv.URL), client.WithCredentials(srv.Credentials()),
-		client.WithRetryPolicy(client.NoRetries))
+		client.WithRetryPolicy(client.NoRetries()))
 	if err != nil {
 		log.Fatal(err)
 	}

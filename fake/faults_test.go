@@ -11,7 +11,7 @@ import (
 )
 
 func TestFaultScripting(t *testing.T) {
-	h := start(t, nil, client.WithRetryPolicy(client.NoRetries))
+	h := start(t, nil, client.WithRetryPolicy(client.NoRetries()))
 	centos := "/v1/regions/cn-north-1/images/" + fake.SeedCentOS
 	if err := h.srv.Inject(fake.Fault{Kind: fake.FaultStatus, Status: 503, Times: 2, Path: centos}); err != nil {
 		t.Fatal(err)

@@ -177,7 +177,7 @@ func TestObserverSeesEveryRequestOnce(t *testing.T) {
 	seen := make(chan fake.RecordedRequest, 10)
 	srv := fake.StartTest(t, fake.WithObserver(func(r fake.RecordedRequest) { seen <- r }))
 	c, err := client.New(client.WithEndpoint(srv.URL), client.WithCredentials(signer.Credentials{AccessKey: "AKNOBODY", SecretKey: "wrong-secret"}),
-		client.WithRetryPolicy(client.NoRetries))
+		client.WithRetryPolicy(client.NoRetries()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,8 @@ type RecordedRequest struct {
 	Time time.Time
 	// Method and Path (escaped, as on the wire).
 	Method, Path string
-	// SignedHeaders maps each header named in the signature (lowercase) to its value.
+	// SignedHeaders maps each header named in the signature (lowercase) to its value
+	// (x-jdcloud-security-token's, a secret, to "REDACTED").
 	SignedHeaders map[string]string
 	// Algorithm is the signature algorithm named by Authorization
 	// (JDCLOUD2-HMAC-SHA256 or JDCLOUD3-HMAC-SHA256), "" when absent or unknown.

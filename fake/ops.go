@@ -551,6 +551,11 @@ func (s *Service) createFromSnapshots(region string, in api.CreateImageFromSnaps
 
 func (s *Service) importImage(region string, in api.ImportImageInput, fail bool) (any, error) {
 	switch {
+	case !slices.Contains(regions, region):
+		// As CopyImages' destinationRegion: the quota is per region, and ImportImage
+		// needs nothing stored, so an import in any region the pattern allows would
+		// grow the store without bound.
+		return nil, invalidArgument("Invalid region '%s'", clip(region, maxLoggedID))
 	case !in.Architecture.Valid() || in.Architecture == api.ArchitectureI386:
 		return nil, invalidArgument("Invalid architecture '%s'", clip(string(in.Architecture), maxLoggedID))
 	case !in.OsType.Valid():

@@ -12,7 +12,7 @@ import (
 
 // Timeouts are the limits a Server puts on each connection, so that a client that
 // sends nothing, sends slowly or sits idle cannot hold one forever. Zero fields
-// take the defaults of DefaultTimeouts.
+// take the defaults of DefaultTimeouts().
 type Timeouts struct {
 	// ReadHeader bounds reading a request's headers; Read the whole request.
 	ReadHeader, Read time.Duration
@@ -25,8 +25,11 @@ type Timeouts struct {
 	MaxHeaderBytes int
 }
 
-// DefaultTimeouts are the limits of a Server unless WithTimeouts says otherwise.
-var DefaultTimeouts = Timeouts{
+// DefaultTimeouts returns the limits of a Server unless WithTimeouts says otherwise
+// (a fresh value each call).
+func DefaultTimeouts() Timeouts { return defaultTimeouts }
+
+var defaultTimeouts = Timeouts{
 	ReadHeader:     10 * time.Second,
 	Read:           30 * time.Second,
 	Write:          2 * time.Minute,
@@ -40,7 +43,7 @@ func WithTimeouts(t Timeouts) Option {
 		if t.ReadHeader < 0 || t.Read < 0 || t.Write < 0 || t.Idle < 0 || t.MaxHeaderBytes < 0 {
 			return errors.New("fake: WithTimeouts: negative limit")
 		}
-		d := DefaultTimeouts
+		d := DefaultTimeouts()
 		for _, f := range []struct {
 			dst *time.Duration
 			v   time.Duration

@@ -31,9 +31,12 @@ type handlers struct{ s *Service }
 
 const headerRequestID = "X-Jdcloud-Request-Id"
 
-// DefaultCredentials are the test credentials a fake accepts unless told otherwise.
+// DefaultCredentials returns the test credentials a fake accepts unless told
+// otherwise (a fresh value each call: no caller can change what another fake uses).
 // They are not secret: they only open the fake.
-var DefaultCredentials = signer.Credentials{AccessKey: "FAKEACCESSKEY0001", SecretKey: "fake-secret-key-not-a-secret"}
+func DefaultCredentials() signer.Credentials {
+	return signer.Credentials{AccessKey: "FAKEACCESSKEY0001", SecretKey: "fake-secret-key-not-a-secret"}
+}
 
 // DefaultMaxSkew is the clock skew the fake accepts, as the gateway does.
 const DefaultMaxSkew = 5 * time.Minute
@@ -171,8 +174,8 @@ type Service struct {
 
 // New returns a Service, seeded unless WithoutSeed is given.
 func New(opts ...Option) (*Service, error) {
-	o := options{creds: DefaultCredentials, clock: client.SystemClock{}, maxSkew: DefaultMaxSkew, addr: "127.0.0.1:0",
-		logSize: DefaultRequestLogSize, timeouts: DefaultTimeouts, quota: DefaultImageQuota, jobDuration: DefaultJobDuration}
+	o := options{creds: DefaultCredentials(), clock: client.SystemClock{}, maxSkew: DefaultMaxSkew, addr: "127.0.0.1:0",
+		logSize: DefaultRequestLogSize, timeouts: DefaultTimeouts(), quota: DefaultImageQuota, jobDuration: DefaultJobDuration}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("fake: nil Option")
@@ -425,8 +428,15 @@ func errorBody(reqID string, code int, status, msg string) api.ErrorResponse {
 	return api.ErrorResponse{RequestId: reqID, Error: api.ErrorInfo{Code: code, Status: status, Message: msg}}
 }
 
-// writeError writes the JSON error envelope with the request id header.
+// maxErrorMessage bounds an error answer's message, which may quote the request.
+const maxErrorMessage = 1024
+
+// writeError writes the JSON error envelope with the request id header; a message
+// over maxErrorMessage bytes is cut, ending in "...".
 func writeError(w http.ResponseWriter, status int, code, msg, reqID string) {
+	if len(msg) > maxErrorMessage {
+		msg = clip(msg, maxErrorMessage-3) + "..."
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set(headerRequestID, reqID)
 	w.WriteHeader(status)
@@ -444,10 +454,13 @@ func newRequestID() string {
 	return string(b[:])
 }
 
+// redacted stands in the request log for a signed header's secret value.
+const redacted = "REDACTED"
+
 // signedHeaders reads the algorithm, the access key and the signed headers named by
 // Authorization, for the request log, each bounded (maxLoggedHeaders names, clipped
-// values); the algorithm is "" unless it is one the fake knows. Nothing is verified
-// here.
+// values; the security token's value redacted); the algorithm is "" unless it is one
+// the fake knows. Nothing is verified here.
 func signedHeaders(r *http.Request) (alg, accessKey string, headers map[string]string) {
 	auth := r.Header.Get(signer.HeaderAuthorization)
 	if len(auth) > signer.MaxAuthorizationBytes {
@@ -472,6 +485,8 @@ func signedHeaders(r *http.Request) (alg, accessKey string, headers map[string]s
 				switch {
 				case name == "host":
 					headers[name] = clip(r.Host, maxLoggedText)
+				case strings.EqualFold(name, signer.HeaderSecurityToken):
+					headers[clip(name, maxLoggedID)] = redacted // a secret: only that it was signed
 				case name != "":
 					headers[clip(name, maxLoggedID)] = clip(r.Header.Get(name), maxLoggedText)
 				}

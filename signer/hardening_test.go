@@ -93,3 +93,25 @@ func TestVerifierCachesDerivedKeys(t *testing.T) {
 }
 
 func hmacEqual(a, b []byte) bool { return string(a) == string(b) }
+
+// Verify's errors quote and bound the request's text: a huge x-jdcloud-date does not
+// make a huge error, and a credential scope's day with control characters is
+// escaped, never copied raw into an error a server may log or print.
+func TestVerifyErrorsQuoteAndBoundRequestText(t *testing.T) {
+	for name, c := range map[string]struct{ header, value string }{
+		"huge date":          {HeaderDate, strings.Repeat("9", 100_000)},
+		"scope day escapes":  {HeaderAuthorization, string(JDCLOUD2) + " Credential=ak/\x1b[31m\u009b2J/cn-north-1/vm/jdcloud2_request, SignedHeaders=host;x-jdcloud-date;x-jdcloud-nonce, Signature=00"},
+		"scope long escapes": {HeaderAuthorization, string(JDCLOUD2) + " Credential=ak/20260102/" + strings.Repeat("\x1b", 3000) + "/vm/x, SignedHeaders=host, Signature=00"},
+	} {
+		req := signedVector(t)
+		req.Header.Set(c.header, c.value)
+		_, err := Verify(req, nil, lookup, at(vectorTime))
+		var ve *VerifyError
+		if !errors.As(err, &ve) || ve.Reason != ReasonMalformed {
+			t.Fatalf("%s: got %v, want a malformed refusal", name, err)
+		}
+		if msg := err.Error(); len(msg) > 300 || strings.ContainsAny(msg, "\x1b\u009b") {
+			t.Errorf("%s: error of %d bytes, raw control characters: %v", name, len(msg), strings.ContainsAny(msg, "\x1b\u009b"))
+		}
+	}
+}

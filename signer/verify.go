@@ -200,7 +200,7 @@ func (v *Verifier) Verify(req *http.Request, body []byte) (*Verified, error) {
 	}
 	at, err := time.Parse(TimeFormat, date)
 	if err != nil {
-		return nil, verr(ReasonMalformed, "x-jdcloud-date %q is not in the form 20060102T150405Z", date)
+		return nil, verr(ReasonMalformed, "x-jdcloud-date %q is not in the form 20060102T150405Z", clipText(date))
 	}
 	parsed, err := parseAuthorization(auth)
 	if err != nil {
@@ -209,13 +209,13 @@ func (v *Verifier) Verify(req *http.Request, body []byte) (*Verified, error) {
 	alg := parsed.alg
 	scope := strings.Split(parsed.scope, "/")
 	if len(scope) != 4 || scope[3] != alg.terminator() || scope[1] == "" || scope[2] == "" {
-		return nil, verr(ReasonMalformed, "credential scope %q is not day/region/service/%s", parsed.scope, alg.terminator())
+		return nil, verr(ReasonMalformed, "credential scope %q is not day/region/service/%s", clipText(parsed.scope), alg.terminator())
 	}
 	if scope[0] != date[:8] {
-		return nil, verr(ReasonMalformed, "credential scope day %s does not match x-jdcloud-date %s", scope[0], date)
+		return nil, verr(ReasonMalformed, "credential scope day %q does not match x-jdcloud-date %s", clipText(scope[0]), date)
 	}
 	if v.opts.Service != "" && scope[2] != v.opts.Service {
-		return nil, verr(ReasonMalformed, "credential scope names service %q, want %q", scope[2], v.opts.Service)
+		return nil, verr(ReasonMalformed, "credential scope names service %q, want %q", clipText(scope[2]), v.opts.Service)
 	}
 	mustSign := []string{"host"}
 	if alg == JDCLOUD2 {
@@ -244,7 +244,7 @@ func (v *Verifier) Verify(req *http.Request, body []byte) (*Verified, error) {
 	}
 	secret, ok := v.lookup(parsed.accessKey)
 	if !ok {
-		return nil, verr(ReasonUnknownKey, "Invalid accessKey %q", parsed.accessKey)
+		return nil, verr(ReasonUnknownKey, "Invalid accessKey %q", clipText(parsed.accessKey))
 	}
 	key := v.key(alg, secret, scope[0], scope[1], scope[2])
 	payloadHash := bodyHash(body)
@@ -287,7 +287,7 @@ func parseAuthorization(h string) (authorization, error) {
 	for _, part := range strings.Split(rest, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
-			return a, verr(ReasonMalformed, "Authorization part %q is not key=value", truncate(part))
+			return a, verr(ReasonMalformed, "Authorization part %q is not key=value", clipText(part))
 		}
 		switch k {
 		case "Credential":
@@ -312,11 +312,4 @@ func parseAuthorization(h string) (authorization, error) {
 		return a, verr(ReasonMalformed, "Authorization lacks Credential, SignedHeaders or Signature")
 	}
 	return a, nil
-}
-
-func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
 }

@@ -111,7 +111,7 @@ func TestClientAgainstFakeEveryFaultKind(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			srv, cl, _ := newPair(t, client.WithRetryPolicy(client.NoRetries))
+			srv, cl, _ := newPair(t, client.WithRetryPolicy(client.NoRetries()))
 			f := c.fault
 			f.Times = 1
 			if err := srv.Inject(f); err != nil {

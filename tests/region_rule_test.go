@@ -26,7 +26,7 @@ func TestOneRegionRule(t *testing.T) {
 	}
 	spec := regexp.MustCompile(p.Value.Schema.Value.Pattern)
 	srv := fake.StartTest(t)
-	c, err := client.New(client.WithEndpoint(srv.URL), client.WithCredentials(srv.Credentials()), client.WithRetryPolicy(client.NoRetries))
+	c, err := client.New(client.WithEndpoint(srv.URL), client.WithCredentials(srv.Credentials()), client.WithRetryPolicy(client.NoRetries()))
 	if err != nil {
 		t.Fatal(err)
 	}

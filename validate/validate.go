@@ -180,8 +180,9 @@ func (v *Validator) Operations() []string {
 
 // OperationID returns the operation id of the document that name designates: an
 // operation id (describeImages) or the API's name for the operation
-// (DescribeImages), which differs from the id only in the case of its first letter;
-// ok is false when name designates none.
+// (DescribeImages, UnReleaseImage), matched without regard to case, since the two
+// differ only in the case of their first letter; ok is false when name designates
+// none.
 func (v *Validator) OperationID(name string) (id string, ok bool) {
 	if _, ok := v.samples[name]; ok {
 		return name, true

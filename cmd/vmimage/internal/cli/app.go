@@ -363,8 +363,8 @@ func explain(err error, region string, c *client.Client) error {
 		return nil
 	case errors.As(err, &ip):
 		return usage("%s", flagError(ip))
-	case errors.Is(err, client.ErrNotFound) && !slices.Contains(client.DocumentedRegions, region):
-		return fmt.Errorf("%w (note: region %q is not one of the documented regions %s: check --region)", err, region, strings.Join(client.DocumentedRegions, ", "))
+	case errors.Is(err, client.ErrNotFound) && !slices.Contains(client.DocumentedRegions(), region):
+		return fmt.Errorf("%w (note: region %q is not one of the documented regions %s: check --region)", err, region, strings.Join(client.DocumentedRegions(), ", "))
 	case errors.Is(err, client.ErrUnauthorized):
 		s := settingSources(c)
 		return fmt.Errorf("%w (credentials from %s; endpoint %s from %s; region %s from %s)", err, s.Credentials,

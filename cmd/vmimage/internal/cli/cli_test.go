@@ -309,7 +309,7 @@ func TestFakeCommandServesUntilCancelled(t *testing.T) {
 		t.Fatalf("no URL printed: %s", out.String())
 	}
 	// A real client with the printed credentials is served.
-	c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials))
+	c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func TestFakeCommandServesUntilCancelled(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
-	if !strings.Contains(out.String(), "JDCLOUD_ACCESS_KEY="+fake.DefaultCredentials.AccessKey) || !strings.Contains(out.String(), "fake stopped") {
+	if !strings.Contains(out.String(), "JDCLOUD_ACCESS_KEY="+fake.DefaultCredentials().AccessKey) || !strings.Contains(out.String(), "fake stopped") {
 		t.Errorf("output:\n%s", out.String())
 	}
 }

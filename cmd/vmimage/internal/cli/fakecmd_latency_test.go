@@ -42,7 +42,7 @@ func TestFakeLatencyDelaysAnswers(t *testing.T) {
 		cancel()
 		t.Fatalf("no URL printed: %s", out.String())
 	}
-	c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials))
+	c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,8 +36,8 @@ func TestFakeHintRuns(t *testing.T) {
 		t.Errorf("output:\n%s", out.String())
 	}
 	e := newEnv(t)
-	t.Setenv("JDCLOUD_ACCESS_KEY", fake.DefaultCredentials.AccessKey)
-	t.Setenv("JDCLOUD_SECRET_KEY", fake.DefaultCredentials.SecretKey)
+	t.Setenv("JDCLOUD_ACCESS_KEY", fake.DefaultCredentials().AccessKey)
+	t.Setenv("JDCLOUD_SECRET_KEY", fake.DefaultCredentials().SecretKey)
 	e.noEndpoint = true
 	if r := e.run(t, try...); r.code != ExitOK {
 		t.Errorf("vmimage %s: exit %d, %s", strings.Join(try, " "), r.code, r.stderr)

@@ -32,8 +32,8 @@ func TestFakeLogNamesTheSignatureAlgorithm(t *testing.T) {
 		t.Fatalf("no URL printed: %s", out.String())
 	}
 	for _, alg := range signer.Algorithms() {
-		c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials), client.WithSignatureAlgorithm(alg),
-			client.WithRetryPolicy(client.NoRetries))
+		c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials()), client.WithSignatureAlgorithm(alg),
+			client.WithRetryPolicy(client.NoRetries()))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -214,8 +214,8 @@ func (a *App) noteEmpty(n int, region string, f *listFlags) {
 	if n > 0 {
 		return
 	}
-	if !slices.Contains(client.DocumentedRegions, region) {
-		fmt.Fprintf(a.Stderr, "vmimage: note: region %q is not one of the documented regions %s: check --region\n", region, strings.Join(client.DocumentedRegions, ", "))
+	if !slices.Contains(client.DocumentedRegions(), region) {
+		fmt.Fprintf(a.Stderr, "vmimage: note: region %q is not one of the documented regions %s: check --region\n", region, strings.Join(client.DocumentedRegions(), ", "))
 	}
 	if _, ok := canonical(f.platform, knownPlatforms); f.platform != "" && !ok {
 		fmt.Fprintf(a.Stderr, "vmimage: note: --platform %q is not one the API documents (%s)\n", terminalSafe(f.platform), strings.Join(knownPlatforms, ", "))

@@ -295,7 +295,7 @@ func TestFakeCommandLogsRequests(t *testing.T) {
 		t.Fatalf("no URL printed: %s", out.String())
 	}
 	c, err := client.New(client.WithEndpoint(url), client.WithCredentials(signer.Credentials{AccessKey: "AKWRONG", SecretKey: "not-the-secret"}),
-		client.WithRetryPolicy(client.NoRetries))
+		client.WithRetryPolicy(client.NoRetries()))
 	if err != nil {
 		t.Fatal(err)
 	}
