@@ -136,7 +136,7 @@ func (a *App) runCopy(ctx context.Context, g *globals, w *writeFlags, f *copyFla
 		return err
 	}
 	if toAll {
-		for _, r := range client.DocumentedRegions {
+		for _, r := range client.DocumentedRegions() {
 			if r != s.region {
 				regions = append(regions, r)
 			}
