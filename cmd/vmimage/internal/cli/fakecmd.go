@@ -23,9 +23,9 @@ func (a *App) fakeCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fake",
 		Short: "Run the fake image service, reads and writes (for tests, in any language)",
-		Long: `Serve the fake JD Cloud image read service until interrupted: DescribeImage,
-DescribeImages (every filter, paged), DescribeImageConstraints(Batch) and
-DescribeImageMembers. It checks JDCLOUD2 and JDCLOUD3 signatures (JD Cloud's Go,
+		Long: `Serve the fake JD Cloud image service until interrupted. The five reads:
+DescribeImage, DescribeImages (every filter, paged), DescribeImageConstraints(Batch)
+and DescribeImageMembers. It checks JDCLOUD2 and JDCLOUD3 signatures (JD Cloud's Go,
 Node and Python SDKs, and jdc) against its test credentials
 (printed at start), serves seeded images in every documented region (a catalog of
 ` + fmt.Sprint(fake.SeedPublicInCatalogRegion) + ` public images in ` + fake.SeedCatalogRegion + `), and answers the documented errors.
