@@ -46,11 +46,12 @@ func DecodeResponse[T any](statusCode int, header http.Header, body []byte) (*T,
 // encoding/json.
 var decodeOptions = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
-// successBody is the success envelope with a pointer, so that a missing result is
-// told apart from an empty one.
-type successBody struct {
-	RequestID string         `json:"requestId"`
-	Result    jsontext.Value `json:"result"`
+// successBody is the success envelope with a pointer, so that a missing (or null)
+// result is told apart from an empty one. It is decoded in one pass: the result is
+// not copied out of the body first.
+type successBody[T any] struct {
+	RequestID string `json:"requestId"`
+	Result    *T     `json:"result"`
 }
 
 // errorBody is the error envelope with a pointer, for the same reason. The code is
@@ -79,51 +80,73 @@ func decodeSuccess[T any](op Operation, o *operation, status int, header http.He
 	if reason := notJSON(header, body); reason != "" {
 		return nil, reqID, unexpected(op, status, header, body, reqID, reason, nil)
 	}
-	var out successBody
+	var out successBody[T]
 	if err := jsonv2.Unmarshal(body, &out, decodeOptions); err != nil {
 		return nil, reqID, unexpected(op, status, header, body, reqID, "malformed JSON: "+jsonErrorText(err), err)
 	}
 	if reqID == "" {
 		reqID = out.RequestID
 	}
-	res := new(T)
-	if len(out.Result) == 0 || string(out.Result) == "null" {
+	if out.Result == nil {
 		if o == nil || o.resultRequired {
 			return nil, reqID, unexpected(op, status, header, body, reqID, "success without result", nil)
 		}
-		return res, reqID, nil
+		return new(T), reqID, nil
 	}
 	if o != nil {
-		if missing := missingField(out.Result, o.resultFields); missing != "" {
+		if missing := resultMissing(body, o.resultFields); missing != "" {
 			return nil, reqID, unexpected(op, status, header, body, reqID, "success without result."+missing, nil)
 		}
 	}
-	if err := jsonv2.Unmarshal(out.Result, res, decodeOptions); err != nil {
-		return nil, reqID, unexpected(op, status, header, body, reqID, "malformed JSON: "+jsonErrorText(err), err)
-	}
-	return res, reqID, nil
+	return out.Result, reqID, nil
 }
 
-// missingField names the first of fields that the JSON object obj lacks or has as
-// null ("" when none is missing; "" also when obj is not an object, which decoding
-// then reports).
-func missingField(obj jsontext.Value, fields []string) string {
+// resultMissing names the first of fields that the envelope's result object lacks
+// or has as null ("" when none is missing, or when there is no result object, which
+// decoding reports). It scans body without copying it (a pooled decoder), and reads
+// the last "result" member when there are several, as decoding does.
+func resultMissing(body []byte, fields []string) string {
 	if len(fields) == 0 {
 		return ""
 	}
 	sc := scanners.Get().(*scanner)
 	defer scanners.Put(sc)
-	sc.r.Reset(obj)
+	sc.r.Reset(body)
 	sc.dec.Reset(&sc.r, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	dec := sc.dec
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return ""
 	}
-	var seenBits uint64 // fields are few: a bit each (beyond 64, unchecked)
+	missing := ""
 	for dec.PeekKind() != '}' {
 		name, err := dec.ReadValue()
 		if err != nil {
 			return ""
+		}
+		if string(name) == `"result"` && dec.PeekKind() == '{' {
+			if missing, err = membersMissing(dec, fields); err != nil {
+				return ""
+			}
+			continue
+		}
+		if err := dec.SkipValue(); err != nil {
+			return ""
+		}
+	}
+	return missing
+}
+
+// membersMissing reads the JSON object dec is at and names the first of fields that
+// it lacks or has as null ("" when none).
+func membersMissing(dec *jsontext.Decoder, fields []string) (string, error) {
+	if _, err := dec.ReadToken(); err != nil { // '{'
+		return "", err
+	}
+	var seenBits uint64 // fields are few: a bit each (beyond 64, unchecked)
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadValue()
+		if err != nil {
+			return "", err
 		}
 		// name is valid until the next read: match it at once (unquoted first in the
 		// rare case it has escapes).
@@ -142,18 +165,21 @@ func missingField(obj jsontext.Value, fields []string) string {
 			seenBits |= match
 		}
 		if err := dec.SkipValue(); err != nil {
-			return ""
+			return "", err
 		}
+	}
+	if _, err := dec.ReadToken(); err != nil { // '}'
+		return "", err
 	}
 	for i, f := range fields {
 		if i < 64 && seenBits&(1<<i) == 0 {
-			return f
+			return f, nil
 		}
 	}
-	return ""
+	return "", nil
 }
 
-// scanner is a pooled decoder for missingField: its buffers are reused, so checking
+// scanner is a pooled decoder for resultMissing: its buffers are reused, so checking
 // a result's fields costs no allocation in the steady state.
 type scanner struct {
 	r   bytes.Reader

@@ -44,7 +44,7 @@ func FuzzInterpret(f *testing.F) {
 	})
 }
 
-func TestMissingField(t *testing.T) {
+func TestResultMissing(t *testing.T) {
 	for _, c := range []struct{ obj, want string }{
 		{`{"image":{"a":1}}`, ""},
 		{`{"x":1}`, "image"},
@@ -52,8 +52,22 @@ func TestMissingField(t *testing.T) {
 		{`{"im\u0061ge":{}}`, ""},
 		{`{"images":{},"imag":{}}`, "image"},
 	} {
-		if got := missingField([]byte(c.obj), []string{"image"}); got != c.want {
-			t.Errorf("%s: got %q, want %q", c.obj, got, c.want)
+		for _, env := range []string{`{"requestId":"r","result":` + c.obj + `}`, `{"result":` + c.obj + `,"requestId":"r"}`} {
+			if got := resultMissing([]byte(env), []string{"image"}); got != c.want {
+				t.Errorf("%s: got %q, want %q", env, got, c.want)
+			}
+		}
+	}
+	// the last result wins, as in decoding; no result object: nothing to say
+	for env, want := range map[string]string{
+		`{"result":{"image":{}},"result":{"x":1}}`: "image",
+		`{"result":{"x":1},"result":{"image":{}}}`: "",
+		`{"requestId":"r"}`:                        "",
+		`{"result":[1]}`:                           "",
+		`[]`:                                       "",
+	} {
+		if got := resultMissing([]byte(env), []string{"image"}); got != want {
+			t.Errorf("%s: got %q, want %q", env, got, want)
 		}
 	}
 }
