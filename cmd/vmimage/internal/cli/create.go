@@ -137,10 +137,7 @@ func (a *App) runCreate(ctx context.Context, g *globals, w *writeFlags, f *creat
 	}
 	res, _, err := s.c.CreateImage(ctx, &client.CreateImageInput{RegionID: s.region, InstanceID: f.instanceID, CreateImageInput: body})
 	if s.dry != nil {
-		if err := dryRunOutcome(err); err != nil {
-			return a.writeError(err, s.region, s.c, "")
-		}
-		return s.dry.print(a.Stdout)
+		return a.printDry(s, err)
 	}
 	if err != nil {
 		return a.writeError(err, s.region, s.c, "vmimage list --region "+s.region+" --source private --name '"+body.Name+"'")
@@ -210,10 +207,7 @@ func (a *App) runCreateFromSnapshots(ctx context.Context, g *globals, w *writeFl
 	}
 	res, _, err := s.c.CreateImageFromSnapshots(ctx, &client.CreateImageFromSnapshotsInput{RegionID: s.region, CreateImageFromSnapshotsInput: body})
 	if s.dry != nil {
-		if err := dryRunOutcome(err); err != nil {
-			return a.writeError(err, s.region, s.c, "")
-		}
-		return s.dry.print(a.Stdout)
+		return a.printDry(s, err)
 	}
 	if err != nil {
 		return a.writeError(err, s.region, s.c, "vmimage list --region "+s.region+" --source private --name '"+body.Name+"'")

@@ -131,10 +131,7 @@ func (a *App) runImport(ctx context.Context, g *globals, w *writeFlags, f *impor
 	}
 	res, _, err := s.c.ImportImage(ctx, &client.ImportImageInput{RegionID: s.region, ImportImageInput: body})
 	if s.dry != nil {
-		if err := dryRunOutcome(err); err != nil {
-			return a.writeError(err, s.region, s.c, "")
-		}
-		return s.dry.print(a.Stdout)
+		return a.printDry(s, err)
 	}
 	if err != nil {
 		return a.writeError(err, s.region, s.c, "vmimage tasks --region "+s.region+" --action ImportImage")
@@ -229,10 +226,7 @@ func (a *App) runExport(ctx context.Context, g *globals, w *writeFlags, f *expor
 	}
 	res, _, err := s.c.ExportImage(ctx, &client.ExportImageInput{RegionID: s.region, ImageID: imageID, ExportImageInput: body})
 	if s.dry != nil {
-		if err := dryRunOutcome(err); err != nil {
-			return a.writeError(err, s.region, s.c, "")
-		}
-		return s.dry.print(a.Stdout)
+		return a.printDry(s, err)
 	}
 	if err != nil {
 		return a.writeError(err, s.region, s.c, "vmimage tasks --region "+s.region+" --action ExportImage")
