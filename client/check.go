@@ -9,11 +9,10 @@ import (
 	"unicode/utf8"
 )
 
-// checkValue checks v against the generated rule r and names what is wrong with the
-// parameter name (a body field reads "cloudDisks[0].deviceName"). v is a value as
-// encoding/json decodes it with UseNumber (string, json.Number, bool, []any,
-// map[string]any) or nil for absent. Every limit comes from r, generated from the
-// spec: nothing here restates one.
+// checkValue checks a path or query value v against the generated rule r and names
+// what is wrong with the parameter name. v is a string, json.Number, bool or []any
+// of those, or nil for absent (bodies are checked as encoded, by checkBody). Every
+// limit comes from r, generated from the spec: nothing here restates one.
 func checkValue(op Operation, name string, r *rule, v any) error {
 	bad := func(reason string) error { return &InvalidParameterError{Op: op, Param: name, Reason: reason} }
 	if r == nil || v == nil {
@@ -31,21 +30,7 @@ func checkValue(op Operation, name string, r *rule, v any) error {
 		if !ok {
 			return bad("is not a number")
 		}
-		f, err := n.Float64()
-		if err != nil {
-			return bad("is not a number")
-		}
-		if r.typ == "integer" && f != math.Trunc(f) {
-			return bad(n.String() + " is not an integer")
-		}
-		switch {
-		case r.minimum != nil && f < *r.minimum:
-			return bad(n.String() + " is below the minimum " + fmtNum(*r.minimum))
-		case r.maximum != nil && f > *r.maximum:
-			return bad(n.String() + " is above the maximum " + fmtNum(*r.maximum))
-		case r.multipleOf != nil && math.Mod(f, *r.multipleOf) != 0:
-			return bad(n.String() + " is not a multiple of " + fmtNum(*r.multipleOf))
-		}
+		return checkNumber(op, name, r, n)
 	case "boolean":
 		if _, ok := v.(bool); !ok {
 			return bad("is not true or false")
@@ -55,49 +40,46 @@ func checkValue(op Operation, name string, r *rule, v any) error {
 		if !ok {
 			return bad("is not a list")
 		}
-		switch {
-		case r.minItems > 0 && len(items) < r.minItems:
-			return bad("has " + strconv.Itoa(len(items)) + " elements, at least " + strconv.Itoa(r.minItems) + " are required")
-		case r.maxItems > 0 && len(items) > r.maxItems:
-			return bad("has " + strconv.Itoa(len(items)) + " elements, at most " + strconv.Itoa(r.maxItems) + " are allowed")
+		if err := checkCount(op, name, r, len(items)); err != nil {
+			return err
 		}
 		for i, it := range items {
 			if err := checkValue(op, name+"["+strconv.Itoa(i)+"]", r.items, it); err != nil {
 				return err
 			}
 		}
-	case "object":
-		m, ok := v.(map[string]any)
-		if !ok {
-			return bad("is not an object")
-		}
-		return checkObject(op, name, r, m)
 	}
 	return nil
 }
 
-// checkObject checks an object's required and known properties, in name order.
-func checkObject(op Operation, prefix string, r *rule, m map[string]any) error {
-	field := func(k string) string {
-		if prefix == "" {
-			return k
-		}
-		return prefix + "." + k
+// checkCount checks a list's number of items.
+func checkCount(op Operation, name string, r *rule, n int) error {
+	switch {
+	case r.minItems > 0 && n < r.minItems:
+		return &InvalidParameterError{Op: op, Param: name, Reason: "has " + strconv.Itoa(n) + " elements, at least " + strconv.Itoa(r.minItems) + " are required"}
+	case r.maxItems > 0 && n > r.maxItems:
+		return &InvalidParameterError{Op: op, Param: name, Reason: "has " + strconv.Itoa(n) + " elements, at most " + strconv.Itoa(r.maxItems) + " are allowed"}
 	}
-	for _, k := range r.required {
-		if v, ok := m[k]; !ok || v == nil || v == "" {
-			return &InvalidParameterError{Op: op, Param: field(k), Reason: "is required"}
-		}
+	return nil
+}
+
+// checkNumber checks a number's type (an integer must have no fraction) and range.
+func checkNumber(op Operation, name string, r *rule, n json.Number) error {
+	bad := func(reason string) error { return &InvalidParameterError{Op: op, Param: name, Reason: reason} }
+	f, err := n.Float64()
+	if err != nil {
+		return bad("is not a number")
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	if r.typ == "integer" && f != math.Trunc(f) {
+		return bad(n.String() + " is not an integer")
 	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if err := checkValue(op, field(k), r.properties[k], m[k]); err != nil {
-			return err
-		}
+	switch {
+	case r.minimum != nil && f < *r.minimum:
+		return bad(n.String() + " is below the minimum " + fmtNum(*r.minimum))
+	case r.maximum != nil && f > *r.maximum:
+		return bad(n.String() + " is above the maximum " + fmtNum(*r.maximum))
+	case r.multipleOf != nil && math.Mod(f, *r.multipleOf) != 0:
+		return bad(n.String() + " is not a multiple of " + fmtNum(*r.multipleOf))
 	}
 	return nil
 }

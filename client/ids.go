@@ -1,7 +1,6 @@
 package client
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -10,7 +9,7 @@ import (
 	"github.com/vmimage/vmimage/signer"
 )
 
-var regionIDRE = regexp.MustCompile(RegionIDPattern)
+var regionIDRE = compilePattern(RegionIDPattern)
 
 // CheckRegionID reports whether regionID has the shape the spec gives region ids
 // (RegionIDPattern, at most MaxRegionIDLength bytes); the error is an
@@ -45,6 +44,17 @@ func checkID(op Operation, param, v string) error {
 		return bad(`contains ".."`)
 	}
 	for _, r := range v {
+		if r < utf8.RuneSelf { // ASCII, as ids are: the same rules without table lookups
+			switch {
+			case r == ' ' || '\t' <= r && r <= '\r':
+				return bad("contains white space")
+			case r < 0x20 || r == 0x7f:
+				return bad("contains a control character")
+			case r == '/' || r == '?' || r == '#' || r == '%':
+				return bad("contains '" + string(r) + "'")
+			}
+			continue
+		}
 		switch {
 		case unicode.IsSpace(r):
 			return bad("contains white space")

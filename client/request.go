@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -340,13 +339,7 @@ func encodeBody(op Operation, o *operation, in any) ([]byte, string, error) {
 			return nil, "", &InvalidParameterError{Op: op, Param: "body", Reason: err.Error()}
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, "", &InvalidParameterError{Op: op, Param: "body", Reason: "does not encode as a JSON object"}
-	}
-	if err := checkObject(op, "", o.body, m); err != nil {
+	if err := checkBody(op, o.body, body); err != nil {
 		return nil, "", err
 	}
 	return body, token, nil

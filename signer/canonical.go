@@ -253,8 +253,15 @@ func canonicalizePath(p string) string {
 		return "/"
 	}
 	if isCanonicalPath(p) {
-		return p // the common case: nothing escaped, nothing to collapse
+		return p // the common case: nothing to escape again, nothing to collapse
 	}
+	return rebuildPath(p)
+}
+
+// rebuildPath writes an escaped path canonically: each escape decoded, then every
+// byte but the unreserved ones and '/' escaped in upper case, repeated slashes
+// collapsed, a leading '/' added when missing.
+func rebuildPath(p string) string {
 	b := make([]byte, 0, len(p)+16)
 	last := byte(0)
 	for i := 0; i < len(p); i++ {
@@ -283,25 +290,36 @@ func canonicalizePath(p string) string {
 }
 
 // isCanonicalPath reports whether p is its own canonical form: it starts with '/',
-// has only unreserved bytes and single slashes.
+// has single slashes, and only unreserved bytes or escapes as canonicalizePath
+// writes them (upper-case hex of a byte that is neither unreserved nor '/', such
+// as JD's colon sent as %3A).
 func isCanonicalPath(p string) bool {
 	if p[0] != '/' {
 		return false
 	}
 	for i := 0; i < len(p); i++ {
 		c := p[i]
-		if c == '/' {
+		switch {
+		case c == '/':
 			if i > 0 && p[i-1] == '/' {
 				return false
 			}
-			continue
-		}
-		if !query.Unreserved(c) {
+		case c == '%':
+			if i+2 >= len(p) || !isUpperHex(p[i+1]) || !isUpperHex(p[i+2]) {
+				return false
+			}
+			if d := unhex(p[i+1])<<4 | unhex(p[i+2]); d == '/' || query.Unreserved(d) {
+				return false
+			}
+			i += 2
+		case !query.Unreserved(c):
 			return false
 		}
 	}
 	return true
 }
+
+func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
 
 const upperHex = "0123456789ABCDEF"
 

@@ -242,6 +242,10 @@ func TestCanonicalPathAndQuery(t *testing.T) {
 		"":                                   "/",
 		"v1/x":                               "/v1/x",
 		"/v1/regions/cn-north-1/images/a:b@": "/v1/regions/cn-north-1/images/a%3Ab%40",
+		"/v1/images/img-1%3Ashare":           "/v1/images/img-1%3Ashare",
+		"/v1/images/img-1%3ashare":           "/v1/images/img-1%3Ashare",
+		"/v1/a%41%2F%2f%3A":                  "/v1/aA/%3A",
+		"/v1/a%3A/":                          "/v1/a%3A/",
 	} {
 		if got := canonicalizePath(raw); got != want {
 			t.Errorf("canonicalPath(%q) = %q, want %q", raw, got, want)
@@ -286,4 +290,20 @@ func TestAlgorithm(t *testing.T) {
 	if err := New(Credentials{AccessKey: "ak", SecretKey: "sk"}, "vm", nil).Sign(vectorRequest(t), nil, "cn-north-1"); err == nil {
 		t.Error("a nil Option was accepted")
 	}
+}
+
+// FuzzCanonicalPath holds the fast path to the slow one: a path taken as already
+// canonical is exactly what rebuilding it writes.
+func FuzzCanonicalPath(f *testing.F) {
+	for _, p := range []string{"/v1/images/img-1%3Ashare", "/v1/a%3A%2F", "/v1/a%41", "/a//b", "/%3", "/%C3%A9", "/a%3a"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if p == "" || !isCanonicalPath(p) {
+			return
+		}
+		if got := rebuildPath(p); got != p {
+			t.Errorf("isCanonicalPath(%q) but it is written %q", p, got)
+		}
+	})
 }
