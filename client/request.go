@@ -95,55 +95,84 @@ func checkPathValue(op Operation, p param, v string) error {
 // the escaped form sent and signed (each value percent-encoded as one segment, JD's
 // custom-method colon as %3A, as JD's Go SDK sends it).
 func expandPath(o *operation, values []string) (path, raw string) {
-	n := len("/v1") + len(o.path)
-	plain := strings.IndexByte(o.path, ':') < 0
-	for _, v := range values {
-		n += len(v)
-		for i := 0; i < len(v) && plain; i++ {
-			plain = query.Unreserved(v[i])
+	t := templateOf(o)
+	n := len(t.plain[len(t.plain)-1])
+	plain := !t.colon
+	for i, v := range values {
+		n += len(t.plain[i]) + len(v)
+		for j := 0; j < len(v) && plain; j++ {
+			plain = query.Unreserved(v[j])
 		}
 	}
-	path = fillPath(o.path, values, n, false)
+	path = fillPath(t.plain, values, n, false)
 	if plain { // nothing to escape: the path is its own escaped form
 		return path, ""
 	}
-	return path, fillPath(o.path, values, n, true)
+	return path, fillPath(t.escaped, values, n+2*strings.Count(path, ":"), true)
 }
 
-// fillPath writes "/v1" and the template with its values, escaped or not.
-func fillPath(t string, values []string, n int, escaped bool) string {
-	b := make([]byte, 0, n)
-	b = append(b, "/v1"...)
-	i := 0
-	for len(t) > 0 {
+// pathTemplate is an operation's path template cut at its parameters, the literal
+// parts ready to write ("/v1" first): as they are and with JD's colon escaped.
+type pathTemplate struct {
+	plain, escaped []string
+	colon          bool
+}
+
+// templates holds each operation's cut template, made once.
+var templates = func() map[*operation]*pathTemplate {
+	m := make(map[*operation]*pathTemplate, len(operations))
+	for _, o := range operations {
+		m[o] = cutTemplate(o.path)
+	}
+	return m
+}()
+
+// templateOf returns o's cut template (cutting it now for an operation not in the
+// generated list, as tests may make).
+func templateOf(o *operation) *pathTemplate {
+	if t, ok := templates[o]; ok {
+		return t
+	}
+	return cutTemplate(o.path)
+}
+
+// cutTemplate cuts a template such as "/regions/{regionId}/images/{imageId}:share".
+func cutTemplate(t string) *pathTemplate {
+	pt := &pathTemplate{colon: strings.IndexByte(t, ':') >= 0}
+	lit := "/v1"
+	for {
 		open := strings.IndexByte(t, '{')
-		lit := t
-		if open >= 0 {
-			lit = t[:open]
-		}
-		if escaped {
-			for j := 0; j < len(lit); j++ {
-				if lit[j] == ':' {
-					b = append(b, "%3A"...)
-				} else {
-					b = append(b, lit[j])
-				}
-			}
-		} else {
-			b = append(b, lit...)
-		}
 		if open < 0 {
 			break
 		}
 		end := strings.IndexByte(t[open:], '}') + open
-		if escaped {
-			b = append(b, query.Escape(values[i])...)
-		} else {
-			b = append(b, values[i]...)
-		}
-		i++
-		t = t[end+1:]
+		pt.plain = append(pt.plain, lit+t[:open])
+		lit, t = "", t[end+1:]
 	}
+	pt.plain = append(pt.plain, lit+t)
+	for _, l := range pt.plain {
+		pt.escaped = append(pt.escaped, strings.ReplaceAll(l, ":", "%3A"))
+	}
+	return pt
+}
+
+// fillPath writes the literal parts with the values between them, the values
+// escaped or not.
+func fillPath(lits, values []string, n int, escaped bool) string {
+	b := make([]byte, 0, n)
+	for i := range len(lits) - 1 {
+		v := ""
+		if i < len(values) { // prepare has checked the count
+			v = values[i]
+		}
+		b = append(b, lits[i]...)
+		if escaped {
+			b = append(b, query.Escape(v)...)
+		} else {
+			b = append(b, v...)
+		}
+	}
+	b = append(b, lits[len(lits)-1]...)
 	return unsafeString(b)
 }
 
@@ -310,20 +339,31 @@ func encodeBody(op Operation, o *operation, in any) ([]byte, string, error) {
 			body, _ = json.Marshal(map[string]string{o.token: token})
 		}
 	} else {
-		cp := reflect.New(v.Type()).Elem()
-		cp.Set(v)
-		fields := fieldsOf(cp.Type(), "json")
+		fields := fieldsOf(v.Type(), "json")
+		// The caller's struct is never changed: a copy is made only when a path
+		// copy is set or a token goes in.
+		src := v
 		for _, p := range o.pathParams {
-			if i, ok := fields[p.name]; ok {
-				cp.Field(i).SetZero()
+			if i, ok := fields[p.name]; ok && !v.Field(i).IsZero() {
+				src = reflect.Value{}
 			}
+		}
+		if !src.IsValid() || o.token != "" {
+			cp := reflect.New(v.Type()).Elem()
+			cp.Set(v)
+			for _, p := range o.pathParams {
+				if i, ok := fields[p.name]; ok {
+					cp.Field(i).SetZero()
+				}
+			}
+			src = cp
 		}
 		if o.token != "" {
 			i, ok := fields[o.token]
 			if !ok {
 				return nil, "", fmt.Errorf("body type %s has no %s field", v.Type(), o.token)
 			}
-			f := cp.Field(i)
+			f := src.Field(i)
 			if f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().String() != "" {
 				token = f.Elem().String()
 			} else {
@@ -335,7 +375,13 @@ func encodeBody(op Operation, o *operation, in any) ([]byte, string, error) {
 			}
 		}
 		var err error
-		if body, err = json.Marshal(cp.Addr().Interface()); err != nil {
+		var value any
+		if src.CanAddr() {
+			value = src.Addr().Interface()
+		} else {
+			value = in // the caller's own pointer: nothing to clear, no token
+		}
+		if body, err = json.Marshal(value); err != nil {
 			return nil, "", &InvalidParameterError{Op: op, Param: "body", Reason: err.Error()}
 		}
 	}
