@@ -27,7 +27,7 @@ BenchmarkIterate-2           	      45	  24016639 ns/op	      1000 images/op	 23
 BenchmarkGenerated-2         	    1000	     80000 ns/op	   12742 B/op	     166 allocs/op
 BenchmarkDecode/small-2      	    1000	     13000 ns/op	  50.00 MB/s	     662.0 body-bytes	     888 B/op	      31 allocs/op
 BenchmarkPaired-2            	    1000	    130000 ns/op	    70000 client-ns/op	         1.170 client/floor	     60000 floor-ns/op
-BenchmarkPairedShare-2       	    1000	    120000 ns/op	    63000 client-ns/op	         1.050 client/floor	     60000 floor-ns/op
+BenchmarkPairedShare-2       	    1000	    190000 ns/op	    69000 client-ns/op	         1.150 client/floor	         1.050 client/signed-floor	     60000 floor-ns/op	    65700 signed-floor-ns/op	         1.095 signed-floor/floor
 BenchmarkParallel-2          	   18070	     69700 ns/op	        64.00 client-conns	     27000 client-req/s	         0.9000 client/raw	        80.00 raw-conns	     30000 raw-req/s	   23778 B/op	     333 allocs/op
 PASS
 `
@@ -52,8 +52,11 @@ func TestSummaryUsesMediansAndChecksBudgets(t *testing.T) {
 	if got[paired] { // 1.17 in the sample
 		t.Error("paired latency ratio 1.17 reported as ok, the budget is 1.10")
 	}
-	if !got["client ShareImage latency / POST+JSON body+encoding/json into the generated type, paired"] { // 1.05
-		t.Error("ShareImage ratio 1.05 reported as a miss, the budget is 1.10")
+	if !got["client ShareImage latency / POST+JSON body+JDCLOUD2 signature+encoding/json, paired"] { // 1.05
+		t.Error("ShareImage ratio 1.05 to the signed floor reported as a miss, the budget is 1.10")
+	}
+	if !got["client ShareImage latency / the same floor with a static signature, paired"] { // 1.15
+		t.Error("ShareImage ratio 1.15 to the unsigned floor reported as a miss, the budget is 1.20")
 	}
 	if !got["client/describe allocations"] { // 130 <= 0.75*181
 		t.Error("130 allocations reported as a miss")
@@ -78,6 +81,8 @@ func TestSummaryUsesMediansAndChecksBudgets(t *testing.T) {
 	m["Paired"]["client/floor"] = []float64{1.08}
 	m["NetworkPages"]["client/loop"] = []float64{0.39}
 	m["Page/paired"]["container-ptrs"] = []float64{0} // the types without container pointers
+	m["PairedShare"]["client/signed-floor"] = []float64{1.12}
+	m["PairedShare"]["client/floor"] = []float64{1.25}
 	checks, _ = summarize(m)
 	for _, c := range checks {
 		switch {
@@ -87,6 +92,8 @@ func TestSummaryUsesMediansAndChecksBudgets(t *testing.T) {
 			t.Error("paging ratio 0.39 reported as a miss")
 		case c.what == page && c.ok:
 			t.Error("page ratio 0.61 reported as ok without container pointers, the budget is 0.50")
+		case strings.HasPrefix(c.what, "client ShareImage") && c.ok:
+			t.Errorf("%s: %s reported as ok", c.what, c.value)
 		}
 	}
 	delete(m, "Sign")
