@@ -35,7 +35,11 @@ const (
 	FaultWrongContentType
 	// FaultJobFails answers normally, but the copy or import the request starts
 	// (CopyImages, ImportImage) fails: its images end in error, an import task in
-	// failed. It matches only those two operations.
+	// failed. It matches only those two operations. A use of it is consumed only by
+	// a request that starts a job: one refused (400, 404, 429 QUOTA_EXCEEDED, ...),
+	// or a clientToken replay, starts none and leaves the fault pending. One use is
+	// one request: every copy a multi-image CopyImages starts fails. Its Latency
+	// and RetryAfter apply to the request that consumes it.
 	FaultJobFails
 	// FaultAnswerLost does the request's work (a write takes effect), then closes the
 	// connection without answering: the answer is lost on the way back.
@@ -77,8 +81,9 @@ type Fault struct {
 	// "/v1/regions/cn-north-1/images/img-x"; "" matches every path. A GET and a POST
 	// of one path are told apart only by Operation.
 	Path string
-	// Times is how many matching requests the fault applies to; 0 or less means
-	// every one until ClearFaults.
+	// Times is how many matching requests the fault applies to (for FaultJobFails,
+	// how many requests that start a copy or import); 0 or less means every one
+	// until ClearFaults.
 	Times int
 	// Latency delays the response by this much (on the fake's clock).
 	Latency time.Duration
@@ -154,28 +159,89 @@ func knownOperation(op string) bool {
 	return false
 }
 
-// failJobKey marks, in a request's context, that its copy or import must fail.
-type failJobKey struct{}
-
 // take returns the first fault matching the path and the operation, consuming one
-// use of it.
+// use of it, except for a FaultJobFails: the request's job claims that one when it
+// starts (claimJobFault), so a request that starts no job leaves it pending.
 func (fs *faults) take(path, op string) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, pf := range fs.list {
-		if (pf.Path != "" && pf.Path != path) || (pf.Operation != "" && pf.Operation != op) ||
-			(pf.Kind == FaultJobFails && !jobOperations[op]) {
-			continue
-		}
-		if pf.left > 0 {
-			pf.left--
-			if pf.left == 0 {
-				fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
+		if pf.matches(path, op) {
+			if pf.Kind != FaultJobFails {
+				fs.use(i)
 			}
+			return pf.Fault, true
 		}
-		return pf.Fault, true
 	}
 	return Fault{}, false
+}
+
+// claimJob consumes one use of the first FaultJobFails matching the path and the
+// operation; false when none is left (a concurrent request took its last use, or
+// ClearFaults removed it).
+func (fs *faults) claimJob(path, op string) (Fault, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for i, pf := range fs.list {
+		if pf.Kind == FaultJobFails && pf.matches(path, op) {
+			fs.use(i)
+			return pf.Fault, true
+		}
+	}
+	return Fault{}, false
+}
+
+func (pf *pendingFault) matches(path, op string) bool {
+	return (pf.Path == "" || pf.Path == path) && (pf.Operation == "" || pf.Operation == op) &&
+		(pf.Kind != FaultJobFails || jobOperations[op])
+}
+
+// use consumes one use of fs.list[i], removing it after its last. The caller holds
+// fs.mu.
+func (fs *faults) use(i int) {
+	pf := fs.list[i]
+	if pf.left > 0 {
+		pf.left--
+		if pf.left == 0 {
+			fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
+		}
+	}
+}
+
+// jobFaultKey holds, in the context of a request whose fault is a FaultJobFails, its
+// *jobFault.
+type jobFaultKey struct{}
+
+// jobFault is a request's pending FaultJobFails. Only the request's goroutine uses it.
+type jobFault struct {
+	// claim consumes one use of the fault and records it in the request log.
+	claim   func() (Fault, bool)
+	fault   Fault
+	claimed bool
+}
+
+// claimJobFault reports whether the copy or import starting now, for the request
+// of ctx, must fail: it claims one use of the request's FaultJobFails, if it has one
+// still pending. A handler calls it once its job is certain to start (every check
+// passed), just before storing it.
+func claimJobFault(ctx context.Context) bool {
+	jf, _ := ctx.Value(jobFaultKey{}).(*jobFault)
+	if jf == nil {
+		return false
+	}
+	if !jf.claimed {
+		jf.fault, jf.claimed = jf.claim()
+	}
+	return jf.claimed
+}
+
+// claimedJobFault returns the FaultJobFails the request of ctx claimed, if any.
+func claimedJobFault(ctx context.Context) (Fault, bool) {
+	jf, _ := ctx.Value(jobFaultKey{}).(*jobFault)
+	if jf == nil || !jf.claimed {
+		return Fault{}, false
+	}
+	return jf.fault, true
 }
 
 func (fs *faults) clear() {

@@ -32,15 +32,14 @@ func (i *exportIn) token() *string        { return i.ClientToken }
 // work to do with it. Path copies are checked, then cleared: the token compares
 // requests without them.
 func (s *Service) decode(ctx context.Context, r *http.Request, op string, params map[string]string, body []byte) (any, writeOp, error) {
-	failJob, _ := ctx.Value(failJobKey{}).(bool)
 	var err error
 	switch op {
 	case "copyImages":
 		var in api.CopyImagesInput
 		if err = decodeBody(body, params, true, &in); err == nil {
 			in.RegionId = nil
-			return in, func(_ context.Context, region string, _ map[string]string) (any, error) {
-				return s.copyImages(region, in, failJob)
+			return in, func(ctx context.Context, region string, _ map[string]string) (any, error) {
+				return s.copyImages(ctx, region, in)
 			}, nil
 		}
 	case "createImage":
@@ -63,8 +62,8 @@ func (s *Service) decode(ctx context.Context, r *http.Request, op string, params
 		in := &importIn{}
 		if err = decodeBody(body, params, true, in); err == nil {
 			in.RegionId = nil
-			return in, func(_ context.Context, region string, _ map[string]string) (any, error) {
-				return s.importImage(region, in.ImportImageInput, failJob)
+			return in, func(ctx context.Context, region string, _ map[string]string) (any, error) {
+				return s.importImage(ctx, region, in.ImportImageInput)
 			}, nil
 		}
 	case "exportImage":
@@ -219,7 +218,7 @@ func (s *Service) newImage(region string, img api.Image, now time.Time, fail boo
 	return id
 }
 
-func (s *Service) copyImages(region string, in api.CopyImagesInput, fail bool) (any, error) {
+func (s *Service) copyImages(ctx context.Context, region string, in api.CopyImagesInput) (any, error) {
 	switch {
 	case len(in.SourceImageIds) == 0:
 		return nil, invalidArgument("Parameter sourceImageIds missing")
@@ -281,7 +280,7 @@ func (s *Service) copyImages(region string, in api.CopyImagesInput, fail bool) (
 	if err := s.quotaFor(in.DestinationRegion, len(sources)); err != nil {
 		return nil, err
 	}
-	out := api.CopyImagesResult{CopyImages: []api.CopyImage{}}
+	copies := make([]api.Image, len(sources))
 	for i, e := range sources {
 		img, err := clone(e.image)
 		if err != nil {
@@ -295,7 +294,13 @@ func (s *Service) copyImages(region string, in api.CopyImagesInput, fail bool) (
 			desc = *in.Description
 		}
 		img.Desc, img.InstanceId = &desc, nil
-		id := s.newImage(in.DestinationRegion, img, now, fail)
+		copies[i] = img
+	}
+	// The copies start now: one use of a FaultJobFails makes all of them fail.
+	fail := claimJobFault(ctx)
+	out := api.CopyImagesResult{CopyImages: []api.CopyImage{}}
+	for i, e := range sources {
+		id := s.newImage(in.DestinationRegion, copies[i], now, fail)
 		e.state.busyUntil = now.Add(s.jobDuration)
 		out.CopyImages = append(out.CopyImages, api.CopyImage{SourceImageId: in.SourceImageIds[i], DestinationImageId: id})
 	}
@@ -549,7 +554,7 @@ func (s *Service) createFromSnapshots(region string, in api.CreateImageFromSnaps
 	return api.CreateImageResult{ImageId: s.newImage(region, img, now, false)}, nil
 }
 
-func (s *Service) importImage(region string, in api.ImportImageInput, fail bool) (any, error) {
+func (s *Service) importImage(ctx context.Context, region string, in api.ImportImageInput) (any, error) {
 	switch {
 	case !slices.Contains(regions, region):
 		// As CopyImages' destinationRegion: the quota is per region, and ImportImage
@@ -601,7 +606,8 @@ func (s *Service) importImage(region string, in api.ImportImageInput, fail bool)
 	if err := s.quotaFor(region, 1); err != nil {
 		return nil, err
 	}
-	fail = fail || in.ImageUrl == FailingImportURL
+	// The import starts now: it claims a FaultJobFails even when its URL fails it anyway.
+	fail := claimJobFault(ctx) || in.ImageUrl == FailingImportURL
 	boot := deref(in.BootMode, api.BootModeBIOS)
 	size := in.SystemDiskSizeGB
 	sys := attachment(Disk{DeviceName: "vda", SizeGB: size, Type: api.DiskTypeSSDGP1}, "snapshot-"+randomLower(10))

@@ -323,16 +323,27 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.serveWrite(w, r, rt, pathParams, body, entry.AccessKey)
 		}
 	}
-	if f, ok := s.faults.take(entry.Path, s.operationOf(r)); ok {
+	op := s.operationOf(r)
+	f, ok := s.faults.take(entry.Path, op)
+	switch {
+	case ok && f.Kind == FaultJobFails:
+		// Consumed, and logged, only if the request starts its copy or import.
+		claim := func() (Fault, bool) {
+			jf, ok := s.faults.claimJob(entry.Path, op)
+			if ok {
+				entry.Fault = jf.Kind.String()
+				s.log.update(seq, entry)
+			}
+			return jf, ok
+		}
+		serve(rec, r.WithContext(context.WithValue(r.Context(), jobFaultKey{}, &jobFault{claim: claim})))
+	case ok:
 		entry.Fault = f.Kind.String()
 		s.log.update(seq, entry)
-		if f.Kind == FaultJobFails {
-			r = r.WithContext(context.WithValue(r.Context(), failJobKey{}, true))
-		}
 		_ = s.serveFault(r.Context(), rec, f, reqID, func(w http.ResponseWriter) { serve(w, r) })
-		return
+	default:
+		serve(rec, r)
 	}
-	serve(rec, r)
 }
 
 // authenticate checks the signature (JDCLOUD2 or JDCLOUD3, on the canonical path

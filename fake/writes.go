@@ -55,6 +55,15 @@ func WithJobDuration(d time.Duration) Option {
 func (s *Service) serveWrite(w http.ResponseWriter, r *http.Request, rt *writeRoute, params map[string]string, body []byte, accessKey string) {
 	reqID := requestIDFrom(r.Context())
 	result, err := s.write(r.Context(), r, rt, params, body, accessKey)
+	if f, ok := claimedJobFault(r.Context()); ok {
+		// A FaultJobFails's latency and Retry-After go with the job it made fail.
+		if f.Latency > 0 && s.clock.Sleep(r.Context(), f.Latency) != nil {
+			return // the client gave up: nobody to answer
+		}
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+	}
 	var se *serviceError
 	switch {
 	case errors.As(err, &se):
