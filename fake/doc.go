@@ -27,7 +27,8 @@
 // tests never sleep:
 //   - a created, copied or imported image is pending with progress "0" to "100" for
 //     WithJobDuration, then ready (a copy in its destination region); a failed copy or
-//     import ends in error (FailingImportURL, or a FaultJobFails fault);
+//     import ends in error (FailingImportURL, or a FaultJobFails fault, consumed by
+//     the next request that starts a copy or import: a refused one leaves it pending);
 //   - DeleteImage: deleting for DeleteDuration, then gone (404);
 //   - ShareImage and UnShareImage change DescribeImageMembers; ReleaseImage makes an
 //     image community and revokes its shares, UnReleaseImage makes it private again;
