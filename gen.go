@@ -19,5 +19,4 @@ var Spec []byte
 //go:generate go run ./internal/cmd/getters -in client/api/api.gen.go -out client/api/getters.gen.go
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config internal/apiclient/oapi-codegen.yaml openapi.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config fake/internal/server/oapi-codegen.yaml openapi.yaml
-//go:generate go run ./internal/cmd/arrayparams -spec openapi.yaml -package apiclient -out internal/apiclient/arrays.gen.go
-//go:generate go run ./internal/cmd/opsgen -spec openapi.yaml -out client/ops.gen.go
+//go:generate go run ./internal/cmd/opsgen -spec openapi.yaml -out client/ops.gen.go -arrays-out internal/apiclient/arrays.gen.go -arrays-package apiclient

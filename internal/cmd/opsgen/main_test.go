@@ -89,3 +89,55 @@ func TestBadSpecsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexedArrayTable: the table the fake and the validator decode queries with
+// comes from the same reading of the spec as the descriptors, and a misplaced or
+// misspelt x-jdcloud-array-encoding is refused by both.
+func TestIndexedArrayTable(t *testing.T) {
+	spec := strings.Replace(mini, "RETRY", "safe", 1)
+	spec = strings.Replace(spec, "        - {name: imageId, in: path, required: true, schema: {type: string, maxLength: 128}}\n",
+		"        - {name: imageId, in: path, required: true, schema: {type: string, maxLength: 128}}\n"+
+			"        - {name: ids, in: query, x-jdcloud-array-encoding: indexed, schema: {type: array, items: {type: string}}}\n"+
+			"        - {name: tags, in: query, x-jdcloud-array-encoding: indexed, deprecated: true, schema: {type: array, items: {type: string}}}\n", 1)
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "openapi.yaml"), filepath.Join(dir, "arrays.gen.go")
+	write := func(s string) {
+		if err := os.WriteFile(in, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(spec)
+	if err := runArrays(in, out, "apiclient"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"shareImage": {"ids", "tags"},`; !strings.Contains(string(b), want) {
+		t.Errorf("table lacks %s:\n%s", want, b)
+	}
+	src, err := generate(t, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(src, `{name: "ids", required: false, indexed: true`) {
+		t.Errorf("descriptor does not mark ids indexed:\n%s", src)
+	}
+	for name, bad := range map[string]string{
+		"another value":    strings.Replace(spec, "in: query, x-jdcloud-array-encoding: indexed, schema", "in: query, x-jdcloud-array-encoding: comma, schema", 1),
+		"not an array":     strings.Replace(spec, "x-jdcloud-array-encoding: indexed, schema: {type: array, items: {type: string}}}", "x-jdcloud-array-encoding: indexed, schema: {type: string}}", 1),
+		"not in the query": strings.Replace(spec, "{name: ids, in: query", "{name: ids, in: header", 1),
+	} {
+		if bad == spec {
+			t.Fatalf("%s: the replacement did not apply", name)
+		}
+		write(bad)
+		if err := runArrays(in, out, "apiclient"); err == nil {
+			t.Errorf("%s: runArrays accepted it", name)
+		}
+		if _, err := generate(t, bad); err == nil {
+			t.Errorf("%s: the descriptors accepted it", name)
+		}
+	}
+}
