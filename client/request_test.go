@@ -2,6 +2,8 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/vmimage/vmimage/client/api"
@@ -47,5 +49,24 @@ func TestEncodeBodyLeavesTheCallerAlone(t *testing.T) {
 		if imp.ClientToken != keep || given != "" && *imp.ClientToken != given {
 			t.Errorf("token %q: the caller's token was changed to %v", given, imp.ClientToken)
 		}
+	}
+}
+
+// TestNullableEnumIsNotTheStringNil: a nullable enum's null is no value a string may
+// take (the generator wrote it as "<nil>", which was then accepted and listed).
+func TestNullableEnumIsNotTheStringNil(t *testing.T) {
+	op := Operation{Name: "CreateImage"}
+	in := &api.CreateImageInput{Name: "img1", DataDisks: []api.InstanceDiskAttachmentSpec{{DeviceName: ptr("vdb"), DiskCategory: ptr(api.DiskCategory("<nil>"))}}}
+	_, _, err := encodeBody(op, opCreateImage, in)
+	var ip *InvalidParameterError
+	if !errors.As(err, &ip) || ip.Param != "dataDisks[0].diskCategory" || strings.Contains(ip.Reason, "<nil>,") || strings.Contains(ip.Reason, ", <nil>") {
+		t.Errorf(`diskCategory "<nil>": got %v`, err)
+	}
+	in.DataDisks[0].DiskCategory = ptr(api.DiskCategory("cloud"))
+	if _, _, err := encodeBody(op, opCreateImage, in); err != nil {
+		t.Errorf("diskCategory cloud: %v", err)
+	}
+	if err := checkBody(op, schemaCreateImageInput, []byte(`{"name":"img1","dataDisks":[{"deviceName":"vdb","diskCategory":null}]}`)); err != nil {
+		t.Errorf("diskCategory null: %v", err)
 	}
 }
