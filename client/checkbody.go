@@ -10,12 +10,18 @@ import (
 // checkBody checks an encoded request body against the operation's body rule,
 // reading the bytes that will be sent with a pooled streaming decoder (no map or
 // list is built for it). Within an object a missing required member is reported
-// before a wrong one; otherwise the first wrong value in the body's order is.
+// before a wrong one; otherwise the first wrong value in the body's order is. It
+// accepts what a check of the body as encoding/json decodes it would accept, but for
+// a name repeated in one object (which no generated struct encodes): every value of
+// it is checked, and the last says whether a required member is present.
 func checkBody(op Operation, r *rule, body []byte) error {
 	sc := scanners.Get().(*scanner)
 	defer scanners.Put(sc)
 	sc.r.Reset(body)
-	sc.dec.Reset(&sc.r)
+	// As encoding/json reads it (and the service): a repeated name and invalid UTF-8
+	// (which only a json.RawMessage or a Marshaler inside a free-form member such as
+	// DiskSpec.charge can put in the body) are not errors.
+	sc.dec.Reset(&sc.r, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	if sc.dec.PeekKind() != '{' {
 		return &InvalidParameterError{Op: op, Param: "body", Reason: "does not encode as a JSON object"}
 	}
@@ -104,14 +110,20 @@ func checkMembers(op Operation, prefix string, r *rule, dec *jsontext.Decoder) e
 		return prefix + "." + k
 	}
 	if _, err := dec.ReadToken(); err != nil { // '{'
-		return &InvalidParameterError{Op: op, Param: prefix, Reason: "is not valid JSON"}
+		return &InvalidParameterError{Op: op, Param: orBody(prefix), Reason: "is not valid JSON"}
 	}
 	var first error
-	var seen uint64 // a bit per required member (the spec requires a few)
+	// Whether each required member is present, as the last of its name says (as
+	// encoding/json keeps the last): a bit each for the first 64, a slice beyond.
+	var seen uint64
+	var seenMore []bool
+	if len(r.required) > 64 {
+		seenMore = make([]bool, len(r.required)-64)
+	}
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
 		if err != nil {
-			return &InvalidParameterError{Op: op, Param: prefix, Reason: "is not valid JSON"}
+			return &InvalidParameterError{Op: op, Param: orBody(prefix), Reason: "is not valid JSON"}
 		}
 		k := tok.String()
 		var present bool
@@ -123,20 +135,34 @@ func checkMembers(op Operation, prefix string, r *rule, dec *jsontext.Decoder) e
 			first = err
 		}
 		for i, req := range r.required {
-			if i < 64 && req == k && present {
+			switch {
+			case req != k:
+			case i >= 64:
+				seenMore[i-64] = present
+			case present:
 				seen |= 1 << i
+			default:
+				seen &^= 1 << i
 			}
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil { // '}'
-		return &InvalidParameterError{Op: op, Param: prefix, Reason: "is not valid JSON"}
+		return &InvalidParameterError{Op: op, Param: orBody(prefix), Reason: "is not valid JSON"}
 	}
 	for i, req := range r.required {
-		if i < 64 && seen&(1<<i) == 0 {
+		if i < 64 && seen&(1<<i) == 0 || i >= 64 && !seenMore[i-64] {
 			return &InvalidParameterError{Op: op, Param: field(req), Reason: "is required"}
 		}
 	}
 	return first
+}
+
+// orBody names a value for an error: "body" for the body itself.
+func orBody(name string) string {
+	if name == "" {
+		return "body"
+	}
+	return name
 }
 
 // kindOf is the JSON kind a schema type is read as ('t' for both booleans), and

@@ -83,6 +83,7 @@ func TestSummaryUsesMediansAndChecksBudgets(t *testing.T) {
 	m["Page/paired"]["container-ptrs"] = []float64{0} // the types without container pointers
 	m["PairedShare"]["client/signed-floor"] = []float64{1.12}
 	m["PairedShare"]["client/floor"] = []float64{1.25}
+	m["PairedShare"]["signed-floor/floor"] = []float64{1.07, 1.08, 1.06} // paired, not 65700/60000
 	checks, _ = summarize(m)
 	for _, c := range checks {
 		switch {
@@ -94,6 +95,8 @@ func TestSummaryUsesMediansAndChecksBudgets(t *testing.T) {
 			t.Error("page ratio 0.61 reported as ok without container pointers, the budget is 0.50")
 		case strings.HasPrefix(c.what, "client ShareImage") && c.ok:
 			t.Errorf("%s: %s reported as ok", c.what, c.value)
+		case c.what == "client ShareImage latency / the same floor with a static signature, paired" && !strings.Contains(c.value, "the signature alone 1.070x"):
+			t.Errorf("the signature's share is the median of the paired signed-floor/floor (1.070x): %s", c.value)
 		}
 	}
 	delete(m, "Sign")

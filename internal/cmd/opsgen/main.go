@@ -431,6 +431,9 @@ func (g *gen) rule(n node, _ string) (string, error) {
 	if enum, ok := n["enum"].([]any); ok {
 		var vals []string
 		for _, e := range enum {
+			if e == nil { // a nullable enum's null: null passes every check already
+				continue
+			}
 			vals = append(vals, strconv.Quote(fmt.Sprint(e)))
 		}
 		f = append(f, "enum: []string{"+strings.Join(vals, ", ")+"}")
