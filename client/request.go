@@ -146,6 +146,9 @@ func cutTemplate(t string) *pathTemplate {
 			break
 		}
 		end := strings.IndexByte(t[open:], '}') + open
+		if end < open { // a '{' never closed is text (generated templates have none)
+			break
+		}
 		pt.plain = append(pt.plain, lit+t[:open])
 		lit, t = "", t[end+1:]
 	}

@@ -70,3 +70,26 @@ func TestNullableEnumIsNotTheStringNil(t *testing.T) {
 		t.Errorf("diskCategory null: %v", err)
 	}
 }
+
+// TestCutTemplate: a template is cut at its parameters once, the colon escaped in the
+// sent form; a '{' never closed is text, not an endless loop.
+func TestCutTemplate(t *testing.T) {
+	for tmpl, want := range map[string]string{
+		"/regions/{regionId}/images/{imageId}:share": "/v1/regions/|/images/|:share",
+		"/regions/{regionId}/images":                 "/v1/regions/|/images",
+		"/a/{b":                                      "/v1/a/{b",
+		"/a/{b}/{c":                                  "/v1/a/|/{c",
+	} {
+		pt := cutTemplate(tmpl)
+		if got := strings.Join(pt.plain, "|"); got != want {
+			t.Errorf("cutTemplate(%q) = %q, want %q", tmpl, got, want)
+		}
+		if got := strings.Join(pt.escaped, "|"); got != strings.ReplaceAll(want, ":", "%3A") {
+			t.Errorf("cutTemplate(%q) escaped = %q", tmpl, got)
+		}
+	}
+	path, raw := expandPath(opShareImage, []string{"cn-north-1", "img-a b"})
+	if path != "/v1/regions/cn-north-1/images/img-a b:share" || raw != "/v1/regions/cn-north-1/images/img-a%20b%3Ashare" {
+		t.Errorf("expandPath = %q, %q", path, raw)
+	}
+}
