@@ -138,7 +138,7 @@ func summarize(m metrics) ([]check, error) {
 		{"describe of 10 ids at 20 ms: the CLI's fan-out / one at a time, paired", fmt.Sprintf("%.3fx (%.0f ms vs %.0f ms)", fanOutRatio, fanOut, oneByOne), "<= 0.30x", fanOutRatio <= 0.30},
 		{"client/describe latency / GET+encoding/json into the generated type, paired", fmt.Sprintf("%.3fx (%.1f us vs %.1f us, alternated)", paired, pairedClient/1e3, pairedFloor/1e3), "<= 1.10x", paired <= 1.10},
 		{"client ShareImage latency / POST+JSON body+JDCLOUD2 signature+encoding/json, paired", fmt.Sprintf("%.3fx (%.1f us vs %.1f us, alternated)", shareSigned, shareClient/1e3, shareSignedFloor/1e3), "<= 1.10x", shareSigned <= 1.10},
-		{"client ShareImage latency / the same floor with a static signature, paired", fmt.Sprintf("%.3fx (%.1f us vs %.1f us; the signature alone %.3fx)", share, shareClient/1e3, shareFloor/1e3, shareSignature), "<= 1.20x", share <= 1.20},
+		{"client ShareImage latency / the same floor with a static signature, paired", fmt.Sprintf("%.3fx (%.1f us vs %.1f us; the signature alone %.3fx)", share, shareClient/1e3, shareFloor/1e3, shareSignature), "<= 1.25x", share <= 1.25},
 		{"client/describe allocations", fmt.Sprintf("%.0f (floor/decode %.0f; before issue 13 %d)", describeAllocs, must("Floor/decode", "allocs/op"), BaselineDescribeAllocs), fmt.Sprintf("<= %.0f (0.75x)", allocBudget), describeAllocs <= allocBudget},
 		{"parallel throughput client / floor (64 goroutines)", fmt.Sprintf("%.2fx (%.0f vs %.0f req/s, alternated)", parallelRatio, clientRPS, rawRPS), ">= 0.95x", parallelRatio >= 0.95},
 		{"parallel connections opened (client, floor)", fmt.Sprintf("%.0f, %.0f", clientConns, rawConns), "client <= 64", clientConns <= 64},
