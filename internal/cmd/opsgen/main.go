@@ -62,25 +62,23 @@ type gen struct {
 	queue   []string
 }
 
+// run writes the operation descriptors.
 func run(specPath, outPath, pkg string) error {
-	g, err := load(specPath)
-	if err != nil {
-		return err
-	}
-	src, err := g.render(pkg)
-	if err != nil {
-		return err
-	}
-	return write(outPath, src)
+	return generateFile(specPath, outPath, pkg, (*gen).render)
 }
 
 // runArrays writes the indexed array parameters of every operation.
 func runArrays(specPath, outPath, pkg string) error {
+	return generateFile(specPath, outPath, pkg, (*gen).renderArrays)
+}
+
+// generateFile reads the spec, renders one output from it and writes it formatted.
+func generateFile(specPath, outPath, pkg string, render func(*gen, string) ([]byte, error)) error {
 	g, err := load(specPath)
 	if err != nil {
 		return err
 	}
-	src, err := g.renderArrays(pkg)
+	src, err := render(g, pkg)
 	if err != nil {
 		return err
 	}
