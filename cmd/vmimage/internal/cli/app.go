@@ -379,18 +379,40 @@ var paramFlags = map[string]string{
 	"imageSource": "--source", "status": "--status", "architecture": "--arch", "rootDeviceType": "--root-device-type",
 	"launchPermission": "--launch-permission", "bootMode": "--boot-mode", "platform": "--platform", "imageName": "--name",
 	"pageNumber": "--page", "pageSize": "--page-size",
+	// The write commands' parameters and body fields.
+	"taskAction": "--action", "taskStatus": "--status", "taskIds": "task id", "startTime": "--since", "endTime": "--until",
+	"name": "--name", "description": "--description", "instanceId": "instance id", "sourceImageIds": "image id",
+	"destinationRegion": "--to", "pins": "--pin", "loginNames": "--login-name", "deleteSnapshot": "--delete-snapshots",
+	"imageUrl": "--url", "osType": "--os-type", "osVersion": "--os-version", "diskFormat": "--disk-format",
+	"systemDiskSizeGB": "--system-disk-size", "forceImport": "--force", "clientToken": "--client-token",
+	"dataDisks": "--data-disks", "cloudDisks": "--snapshot or --cloud-disks", "roleName": "--role-name", "ossUrl": "--oss-url",
+	"ossPrefix": "--oss-prefix", "isAllDisk": "--all-disks",
+}
+
+// opParamFlags names the flag of a parameter whose flag differs between commands:
+// list filters by --arch, while create and import set --architecture.
+var opParamFlags = map[string]map[string]string{
+	"CreateImageFromSnapshots": {"architecture": "--architecture"},
+	"ImportImage":              {"architecture": "--architecture"},
 }
 
 // flagError says what the client refused in the words of the command line: the flag
 // (and which of a repeated one), not the API parameter.
 func flagError(ip *client.InvalidParameterError) string {
 	name, index, _ := strings.Cut(ip.Param, "[")
-	flag, ok := paramFlags[name]
+	flag, ok := opParamFlags[ip.Op.Name][name]
+	if !ok {
+		flag, ok = paramFlags[name]
+	}
 	if !ok {
 		flag = name
 	}
-	if i, err := strconv.Atoi(strings.TrimSuffix(index, "]")); err == nil {
+	index, field, _ := strings.Cut(index, "]")
+	if i, err := strconv.Atoi(index); err == nil {
 		flag += " #" + strconv.Itoa(i+1)
+	}
+	if field = strings.TrimPrefix(field, "."); field != "" {
+		flag += " " + field
 	}
 	return flag + ": " + ip.Reason
 }

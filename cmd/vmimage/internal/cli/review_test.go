@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vmimage/vmimage/fake"
+)
+
+// A bad value the client refuses before sending is a usage error naming the flag the
+// user typed (not the API's parameter or body field), for the write commands too.
+func TestWriteCommandsNameTheFlagOfABadValue(t *testing.T) {
+	e := newEnv(t)
+	imp := []string{"import", "--url", "https://test.s3-internal.cn-north-1.jdcloud-oss.com/a.qcow2", "--name", "ok-name", "--platform", "Ubuntu",
+		"--os-type", "linux", "--disk-format", "qcow2"}
+	snap := []string{"create", "--name", "okname", "--platform", "Ubuntu", "--boot-mode", "bios"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tasks", "--action", "Bogus"}, "--action: "},
+		{[]string{"tasks", "--status", "bogus"}, "--status: "},
+		{[]string{"create", fake.SeedInstanceCloud, "--name", "x"}, "--name: "},
+		{[]string{"create", fake.SeedInstanceCloud, "--name", "okname", "--description", strings.Repeat("a", 300)}, "--description: "},
+		{[]string{"create", fake.SeedInstanceCloud, "--name", "okname", "--data-disks", `[{"cloudDiskSpec":{"diskSizeGB":7}}]`}, "--data-disks #1 cloudDiskSpec.diskSizeGB: "},
+		{append(snap, "--snapshot", "vda=snapshot-x", "--architecture", "bogus"), "--architecture: "},
+		{append(snap, "--snapshot", "vda=snap-x", "--architecture", "x86_64"), "--snapshot or --cloud-disks #1 snapshotId: "},
+		{append(imp, "--architecture", "bogus", "--system-disk-size", "40"), "--architecture: "},
+		{append(imp, "--architecture", "x86_64", "--system-disk-size", "41"), "--system-disk-size: "},
+		{[]string{"copy", "img-privshare01", "--to", "cn-east-2", "--name", "bad name"}, "--name: "},
+		{[]string{"modify", "img-privdata001", "--name", "bad name"}, "--name: "},
+		{[]string{"export", "img-privdata001", "--role-name", "r", "--oss-url", "not a url"}, "--oss-url: "},
+	} {
+		e.srv.ResetRequests()
+		r := e.api(t, c.args...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "vmimage: "+c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.args[:2], r.code, r.stderr, c.want)
+		}
+		if n := len(e.srv.Requests()); n != 0 {
+			t.Errorf("%v: %d requests sent", c.args[:2], n)
+		}
+	}
+	// list still names its own flag for the same parameter.
+	if r := e.api(t, "list", "--source", "public", "--arch", "bogus"); r.code != ExitUsage || !strings.Contains(r.stderr, "vmimage: --arch ") {
+		t.Errorf("list --arch bogus: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
