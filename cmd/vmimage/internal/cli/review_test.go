@@ -45,3 +45,31 @@ func TestWriteCommandsNameTheFlagOfABadValue(t *testing.T) {
 		t.Errorf("list --arch bogus: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// --dry-run prints the requests as one JSON document: an -o or --query it cannot
+// honour is refused (exit 2, naming the flag), not accepted and ignored.
+func TestDryRunRefusesOutputItIgnores(t *testing.T) {
+	e := newEnv(t)
+	for _, extra := range [][]string{{"-o", "yaml"}, {"-o", "jsonl"}, {"-o", "text"}, {"--query", "[0].path"}, {"--query", "[0].path", "-o", "text"}} {
+		for _, cmd := range [][]string{
+			{"copy", "img-privshare01", "--to", "cn-east-2"},
+			{"delete", "img-privdata001"},
+			{"modify", "img-privdata001", "--name", "n"},
+		} {
+			r := e.api(t, append(append(cmd, "--dry-run"), extra...)...)
+			if r.code != ExitUsage || r.stdout != "" || !strings.Contains(r.stderr, extra[0]) {
+				t.Errorf("%s --dry-run %v: exit %d, stdout %q, stderr %q", cmd[0], extra, r.code, r.stdout, r.stderr)
+			}
+		}
+	}
+	// -o json (and the default) still print the requests.
+	for _, extra := range [][]string{nil, {"-o", "json"}} {
+		r := e.api(t, append([]string{"delete", "img-privdata001", "--dry-run"}, extra...)...)
+		if r.code != 0 || !strings.Contains(r.stdout, `"method": "DELETE"`) {
+			t.Errorf("delete --dry-run %v: exit %d, stdout %q, stderr %q", extra, r.code, r.stdout, r.stderr)
+		}
+	}
+	if n := len(e.srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}

@@ -67,6 +67,12 @@ func (w *writeFlags) check(g *globals) error {
 	if w.wait && w.dryRun {
 		return usage("--wait and --dry-run do not go together: a dry run makes nothing to wait for")
 	}
+	if w.dryRun && g.query != "" {
+		return usage("--query and --dry-run do not go together: a dry run prints the requests as JSON, for vmimage validate --request")
+	}
+	if w.dryRun && w.output != "table" && w.output != "json" {
+		return usage("-o %s and --dry-run do not go together: a dry run prints the requests as JSON, for vmimage validate --request", w.output)
+	}
 	return nil
 }
 
