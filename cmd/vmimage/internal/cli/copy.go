@@ -102,6 +102,7 @@ func (a *App) runCopy(ctx context.Context, g *globals, w *writeFlags, f *copyFla
 	if len(ids) == 0 {
 		return usage("copy needs at least one image id")
 	}
+	ids = uniqueIDs(ids) // the service refuses a list that names an image twice
 	toAll := slices.Contains(f.to, "all")
 	if toAll {
 		if len(f.to) > 1 {

@@ -72,6 +72,8 @@ func (a *App) runDelete(ctx context.Context, g *globals, w *writeFlags, ids []st
 	if len(ids) == 0 {
 		return usage("delete needs at least one image id")
 	}
+	// An id given twice is deleted once: a second DeleteImage is a write sent twice.
+	ids = uniqueIDs(ids)
 	if err := a.refuseWithoutTerminal(w, "delete"); err != nil {
 		return err
 	}
@@ -161,4 +163,15 @@ func (a *App) runDelete(ctx context.Context, g *globals, w *writeFlags, ids []st
 		return a.waitError(waitErr)
 	}
 	return nil
+}
+
+// uniqueIDs returns ids without repeats, in the order first given.
+func uniqueIDs(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

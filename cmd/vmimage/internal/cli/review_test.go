@@ -73,3 +73,34 @@ func TestDryRunRefusesOutputItIgnores(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// An image named twice is deleted once: one DeleteImage, one row, one wait.
+func TestDeleteSendsOneRequestPerImage(t *testing.T) {
+	e := newEnv(t)
+	id := readyImage(t, e, "delete-once")
+	e.srv.ResetRequests()
+	r := e.api(t, "delete", id, id, "--image-id", id, "--yes", "--wait", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := writes(e.srv); len(got) != 1 {
+		t.Errorf("writes sent: %v", got)
+	}
+	if n := strings.Count(r.stdout, `"imageId"`); n != 1 {
+		t.Errorf("%d rows: %s", n, r.stdout)
+	}
+	if _, ok := e.srv.Images().Get(fake.SeedCatalogRegion, id); ok {
+		t.Errorf("%s is still there", id)
+	}
+}
+
+// An image named twice is copied once: the service refuses sourceImageIds with a
+// repeat, so copy sends each image once.
+func TestCopyNamesEachImageOnce(t *testing.T) {
+	e := newEnv(t)
+	src := readyImage(t, e, "copy-once")
+	r := e.api(t, "copy", src, src, "--to", "cn-east-2", "-o", "json")
+	if r.code != 0 || strings.Count(r.stdout, `"destinationImageId"`) != 1 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
