@@ -104,3 +104,33 @@ func TestCopyNamesEachImageOnce(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// An output the write cannot print (-o raw, a --query that does not compile or
+// with -o jsonl) is refused before the write is sent: refused after, the image
+// was made and its id never printed.
+func TestWriteOutputCheckedBeforeSending(t *testing.T) {
+	e := newEnv(t)
+	for _, extra := range [][]string{{"-o", "raw"}, {"--query", "[[["}, {"--query", "[0].imageId", "-o", "jsonl"}} {
+		e.srv.ResetRequests()
+		r := e.api(t, append([]string{"create", fake.SeedInstanceCloud, "--name", "made-once"}, extra...)...)
+		if r.code != ExitUsage {
+			t.Errorf("create %v: exit %d, stdout %q, stderr %q", extra, r.code, r.stdout, r.stderr)
+		}
+		if got := writes(e.srv); len(got) != 0 {
+			t.Errorf("create %v: sent %v", extra, got)
+		}
+	}
+	for _, args := range [][]string{
+		{"modify", "img-privdata001", "--name", "n", "-o", "raw"},
+		{"share", "img-privshare01", "--pin", "p", "--query", "[[["},
+		{"copy", "img-privshare01", "--to", "cn-east-2", "-o", "raw"},
+		{"delete", "img-privdata001", "--yes", "--query", "[0]", "-o", "jsonl"},
+		{"export", "img-privdata001", "--role-name", "r", "--oss-url", "https://b.example", "-o", "raw"},
+	} {
+		e.srv.ResetRequests()
+		r := e.api(t, args...)
+		if r.code != ExitUsage || len(writes(e.srv)) != 0 {
+			t.Errorf("%v: exit %d, sent %v, stderr %q", args, r.code, writes(e.srv), r.stderr)
+		}
+	}
+}

@@ -58,6 +58,14 @@ func (w *writeFlags) check(g *globals) error {
 	if !validFormat(w.output) {
 		return usage("unknown output format %q (want one of %s)", w.output, strings.Join(formats, ", "))
 	}
+	// What the write prints is checked before it is sent: an output refused after the
+	// write would lose the ids it made.
+	if w.output == "raw" {
+		return usage("-o raw prints the answers of describe, list, constraints, members and tasks; a write prints what it made: use -o table, wide, text, json, jsonl or yaml")
+	}
+	if err := (&printer{format: w.output}).setQuery(g.query); err != nil {
+		return err
+	}
 	if w.wait && (w.waitFlags.minDelay <= 0 || w.waitFlags.minDelay > w.waitFlags.maxDelay) {
 		return usage("--min-delay %s must be positive and at most --max-delay %s", w.waitFlags.minDelay, w.waitFlags.maxDelay)
 	}
