@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -58,8 +59,12 @@ func (a *App) runDelete(ctx context.Context, g *globals, w *writeFlags, ids []st
 		if err := in.pathParam("imageId", "the image id", &id); err != nil {
 			return err
 		}
-		if id != "" && !slices.Contains(ids, id) {
+		// The input's image is deleted only when no image is given otherwise: one that
+		// disagrees with the arguments is refused, not deleted as well.
+		if id != "" && len(ids) == 0 {
 			ids = append(ids, id)
+		} else if id != "" && !slices.Contains(ids, id) {
+			return usage("--input-json: imageId %q is not one of the image ids given (%s): name the images to delete one way", terminalSafe(id), terminalSafe(strings.Join(ids, ", ")))
 		}
 		v, ok, err := in.boolField("deleteSnapshot")
 		if err != nil {

@@ -134,3 +134,27 @@ func TestWriteOutputCheckedBeforeSending(t *testing.T) {
 		}
 	}
 }
+
+// delete with an image as argument and another in --input-json refuses (exit 2,
+// nothing sent) instead of deleting both; the input's image alone is still deleted.
+func TestDeleteInputJSONDisagreeingImage(t *testing.T) {
+	e := newEnv(t)
+	keep := readyImage(t, e, "keep-this")
+	named := readyImage(t, e, "delete-this")
+	e.srv.ResetRequests()
+	r := e.api(t, "delete", named, "--input-json", `{"imageId":"`+keep+`"}`, "--yes")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--input-json") || len(writes(e.srv)) != 0 {
+		t.Fatalf("exit %d, sent %v, stderr %q", r.code, writes(e.srv), r.stderr)
+	}
+	if _, ok := e.srv.Images().Get(fake.SeedCatalogRegion, keep); !ok {
+		t.Fatalf("%s was deleted", keep)
+	}
+	r = e.api(t, "delete", named, "--input-json", `{"imageId":"`+named+`","deleteSnapshot":false}`, "--yes", "--dry-run")
+	if r.code != 0 || strings.Count(r.stdout, `"DELETE"`) != 1 {
+		t.Errorf("same image both ways: exit %d, %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = e.api(t, "delete", "--input-json", `{"imageId":"`+named+`"}`, "--yes", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, named) {
+		t.Errorf("input only: exit %d, %s %s", r.code, r.stdout, r.stderr)
+	}
+}
