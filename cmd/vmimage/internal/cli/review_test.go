@@ -158,3 +158,20 @@ func TestDeleteInputJSONDisagreeingImage(t *testing.T) {
 		t.Errorf("input only: exit %d, %s %s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// The write commands' help offers only the formats they print (-o raw is refused).
+func TestWriteHelpListsTheirFormats(t *testing.T) {
+	e := newEnv(t)
+	for _, cmd := range []string{"create", "copy", "delete", "share", "modify", "export"} {
+		r := e.run(t, cmd, "--help")
+		line := ""
+		for l := range strings.SplitSeq(r.stdout, "\n") {
+			if strings.Contains(l, "--output") {
+				line = l
+			}
+		}
+		if r.code != 0 || !strings.Contains(line, "yaml, text") || strings.Contains(line, "raw") {
+			t.Errorf("%s --help: exit %d, -o line %q", cmd, r.code, line)
+		}
+	}
+}

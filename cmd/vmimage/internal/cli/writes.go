@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,7 +39,7 @@ type writeKind struct {
 func (a *App) writeCommand(g *globals, cmd *cobra.Command, w *writeFlags, k writeKind) *cobra.Command {
 	g.apiCommand(cmd, true)
 	fl := cmd.Flags()
-	fl.StringVarP(&w.output, "output", "o", "table", "output format: "+strings.Join(formats, ", "))
+	fl.StringVarP(&w.output, "output", "o", "table", "output format: "+strings.Join(slices.DeleteFunc(slices.Clone(formats), func(f string) bool { return f == "raw" }), ", "))
 	fl.BoolVar(&w.dryRun, "dry-run", false, "print the request that would be sent (method, path, body; no signature) and send nothing")
 	fl.StringVar(&w.inputJSON, "input-json", "", "the request as JSON, as jdc takes it (path parameters such as regionId and imageId included), checked against the spec before sending; @FILE reads a file; flags given as well win")
 	if k.wait {
