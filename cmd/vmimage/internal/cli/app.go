@@ -77,6 +77,9 @@ type App struct {
 	ClientOptions []client.Option
 	// Clock drives the demo's in-process fake and client (nil: the system clock).
 	Clock client.Clock
+	// WriteTimeout bounds a write command that does not wait, when --timeout is not
+	// given (0: DefaultWriteTimeout).
+	WriteTimeout time.Duration
 }
 
 // New returns an App wired to the process's standard streams and environment.

@@ -42,6 +42,8 @@ type env struct {
 	stdinTerminal bool
 	// noEndpoint leaves --endpoint off the API commands.
 	noEndpoint bool
+	// writeTimeout is the App's WriteTimeout (0: the default).
+	writeTimeout time.Duration
 }
 
 func newEnv(t *testing.T) *env {
@@ -77,7 +79,8 @@ func (e *env) run(t *testing.T, args ...string) result {
 			client.WithRandom(func() float64 { return 0 }),
 			client.WithHTTPClient(&http.Client{Transport: loopbackOnly}),
 		},
-		Clock: e.clock,
+		Clock:        e.clock,
+		WriteTimeout: e.writeTimeout,
 	}
 	full := args
 	if e.noEndpoint {

@@ -54,6 +54,11 @@ call per destination region, run concurrently (under --rate calls per second whe
 given). Prints each copy made: source image, regions and the new image id. With
 --wait, waits until every copy is ready, one progress bar per copy on a terminal.
 
+The service copies an image to one region at a time: a region refused as busy is
+asked again once the copy in flight is ready, so with several --to regions vmimage
+waits between calls even without --wait, and --timeout (default 30m) bounds the
+whole command, as it bounds a wait; to one region, it bounds the call (default 2m).
+
 A copy is never repeated by vmimage: when an answer is lost, the copies may have
 been made, and vmimage says what to check.`,
 		Example: `  vmimage copy img-m5s0ab1c29 --region cn-north-1 --to cn-east-2 --to cn-south-1 --wait
@@ -131,6 +136,10 @@ func (a *App) runCopy(ctx context.Context, g *globals, w *writeFlags, f *copyFla
 		base.Description = &f.descr
 	}
 	base.SourceImageIds = ids
+	// The service copies an image to one region at a time: to several regions, the
+	// command waits for each copy in flight before the next region, so it is bounded
+	// as a wait, not as one call.
+	w.waitsBetween = toAll || len(regions) > 1
 	s, ctx, cancel, err := a.writeSession(ctx, g, w)
 	defer cancel()
 	if err != nil {

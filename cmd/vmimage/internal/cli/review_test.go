@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vmimage/vmimage/fake"
 )
@@ -173,5 +174,22 @@ func TestWriteHelpListsTheirFormats(t *testing.T) {
 		if r.code != 0 || !strings.Contains(line, "yaml, text") || strings.Contains(line, "raw") {
 			t.Errorf("%s --help: exit %d, -o line %q", cmd, r.code, line)
 		}
+	}
+}
+
+// A copy to several regions waits for each copy in flight before the next region,
+// with or without --wait: it is bounded as a wait (--timeout, default 30m), not by
+// the write timeout of one call, which would end it before the later regions are
+// copied. To one region, the write timeout still bounds it.
+func TestCopyToSeveralRegionsIsBoundedAsAWait(t *testing.T) {
+	e := newEnv(t)
+	e.writeTimeout = time.Nanosecond // any call bounded by it fails at once
+	r := e.api(t, "copy", "img-privshare01", "--to", "cn-east-2", "--to", "cn-south-1", "-o", "json")
+	if r.code != ExitOK || strings.Count(r.stdout, `"destinationImageId"`) != 2 {
+		t.Fatalf("copy to two regions: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = e.api(t, "copy", "img-privshare01", "--to", "cn-east-1", "-o", "json")
+	if r.code == ExitOK {
+		t.Errorf("copy to one region ran past a write timeout of 1ns: stdout %q", r.stdout)
 	}
 }

@@ -27,6 +27,10 @@ type writeFlags struct {
 	wait      bool
 	rate      float64
 	waitFlags waitFlags
+	// waitsBetween is set by a command that waits for its own work between calls
+	// even without --wait (copy to several regions waits for each copy in flight):
+	// the command is then bounded as a wait is, by --timeout (default 30m).
+	waitsBetween bool
 }
 
 // writeKind says which of the shared flags a write command takes.
@@ -87,8 +91,8 @@ func (w *writeFlags) check(g *globals) error {
 
 // writeSession is what a write command starts with: the client (a capturing one for
 // --dry-run), the region, and the call's context, bounded by --timeout (default
-// DefaultWriteTimeout) unless the command waits, when --timeout bounds the wait
-// instead.
+// DefaultWriteTimeout) unless the command waits (--wait, or a copy to several
+// regions), when --timeout bounds the wait instead (default DefaultWaitTimeout).
 type writeSession struct {
 	c       *client.Client
 	region  string
@@ -106,7 +110,11 @@ func (a *App) writeSession(ctx context.Context, g *globals, w *writeFlags) (*wri
 		extra = append(extra, client.WithRateLimit(w.rate, 1))
 	}
 	def := DefaultWriteTimeout
-	if w.wait {
+	if a.WriteTimeout > 0 {
+		def = a.WriteTimeout
+	}
+	waits := w.wait || w.waitsBetween
+	if waits {
 		def = 0
 	}
 	c, region, ctx, cancel, err := a.session(ctx, g, def, extra...)
@@ -117,7 +125,7 @@ func (a *App) writeSession(ctx context.Context, g *globals, w *writeFlags) (*wri
 	if g.timeout > 0 {
 		s.maxWait = g.timeout
 	}
-	if w.wait {
+	if waits {
 		// The calls themselves stay bounded by the write timeout or the wait's.
 		var cancel2 context.CancelFunc
 		ctx, cancel2 = context.WithTimeout(ctx, s.maxWait)
