@@ -122,6 +122,9 @@ type outcome struct {
 	// unsent marks an attempt that provably never reached the service (its
 	// connection was never made); throttled a throttling answer given before any work.
 	unsent, throttled bool
+	// interrupted marks an attempt cut off by the caller's context: sent or not, its
+	// answer was never read.
+	interrupted bool
 }
 
 // mayHaveReached reports whether a failed attempt may have done its work.
@@ -148,7 +151,7 @@ func classifyResponse(op Operation, status int, header http.Header, body []byte,
 // classifyTransportError classifies an attempt that got no usable response.
 func classifyTransportError(ctx context.Context, op Operation, n int, err error, attemptTimeout time.Duration) outcome {
 	if cerr := ctx.Err(); cerr != nil {
-		return outcome{err: &RequestError{Op: op, Attempts: n, Err: cerr, Last: err}}
+		return outcome{err: &RequestError{Op: op, Attempts: n, Err: cerr, Last: err}, interrupted: true, unsent: dialFailed(err)}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
