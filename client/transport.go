@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -182,9 +183,11 @@ func readBounded(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, ErrResponseTooLarge
 	}
-	if resp.ContentLength >= 0 {
+	if resp.ContentLength >= 0 && resp.ContentLength <= DefaultMaxResponseBytes {
 		// The common case: read exactly the announced length, then make sure nothing
 		// follows (a server that sends more than it announced is cut off by net/http).
+		// A larger announced length is not allocated before it arrives: under a
+		// large WithMaxResponseBytes it is read as it comes, below.
 		body := make([]byte, resp.ContentLength)
 		if _, err := io.ReadFull(resp.Body, body); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -195,7 +198,8 @@ func readBounded(resp *http.Response, limit int64) ([]byte, error) {
 		return body, nil
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, 4096))
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	// limit+1 shows a body past the limit; math.MaxInt64 has no room for the +1.
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, min(limit, math.MaxInt64-1)+1))
 	if n > limit {
 		return nil, ErrResponseTooLarge
 	}
