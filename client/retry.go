@@ -97,6 +97,10 @@ func (p RetryPolicy) validate() error {
 func (p RetryPolicy) backoff(attempt int, r float64) time.Duration {
 	d := p.BaseDelay
 	for i := 1; i < attempt && d < p.MaxDelay; i++ {
+		if d > p.MaxDelay/2 { // doubling would pass the cap (or wrap past math.MaxInt64)
+			d = p.MaxDelay
+			break
+		}
 		d *= 2
 	}
 	d = min(d, p.MaxDelay)
