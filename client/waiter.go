@@ -292,16 +292,18 @@ func (c *Client) WaitUntilCopiesReady(ctx context.Context, destinationRegion str
 	}
 	var ready []api.Image
 	f := ImageFilter{IDs: ids}
+	// One page holds every copy: ids take at most MaxPageSize, the default page 20.
+	pg := Page{Size: MaxPageSize}
 	err := c.wait(ctx, waiter{op: Operation{Service: Service, Name: "WaitForImageCopies", Region: destinationRegion}, goal: "become ready",
 		check: func() error {
 			if len(ids) == 0 {
 				return &InvalidParameterError{Op: Operation{Name: "WaitForImageCopies"}, Param: "copies", Reason: "is empty"}
 			}
-			_, err := c.prepare(c.imagesCall(destinationRegion, f, Page{}))
+			_, err := c.prepare(c.imagesCall(destinationRegion, f, pg))
 			return err
 		},
 		poll: func(ctx context.Context, o *Observation) (waitState, error) {
-			res, _, err := c.DescribeImages(ctx, destinationRegion, f, Page{})
+			res, _, err := c.DescribeImages(ctx, destinationRegion, f, pg)
 			if err != nil {
 				return waitError, err
 			}
