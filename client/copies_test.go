@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,4 +43,18 @@ func TestWaitUntilCopiesReadySeesMoreThanADefaultPage(t *testing.T) {
 		t.Fatalf("got %d images, %v", len(imgs), err)
 	}
 	tc.assertValid(t)
+}
+
+// TestWaitUntilImageDeletedFailsWhenTheImageComesBackReady: as its doc says, a
+// status other than deleting after the delete began, ready as well as error, is a
+// *WaitFailedError (the service gave up), not a wait until the deadline.
+func TestWaitUntilImageDeletedFailsWhenTheImageComesBackReady(t *testing.T) {
+	s := newWServer(t, respond(200, imageBody("deleting")), respond(200, imageBody("ready")))
+	tc := newWClient(t, s)
+	var obs []client.Observation
+	err := tc.WaitUntilImageDeleted(context.Background(), region, image, waitOpts(&obs)...)
+	var wf *client.WaitFailedError
+	if !errors.As(err, &wf) || wf.Attempts != 2 || !strings.Contains(err.Error(), `"ready"`) {
+		t.Errorf("got %v", err)
+	}
 }

@@ -226,7 +226,7 @@ func (c *Client) WaitUntilImageDeleted(ctx context.Context, regionID, imageID st
 			switch {
 			case o.Status == api.ImageStatusDeleting:
 				seenDeleting = true
-			case seenDeleting && o.Status == api.ImageStatusError:
+			case seenDeleting && (o.Status == api.ImageStatusError || o.Status == api.ImageStatusReady):
 				return waitFailure, fmt.Errorf("status %q after deleting", o.Status)
 			}
 			return waitRetry, nil
