@@ -18,7 +18,7 @@ func invoke[T any](ctx context.Context, c *Client, cl *call) (*T, *Response, err
 	out, reqID, err := decodeSuccess[T](cl.operation(), cl.op, resp.StatusCode, resp.Header, body)
 	resp.RequestID = reqID
 	if err != nil {
-		redactError(err, c.secrets)
+		redactBodyError(err, body, c.secrets, cl.signature)
 	}
 	return out, resp, err
 }
@@ -59,6 +59,7 @@ func (c *Client) send(ctx context.Context, cl *call) ([]byte, *Response, error) 
 		}
 		if o.err == nil {
 			c.budget.success(paid)
+			cl.signature = o.signature
 			resp.Body = o.body
 			if c.cfg.onSuccess != nil {
 				c.cfg.onSuccess(op, resp)

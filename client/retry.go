@@ -129,6 +129,8 @@ type outcome struct {
 	// interrupted marks an attempt cut off by the caller's context: sent or not, its
 	// answer was never read.
 	interrupted bool
+	// signature is the attempt's signature, never to be quoted from its body.
+	signature string
 }
 
 // mayHaveReached reports whether a failed attempt may have done its work.

@@ -75,6 +75,7 @@ func (c *Client) attempt(ctx context.Context, op Operation, p *prepared, n int) 
 	if logging {
 		c.logAttempt(ctx, op, req, n, o, c.cfg.clock.Now().Sub(start))
 	}
+	o.signature = signatureOf(req)
 	return o
 }
 
@@ -174,6 +175,15 @@ func redactError(err error, secrets []string, more ...string) {
 		e.Excerpt = string(redact([]byte(e.Excerpt), secrets, more...))
 	case *APIError:
 		e.Message = string(redact([]byte(e.Message), secrets, more...))
+	}
+}
+
+// redactBodyError redacts the error of a 2xx body that did not decode: its excerpt
+// is cut again from the body with every secret replaced, so that no piece of one is
+// left where the excerpt ends.
+func redactBodyError(err error, body []byte, secrets []string, more ...string) {
+	if e, ok := err.(*UnexpectedResponseError); ok && e.Excerpt != "" {
+		e.Excerpt = excerptOf(redact(body, secrets, more...))
 	}
 }
 
