@@ -24,3 +24,21 @@ func TestBackoffDoesNotWrapUnderAHugeMaxDelay(t *testing.T) {
 		prev = d
 	}
 }
+
+// TestWaitDelayDoesNotWrapUnderAHugeMaximum: WithDelays accepts a maximum as long as
+// a Duration goes; the waiter's doubling delay must not wrap and fall back to the
+// minimum.
+func TestWaitDelayDoesNotWrapUnderAHugeMaximum(t *testing.T) {
+	var cfg waitConfig
+	if err := WithDelays(time.Second, math.MaxInt64)(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	prev := time.Duration(0)
+	for attempt := 1; attempt < 100; attempt++ {
+		d := waitDelay(cfg, attempt, 0)
+		if d < prev || d > cfg.maxDelay {
+			t.Fatalf("attempt %d: delay %s after %s", attempt, d, prev)
+		}
+		prev = d
+	}
+}

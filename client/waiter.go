@@ -368,6 +368,10 @@ func (c *Client) notify(cfg waitConfig, o Observation) {
 func waitDelay(cfg waitConfig, attempt int, r float64) time.Duration {
 	d := cfg.minDelay
 	for i := 1; i < attempt && d < cfg.maxDelay; i++ {
+		if d > cfg.maxDelay/2 { // doubling would pass the maximum (or wrap)
+			d = cfg.maxDelay
+			break
+		}
 		d *= 2
 	}
 	d = min(d, cfg.maxDelay)
