@@ -42,3 +42,21 @@ func TestEchoedCredentialsAreRedactedFromASuccessExcerpt(t *testing.T) {
 		}
 	}
 }
+
+// TestEchoedAccessKeyIsRedacted: the access key is a credential too: a proxy that
+// echoes the Authorization header (Credential=AK/...) into its error page or a 200
+// page does not put it into the error.
+func TestEchoedAccessKeyIsRedacted(t *testing.T) {
+	for _, status := range []int{502, 200} {
+		s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			w.Write([]byte("you sent " + r.Header.Get("Authorization")))
+		})
+		tc := newClient(t, s, client.WithRetryPolicy(client.NoRetries()))
+		_, err := call(operations[0], tc)
+		if err == nil || strings.Contains(err.Error(), testAK) || !strings.Contains(err.Error(), "[REDACTED]") {
+			t.Errorf("status %d: %v", status, err)
+		}
+	}
+}
