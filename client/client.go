@@ -37,7 +37,8 @@ type Client struct {
 	limiter   *limiter
 	userAgent []string
 	// secrets are redacted from every body excerpt and message an error carries: the
-	// secret key and the security token (raw and base64), as a proxy may echo them.
+	// access key, the secret key and the security token (raw and base64), as a proxy
+	// may echo them.
 	secrets []string
 }
 
@@ -101,7 +102,7 @@ func New(opts ...Option) (*Client, error) {
 }
 
 func secretsOf(c signer.Credentials) []string {
-	out := []string{c.SecretKey}
+	out := []string{c.AccessKey, c.SecretKey}
 	if c.SecurityToken != "" {
 		out = append(out, c.SecurityToken, base64.StdEncoding.EncodeToString([]byte(c.SecurityToken)))
 	}

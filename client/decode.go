@@ -69,8 +69,11 @@ type errorBody struct {
 // unexpected builds the *UnexpectedResponseError of a response.
 func unexpected(op Operation, status int, header http.Header, body []byte, reqID, reason string, err error) error {
 	return &UnexpectedResponseError{Op: op, StatusCode: status, ContentType: header.Get("Content-Type"), RequestID: reqID,
-		Reason: reason, Excerpt: sanitize(string(body[:min(len(body), 400)]), 200), Err: err}
+		Reason: reason, Excerpt: excerptOf(body), Err: err}
 }
+
+// excerptOf is the start of a body an *UnexpectedResponseError shows, sanitised.
+func excerptOf(body []byte) string { return sanitize(string(body[:min(len(body), 400)]), 200) }
 
 // decodeSuccess decodes a 2xx response's envelope: its result as T, and the request
 // id (the header's, else the body's). o (nil: no checks) says whether a result is

@@ -64,8 +64,9 @@
 // the client makes, the same on every attempt, in Response.ClientToken) are retried as
 // below. A never call (CopyImages, CreateImage, ReleaseImage, UnReleaseImage) is
 // repeated only when the attempt never reached the service (a dial failure, a
-// gateway throttle); cut off after sending, it fails with a *MayHaveSucceededError
-// (ErrMayHaveSucceeded). A 429 QUOTA_EXCEEDED is a quota, never retried.
+// gateway throttle); cut off after sending (the caller's context ending included),
+// it fails with a *MayHaveSucceededError (ErrMayHaveSucceeded), and so does a token
+// call that gives up after an attempt that may have done its work. A 429 QUOTA_EXCEEDED is a quota, never retried.
 //
 // DefaultRetryPolicy makes up to 3 attempts. Connection errors, attempt timeouts and
 // the statuses 429, 500, 502, 503 and 504 are retried; other 4xx, the caller's

@@ -60,7 +60,8 @@ func ErrorStatuses() []*StatusError { return append([]*StatusError(nil), errorSt
 
 // MayHaveSucceededError reports that a write which must not be repeated blindly
 // failed after its body may have reached the service (a 5xx, a timeout, a cut
-// connection): the request may have taken effect. Check the state (DescribeImage,
+// connection, the caller's context ending while it was in flight), on the last
+// attempt or an earlier one: the request may have taken effect. Check the state (DescribeImage,
 // DescribeImages) before repeating it; for a call with an idempotency token, repeat
 // it with ClientToken. It unwraps to the last attempt's error and matches
 // ErrMayHaveSucceeded.

@@ -18,7 +18,7 @@ func invoke[T any](ctx context.Context, c *Client, cl *call) (*T, *Response, err
 	out, reqID, err := decodeSuccess[T](cl.operation(), cl.op, resp.StatusCode, resp.Header, body)
 	resp.RequestID = reqID
 	if err != nil {
-		redactError(err, c.secrets)
+		redactBodyError(err, body, c.secrets, cl.signature)
 	}
 	return out, resp, err
 }
@@ -43,9 +43,12 @@ func (c *Client) send(ctx context.Context, cl *call) ([]byte, *Response, error) 
 	resp := &Response{ClientToken: p.token}
 	paid := 0
 	var last error
+	// reached: an earlier attempt may have done its work, and no answer since said
+	// what it did.
+	reached := false
 	for attempt := 1; ; attempt++ {
 		if err := c.limiter.wait(ctx); err != nil {
-			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt - 1, Err: err, Last: last}, last != nil)
+			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt - 1, Err: err, Last: last}, reached)
 		}
 		o := c.attempt(ctx, op, p, attempt)
 		// The Response describes the last attempt only.
@@ -56,6 +59,7 @@ func (c *Client) send(ctx context.Context, cl *call) ([]byte, *Response, error) 
 		}
 		if o.err == nil {
 			c.budget.success(paid)
+			cl.signature = o.signature
 			resp.Body = o.body
 			if c.cfg.onSuccess != nil {
 				c.cfg.onSuccess(op, resp)
@@ -68,14 +72,20 @@ func (c *Client) send(ctx context.Context, cl *call) ([]byte, *Response, error) 
 		last = o.err
 		retry := retryable(cl.op, o)
 		if !retry {
-			return nil, resp, c.final(cl, p, o.err, o.retryable && o.mayHaveReached())
+			// This attempt may have done its work when it failed in a retryable way or
+			// was cut off by the caller's context; an earlier one's doubt stands unless
+			// the service gave this attempt a final answer of its own.
+			uncertain := o.mayHaveReached() && (o.retryable || o.interrupted)
+			answered := o.status != 0 && !o.retryable && !o.interrupted
+			return nil, resp, c.final(cl, p, o.err, uncertain || reached && !answered)
 		}
+		reached = reached || o.mayHaveReached()
 		if attempt >= policy.MaxAttempts {
-			return nil, resp, c.final(cl, p, &MaxAttemptsError{Op: op, Attempts: attempt, Err: last}, o.mayHaveReached())
+			return nil, resp, c.final(cl, p, &MaxAttemptsError{Op: op, Attempts: attempt, Err: last}, reached)
 		}
 		cost, ok := c.budget.take(o.timeout)
 		if !ok {
-			return nil, resp, c.final(cl, p, &MaxAttemptsError{Op: op, Attempts: attempt, BudgetExhausted: true, Err: last}, o.mayHaveReached())
+			return nil, resp, c.final(cl, p, &MaxAttemptsError{Op: op, Attempts: attempt, BudgetExhausted: true, Err: last}, reached)
 		}
 		paid += cost
 		delay := policy.backoff(attempt, c.cfg.random())
@@ -84,10 +94,10 @@ func (c *Client) send(ctx context.Context, cl *call) ([]byte, *Response, error) 
 		}
 		// The deadline is the caller's, on the wall clock, whatever clock sleeps.
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < delay {
-			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt, Err: fmt.Errorf("next retry in %s would pass the deadline: %w", delay.Round(time.Millisecond), context.DeadlineExceeded), Last: last}, true)
+			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt, Err: fmt.Errorf("next retry in %s would pass the deadline: %w", delay.Round(time.Millisecond), context.DeadlineExceeded), Last: last}, reached)
 		}
 		if err := c.cfg.clock.Sleep(ctx, delay); err != nil {
-			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt, Err: err, Last: last}, true)
+			return nil, resp, c.final(cl, p, &RequestError{Op: op, Attempts: attempt, Err: err, Last: last}, reached)
 		}
 	}
 }

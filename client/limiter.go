@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 )
@@ -42,7 +43,10 @@ func (l *limiter) wait(ctx context.Context) error {
 	if deficit <= 0 {
 		return nil
 	}
-	d := time.Duration(deficit / l.perSecond * float64(time.Second))
+	d := time.Duration(math.MaxInt64) // a wait past what a Duration holds: as long as it can
+	if ns := deficit / l.perSecond * float64(time.Second); ns < float64(math.MaxInt64) {
+		d = time.Duration(ns)
+	}
 	if err := l.clock.Sleep(ctx, d); err != nil {
 		l.mu.Lock()
 		l.tokens++ // give the reservation back

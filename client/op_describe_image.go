@@ -39,7 +39,9 @@ func (c *Client) DescribeImageRaw(ctx context.Context, regionID, imageID string)
 	}
 	var img api.Image
 	if err := json.Unmarshal(res.Image, &img); err != nil {
-		return nil, resp, unexpected(cl.operation(), resp.StatusCode, resp.Header, res.Image, resp.RequestID, "result.image is not an image: "+jsonErrorText(err), err)
+		err = unexpected(cl.operation(), resp.StatusCode, resp.Header, res.Image, resp.RequestID, "result.image is not an image: "+jsonErrorText(err), err)
+		redactBodyError(err, res.Image, c.secrets, cl.signature)
+		return nil, resp, err
 	}
 	return res.Image, resp, nil
 }

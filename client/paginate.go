@@ -92,7 +92,7 @@ func fetchPage[T any](ctx context.Context, c *Client, cl *call) func() (*T, erro
 		out, reqID, err := decodeSuccess[T](cl.operation(), cl.op, resp.StatusCode, resp.Header, body)
 		resp.RequestID = reqID
 		if err != nil {
-			redactError(err, c.secrets)
+			redactBodyError(err, body, c.secrets, cl.signature)
 		}
 		return out, err
 	}

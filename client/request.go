@@ -30,6 +30,9 @@ type call struct {
 	// check, when not nil, checks a rule the spec states only in words (after the
 	// generated checks).
 	check func(Operation) error
+	// signature is the signature of the attempt whose 2xx body send returned, to be
+	// redacted from an error that quotes the body.
+	signature string
 }
 
 // operation returns the Operation errors name.

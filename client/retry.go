@@ -97,6 +97,10 @@ func (p RetryPolicy) validate() error {
 func (p RetryPolicy) backoff(attempt int, r float64) time.Duration {
 	d := p.BaseDelay
 	for i := 1; i < attempt && d < p.MaxDelay; i++ {
+		if d > p.MaxDelay/2 { // doubling would pass the cap (or wrap past math.MaxInt64)
+			d = p.MaxDelay
+			break
+		}
 		d *= 2
 	}
 	d = min(d, p.MaxDelay)
@@ -122,6 +126,11 @@ type outcome struct {
 	// unsent marks an attempt that provably never reached the service (its
 	// connection was never made); throttled a throttling answer given before any work.
 	unsent, throttled bool
+	// interrupted marks an attempt cut off by the caller's context: sent or not, its
+	// answer was never read.
+	interrupted bool
+	// signature is the attempt's signature, never to be quoted from its body.
+	signature string
 }
 
 // mayHaveReached reports whether a failed attempt may have done its work.
@@ -148,7 +157,7 @@ func classifyResponse(op Operation, status int, header http.Header, body []byte,
 // classifyTransportError classifies an attempt that got no usable response.
 func classifyTransportError(ctx context.Context, op Operation, n int, err error, attemptTimeout time.Duration) outcome {
 	if cerr := ctx.Err(); cerr != nil {
-		return outcome{err: &RequestError{Op: op, Attempts: n, Err: cerr, Last: err}}
+		return outcome{err: &RequestError{Op: op, Attempts: n, Err: cerr, Last: err}, interrupted: true, unsent: dialFailed(err)}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -74,6 +75,7 @@ func (c *Client) attempt(ctx context.Context, op Operation, p *prepared, n int) 
 	if logging {
 		c.logAttempt(ctx, op, req, n, o, c.cfg.clock.Now().Sub(start))
 	}
+	o.signature = signatureOf(req)
 	return o
 }
 
@@ -176,15 +178,26 @@ func redactError(err error, secrets []string, more ...string) {
 	}
 }
 
+// redactBodyError redacts the error of a 2xx body that did not decode: its excerpt
+// is cut again from the body with every secret replaced, so that no piece of one is
+// left where the excerpt ends.
+func redactBodyError(err error, body []byte, secrets []string, more ...string) {
+	if e, ok := err.(*UnexpectedResponseError); ok && e.Excerpt != "" {
+		e.Excerpt = excerptOf(redact(body, secrets, more...))
+	}
+}
+
 // readBounded reads the whole body, failing with ErrResponseTooLarge past limit
 // bytes without buffering more than limit+1 bytes.
 func readBounded(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, ErrResponseTooLarge
 	}
-	if resp.ContentLength >= 0 {
+	if resp.ContentLength >= 0 && resp.ContentLength <= DefaultMaxResponseBytes {
 		// The common case: read exactly the announced length, then make sure nothing
 		// follows (a server that sends more than it announced is cut off by net/http).
+		// A larger announced length is not allocated before it arrives: under a
+		// large WithMaxResponseBytes it is read as it comes, below.
 		body := make([]byte, resp.ContentLength)
 		if _, err := io.ReadFull(resp.Body, body); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -195,7 +208,8 @@ func readBounded(resp *http.Response, limit int64) ([]byte, error) {
 		return body, nil
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, 4096))
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	// limit+1 shows a body past the limit; math.MaxInt64 has no room for the +1.
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, min(limit, math.MaxInt64-1)+1))
 	if n > limit {
 		return nil, ErrResponseTooLarge
 	}

@@ -226,7 +226,7 @@ func (c *Client) WaitUntilImageDeleted(ctx context.Context, regionID, imageID st
 			switch {
 			case o.Status == api.ImageStatusDeleting:
 				seenDeleting = true
-			case seenDeleting && o.Status == api.ImageStatusError:
+			case seenDeleting && (o.Status == api.ImageStatusError || o.Status == api.ImageStatusReady):
 				return waitFailure, fmt.Errorf("status %q after deleting", o.Status)
 			}
 			return waitRetry, nil
@@ -292,16 +292,18 @@ func (c *Client) WaitUntilCopiesReady(ctx context.Context, destinationRegion str
 	}
 	var ready []api.Image
 	f := ImageFilter{IDs: ids}
+	// One page holds every copy: ids take at most MaxPageSize, the default page 20.
+	pg := Page{Size: MaxPageSize}
 	err := c.wait(ctx, waiter{op: Operation{Service: Service, Name: "WaitForImageCopies", Region: destinationRegion}, goal: "become ready",
 		check: func() error {
 			if len(ids) == 0 {
 				return &InvalidParameterError{Op: Operation{Name: "WaitForImageCopies"}, Param: "copies", Reason: "is empty"}
 			}
-			_, err := c.prepare(c.imagesCall(destinationRegion, f, Page{}))
+			_, err := c.prepare(c.imagesCall(destinationRegion, f, pg))
 			return err
 		},
 		poll: func(ctx context.Context, o *Observation) (waitState, error) {
-			res, _, err := c.DescribeImages(ctx, destinationRegion, f, Page{})
+			res, _, err := c.DescribeImages(ctx, destinationRegion, f, pg)
 			if err != nil {
 				return waitError, err
 			}
@@ -366,6 +368,10 @@ func (c *Client) notify(cfg waitConfig, o Observation) {
 func waitDelay(cfg waitConfig, attempt int, r float64) time.Duration {
 	d := cfg.minDelay
 	for i := 1; i < attempt && d < cfg.maxDelay; i++ {
+		if d > cfg.maxDelay/2 { // doubling would pass the maximum (or wrap)
+			d = cfg.maxDelay
+			break
+		}
 		d *= 2
 	}
 	d = min(d, cfg.maxDelay)

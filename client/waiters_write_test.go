@@ -81,7 +81,7 @@ func TestWaitUntilCopiesReady(t *testing.T) {
 	if len(obs) != 4 || obs[1].Progress != 30 || obs[2].Progress != 90 {
 		t.Errorf("observations %+v", obs)
 	}
-	if uri := s.requests()[0].RawURI; uri != "/v1/regions/cn-east-2/images?ids.1=img-copya&ids.2=img-copyb" {
+	if uri := s.requests()[0].RawURI; uri != "/v1/regions/cn-east-2/images?ids.1=img-copya&ids.2=img-copyb&pageSize=100" {
 		t.Errorf("polled %s", uri)
 	}
 	tc.assertValid(t)
