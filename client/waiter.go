@@ -161,7 +161,7 @@ func (e *WaitTimeoutError) detail() string {
 	if e.Goal == "" {
 		return fmt.Sprintf("image not ready after %s (%s; %d poll(s))", e.MaxWait, last, e.Attempts)
 	}
-	return fmt.Sprintf("did not %s within %s (%s; %d poll(s))", e.Goal, e.MaxWait, last, e.Attempts)
+	return fmt.Sprintf("timed out waiting to %s after %s (%s; %d poll(s))", e.Goal, e.MaxWait, last, e.Attempts)
 }
 
 // WaitUntilImageReady polls DescribeImage until the image's status is ready.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,4 +121,19 @@ func TestAllImageTasksFollowsShortPages(t *testing.T) {
 		t.Errorf("tasks %v", ids)
 	}
 	tc.assertValid(t)
+}
+
+// TestWaitTimeoutReadsForEveryGoal: a wait that runs out says what it waited for in
+// words that fit every goal ("be deleted" as well as "become ready").
+func TestWaitTimeoutReadsForEveryGoal(t *testing.T) {
+	for goal, want := range map[string]string{
+		"be deleted":   "timed out waiting to be deleted after 1m0s",
+		"become ready": "timed out waiting to become ready after 1m0s",
+		"finish":       "timed out waiting to finish after 1m0s",
+	} {
+		e := &client.WaitTimeoutError{Goal: goal, MaxWait: time.Minute, LastProgress: -1}
+		if got := e.Error(); !strings.Contains(got, want) {
+			t.Errorf("goal %q: %q, want it to contain %q", goal, got, want)
+		}
+	}
 }
