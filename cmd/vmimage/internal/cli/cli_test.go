@@ -300,21 +300,7 @@ func TestSpecIsByteForByte(t *testing.T) {
 
 func TestFakeCommandServesUntilCancelled(t *testing.T) {
 	out := &syncBuffer{}
-	app := &App{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: os.Getenv}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- app.Run(ctx, []string{"fake", "--addr", "127.0.0.1:0"}) }()
-	var url string
-	for i := 0; i < 500 && url == ""; i++ {
-		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
-			url = m[1]
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if url == "" {
-		cancel()
-		t.Fatalf("no URL printed: %s", out.String())
-	}
+	url, stop := startFakeCommand(t, out, out)
 	// A real client with the printed credentials is served.
 	c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials()))
 	if err != nil {
@@ -323,8 +309,7 @@ func TestFakeCommandServesUntilCancelled(t *testing.T) {
 	if _, _, err := c.DescribeImage(context.Background(), "cn-north-1", fake.SeedCentOS); err != nil {
 		t.Fatal(err)
 	}
-	cancel()
-	if code := <-done; code != 0 {
+	if code := stop(); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 	if !strings.Contains(out.String(), "JDCLOUD_ACCESS_KEY="+fake.DefaultCredentials().AccessKey) || !strings.Contains(out.String(), "fake stopped") {
@@ -482,4 +467,34 @@ func TestDescribeOneMissingImageIsOneLine(t *testing.T) {
 	if strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "vmimage: describe image img-missing001 in cn-north-1: 404 NOT_FOUND") {
 		t.Errorf("stderr %q", r.stderr)
 	}
+}
+
+// startFakeCommand runs `vmimage fake --addr 127.0.0.1:0` with args, waits for the
+// URL it prints, and returns it with stop, which ends the command and returns its
+// exit code (called at the test's end too, if the test has not).
+func startFakeCommand(t *testing.T, stdout, stderr *syncBuffer, args ...string) (url string, stop func() int) {
+	t.Helper()
+	app := &App{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Getenv: os.Getenv}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- app.Run(ctx, append([]string{"fake", "--addr", "127.0.0.1:0"}, args...)) }()
+	var once sync.Once
+	code := 0
+	stop = func() int {
+		once.Do(func() { cancel(); code = <-done })
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	listening := regexp.MustCompile(`listening on (http://\S+)`)
+	for i := 0; i < 500 && url == ""; i++ {
+		if m := listening.FindStringSubmatch(stdout.String()); m != nil {
+			url = m[1]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if url == "" {
+		stop()
+		t.Fatalf("no URL printed: %s", stdout.String())
+	}
+	return url, stop
 }

@@ -52,11 +52,8 @@ func (a *App) runDelete(ctx context.Context, g *globals, w *writeFlags, ids []st
 		if err := in.only("deleteImage", "regionId", "imageId", "deleteSnapshot"); err != nil {
 			return err
 		}
-		if err := in.pathParam("regionId", "--region", &g.region); err != nil {
-			return err
-		}
 		var id string
-		if err := in.pathParam("imageId", "the image id", &id); err != nil {
+		if err := in.imagePath(&g.region, &id); err != nil {
 			return err
 		}
 		// The input's image is deleted only when no image is given otherwise: one that

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,21 +26,7 @@ func TestFakeLatencyOutOfRangeIsAUsageError(t *testing.T) {
 // comes first (a minute of latency against two seconds) ends with its deadline.
 func TestFakeLatencyDelaysAnswers(t *testing.T) {
 	out := &syncBuffer{}
-	app := &App{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: os.Getenv}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- app.Run(ctx, []string{"fake", "--addr", "127.0.0.1:0", "--latency", "1m"}) }()
-	var url string
-	for i := 0; i < 500 && url == ""; i++ {
-		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
-			url = m[1]
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if url == "" {
-		cancel()
-		t.Fatalf("no URL printed: %s", out.String())
-	}
+	url, stop := startFakeCommand(t, out, out, "--latency", "1m")
 	c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -52,8 +37,7 @@ func TestFakeLatencyDelaysAnswers(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("got %v, want the call's deadline", err)
 	}
-	cancel()
-	if code := <-done; code != 0 {
+	if code := stop(); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 }

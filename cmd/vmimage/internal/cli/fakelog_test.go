@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/fake"
@@ -16,21 +14,7 @@ import (
 // vmimage fake --log says which signature algorithm each request used.
 func TestFakeLogNamesTheSignatureAlgorithm(t *testing.T) {
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	app := &App{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: os.Getenv}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- app.Run(ctx, []string{"fake", "--addr", "127.0.0.1:0", "--log"}) }()
-	var url string
-	for i := 0; i < 500 && url == ""; i++ {
-		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
-			url = m[1]
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if url == "" {
-		cancel()
-		t.Fatalf("no URL printed: %s", out.String())
-	}
+	url, stop := startFakeCommand(t, out, errOut, "--log")
 	for _, alg := range signer.Algorithms() {
 		c, err := client.New(client.WithEndpoint(url), client.WithCredentials(fake.DefaultCredentials()), client.WithSignatureAlgorithm(alg),
 			client.WithRetryPolicy(client.NoRetries()))
@@ -41,8 +25,7 @@ func TestFakeLogNamesTheSignatureAlgorithm(t *testing.T) {
 			t.Errorf("%s: %v", alg, err)
 		}
 	}
-	cancel()
-	<-done
+	stop()
 	for _, alg := range signer.Algorithms() {
 		if !regexp.MustCompile(`fake: \S+ GET /v1/regions/cn-north-1/images/img-centos82pub -> 200 \[` + string(alg) + `\]`).MatchString(errOut.String()) {
 			t.Errorf("no line for %s; stderr:\n%s", alg, errOut.String())

@@ -187,10 +187,7 @@ func (a *App) runExport(ctx context.Context, g *globals, w *writeFlags, f *expor
 	if in, err := a.readInputJSON(ctx, w.inputJSON); err != nil {
 		return err
 	} else if in != nil {
-		if err := in.pathParam("regionId", "--region", &g.region); err != nil {
-			return err
-		}
-		if err := in.pathParam("imageId", "the image id", &imageID); err != nil {
+		if err := in.imagePath(&g.region, &imageID); err != nil {
 			return err
 		}
 		if err := in.body("exportImage", &body); err != nil {

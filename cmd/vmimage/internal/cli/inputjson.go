@@ -57,6 +57,15 @@ func (in inputJSON) pathParam(key, what string, into *string) error {
 	return nil
 }
 
+// imagePath takes the two path parameters of a call on one image: regionId for
+// --region and imageId for the image id given as an argument.
+func (in inputJSON) imagePath(region, imageID *string) error {
+	if err := in.pathParam("regionId", "--region", region); err != nil {
+		return err
+	}
+	return in.pathParam("imageId", "the image id", imageID)
+}
+
 // body checks the document against the operation's request body schema (a body may
 // carry copies of the path parameters, as jdc sends them) and decodes it into dst,
 // refusing fields the body does not have.

@@ -29,10 +29,7 @@ func (a *App) modifyCommand(g *globals) *cobra.Command {
 				return err
 			}
 			if in != nil {
-				if err := in.pathParam("regionId", "--region", &g.region); err != nil {
-					return err
-				}
-				if err := in.pathParam("imageId", "the image id", &id); err != nil {
+				if err := in.imagePath(&g.region, &id); err != nil {
 					return err
 				}
 				if err := in.body("modifyImageAttribute", &body); err != nil {

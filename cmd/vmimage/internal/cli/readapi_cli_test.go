@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vmimage/vmimage/client"
 	"github.com/vmimage/vmimage/client/api"
@@ -279,29 +278,14 @@ func TestValidateInputLimit(t *testing.T) {
 // vmimage fake --log prints a line per request, with why authentication failed.
 func TestFakeCommandLogsRequests(t *testing.T) {
 	out, errOut := &syncBuffer{}, &syncBuffer{}
-	app := &App{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: os.Getenv}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- app.Run(ctx, []string{"fake", "--addr", "127.0.0.1:0", "--log"}) }()
-	var url string
-	for i := 0; i < 500 && url == ""; i++ {
-		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
-			url = m[1]
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if url == "" {
-		cancel()
-		t.Fatalf("no URL printed: %s", out.String())
-	}
+	url, stop := startFakeCommand(t, out, errOut, "--log")
 	c, err := client.New(client.WithEndpoint(url), client.WithCredentials(signer.Credentials{AccessKey: "AKWRONG", SecretKey: "not-the-secret"}),
 		client.WithRetryPolicy(client.NoRetries()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.DescribeImage(context.Background(), "cn-north-1", fake.SeedCentOS)
-	cancel()
-	<-done
+	stop()
 	if !regexp.MustCompile(`fake: \S+ GET /v1/regions/cn-north-1/images/img-centos82pub -> 401 \(refused: Invalid accessKey\)`).MatchString(errOut.String()) {
 		t.Errorf("stderr:\n%s", errOut.String())
 	}

@@ -42,10 +42,7 @@ func (a *App) runRelease(ctx context.Context, g *globals, w *writeFlags, unrelea
 		if err := in.only(op, "regionId", "imageId"); err != nil {
 			return err
 		}
-		if err := in.pathParam("regionId", "--region", &g.region); err != nil {
-			return err
-		}
-		if err := in.pathParam("imageId", "the image id", &imageID); err != nil {
+		if err := in.imagePath(&g.region, &imageID); err != nil {
 			return err
 		}
 	}

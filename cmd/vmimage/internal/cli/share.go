@@ -54,10 +54,7 @@ func (a *App) runShare(ctx context.Context, g *globals, w *writeFlags, unshare b
 	if in, err := a.readInputJSON(ctx, w.inputJSON); err != nil {
 		return err
 	} else if in != nil {
-		if err := in.pathParam("regionId", "--region", &g.region); err != nil {
-			return err
-		}
-		if err := in.pathParam("imageId", "the image id", &imageID); err != nil {
+		if err := in.imagePath(&g.region, &imageID); err != nil {
 			return err
 		}
 		if err := in.body(op, &body); err != nil {
