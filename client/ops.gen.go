@@ -9,7 +9,7 @@ var (
 		id: "copyImages", name: "CopyImages", method: "POST", path: "/regions/{regionId}/images:copyImages",
 		retry: retryNever, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
 		},
 		body: schemaCopyImagesInput, bodyRequired: true,
 		resultRequired: true, resultFields: []string{"copyImages"},
@@ -19,8 +19,8 @@ var (
 		id: "createImage", name: "CreateImage", method: "POST", path: "/regions/{regionId}/instances/{instanceId}:createImage",
 		retry: retryNever, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "instanceId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^i-[a-z0-9]+$`), minLength: 3, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "instanceId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern2, minLength: 3, maxLength: 128}},
 		},
 		body: schemaCreateImageInput, bodyRequired: true,
 		resultRequired: true, resultFields: []string{"imageId"},
@@ -30,7 +30,7 @@ var (
 		id: "createImageFromSnapshots", name: "CreateImageFromSnapshots", method: "POST", path: "/regions/{regionId}/images:createImageFromSnapshots",
 		retry: retryToken, token: "clientToken",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
 		},
 		body: schemaCreateImageFromSnapshotsInput, bodyRequired: true,
 		resultRequired: true, resultFields: []string{"imageId"},
@@ -40,8 +40,8 @@ var (
 		id: "deleteImage", name: "DeleteImage", method: "DELETE", path: "/regions/{regionId}/images/{imageId}",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		query: []param{
 			{name: "deleteSnapshot", required: false, indexed: false, rule: &rule{typ: "boolean"}},
@@ -53,8 +53,8 @@ var (
 		id: "describeImage", name: "DescribeImage", method: "GET", path: "/regions/{regionId}/images/{imageId}",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		resultRequired: true, resultFields: []string{"image"},
 	}
@@ -63,8 +63,8 @@ var (
 		id: "describeImageConstraints", name: "DescribeImageConstraints", method: "GET", path: "/regions/{regionId}/images/{imageId}/constraints",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		resultRequired: true, resultFields: []string{"imageConstraints"},
 	}
@@ -73,10 +73,10 @@ var (
 		id: "describeImageConstraintsBatch", name: "DescribeImageConstraintsBatch", method: "GET", path: "/regions/{regionId}/imageConstraints",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
 		},
 		query: []param{
-			{name: "ids", required: false, indexed: true, rule: &rule{typ: "array", maxItems: 100, items: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}}},
+			{name: "ids", required: false, indexed: true, rule: &rule{typ: "array", maxItems: 100, items: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}}},
 		},
 		resultRequired: true, resultFields: []string{"imageConstraints"},
 	}
@@ -85,8 +85,8 @@ var (
 		id: "describeImageMembers", name: "DescribeImageMembers", method: "GET", path: "/regions/{regionId}/images/{imageId}/members",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		resultRequired: true, resultFields: []string{"pins"},
 	}
@@ -95,21 +95,21 @@ var (
 		id: "describeImages", name: "DescribeImages", method: "GET", path: "/regions/{regionId}/images",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
 		},
 		query: []param{
 			{name: "imageSource", required: false, indexed: false, rule: schemaImageSource},
 			{name: "offline", required: false, indexed: false, rule: &rule{typ: "boolean"}},
-			{name: "platform", required: false, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]+$`), minLength: 1, maxLength: 64}},
-			{name: "ids", required: false, indexed: true, rule: &rule{typ: "array", maxItems: 100, items: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}}},
-			{name: "imageName", required: false, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]+$`), minLength: 1, maxLength: 256}},
+			{name: "platform", required: false, indexed: false, rule: &rule{typ: "string", pattern: pattern4, minLength: 1, maxLength: 64}},
+			{name: "ids", required: false, indexed: true, rule: &rule{typ: "array", maxItems: 100, items: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}}},
+			{name: "imageName", required: false, indexed: false, rule: &rule{typ: "string", pattern: pattern4, minLength: 1, maxLength: 256}},
 			{name: "rootDeviceType", required: false, indexed: false, rule: schemaRootDeviceType},
 			{name: "launchPermission", required: false, indexed: false, rule: schemaLaunchPermission},
 			{name: "status", required: false, indexed: false, rule: schemaImageStatus},
 			{name: "architecture", required: false, indexed: false, rule: schemaArchitecture},
 			{name: "pageNumber", required: false, indexed: false, rule: &rule{typ: "integer", minimum: ptr(float64(1))}},
 			{name: "pageSize", required: false, indexed: false, rule: &rule{typ: "integer", minimum: ptr(float64(10)), maximum: ptr(float64(100))}},
-			{name: "instanceIds", required: false, indexed: true, rule: &rule{typ: "array", maxItems: 100, items: &rule{typ: "string", pattern: compilePattern(`^i-[a-z0-9]+$`), minLength: 3, maxLength: 128}}},
+			{name: "instanceIds", required: false, indexed: true, rule: &rule{typ: "array", maxItems: 100, items: &rule{typ: "string", pattern: pattern2, minLength: 3, maxLength: 128}}},
 			{name: "bootMode", required: false, indexed: false, rule: schemaBootMode},
 		},
 		resultRequired: true, resultFields: []string{"totalCount"},
@@ -119,8 +119,8 @@ var (
 		id: "exportImage", name: "ExportImage", method: "POST", path: "/regions/{regionId}/images/{imageId}:exportImage",
 		retry: retryToken, token: "clientToken",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		body: schemaExportImageInput, bodyRequired: true,
 		resultRequired: true, resultFields: []string{"taskId"},
@@ -130,11 +130,11 @@ var (
 		id: "imageTasks", name: "ImageTasks", method: "GET", path: "/regions/{regionId}/imageTasks",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
 		},
 		query: []param{
 			{name: "taskAction", required: false, indexed: false, rule: schemaTaskAction},
-			{name: "taskIds", required: false, indexed: true, rule: &rule{typ: "array", maxItems: 100, items: &rule{typ: "string", pattern: compilePattern(`^[A-Za-z0-9-]+$`), minLength: 1, maxLength: 64}}},
+			{name: "taskIds", required: false, indexed: true, rule: &rule{typ: "array", maxItems: 100, items: &rule{typ: "string", pattern: pattern5, minLength: 1, maxLength: 64}}},
 			{name: "taskStatus", required: false, indexed: false, rule: schemaTaskStatus},
 			{name: "startTime", required: false, indexed: false, rule: schemaChinaTime},
 			{name: "endTime", required: false, indexed: false, rule: schemaChinaTime},
@@ -148,7 +148,7 @@ var (
 		id: "importImage", name: "ImportImage", method: "POST", path: "/regions/{regionId}/images:import",
 		retry: retryToken, token: "clientToken",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
 		},
 		body: schemaImportImageInput, bodyRequired: true,
 		resultRequired: true, resultFields: []string{"imageId", "taskId"},
@@ -158,8 +158,8 @@ var (
 		id: "modifyImageAttribute", name: "ModifyImageAttribute", method: "POST", path: "/regions/{regionId}/images/{imageId}:modifyImageAttribute",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		body: schemaModifyImageAttributeInput, bodyRequired: true,
 		resultRequired: false, resultFields: []string(nil),
@@ -169,8 +169,8 @@ var (
 		id: "releaseImage", name: "ReleaseImage", method: "POST", path: "/regions/{regionId}/images/{imageId}:release",
 		retry: retryNever, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		body: schemaImagePathCopiesInput, bodyRequired: false,
 		resultRequired: false, resultFields: []string(nil),
@@ -180,8 +180,8 @@ var (
 		id: "shareImage", name: "ShareImage", method: "POST", path: "/regions/{regionId}/images/{imageId}:share",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		body: schemaShareImageInput, bodyRequired: true,
 		resultRequired: false, resultFields: []string(nil),
@@ -191,8 +191,8 @@ var (
 		id: "unReleaseImage", name: "UnReleaseImage", method: "POST", path: "/regions/{regionId}/images/{imageId}:unrelease",
 		retry: retryNever, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		body: schemaImagePathCopiesInput, bodyRequired: false,
 		resultRequired: false, resultFields: []string(nil),
@@ -202,8 +202,8 @@ var (
 		id: "unShareImage", name: "UnShareImage", method: "POST", path: "/regions/{regionId}/images/{imageId}:unshare",
 		retry: retrySafe, token: "",
 		pathParams: []param{
-			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}},
-			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}},
+			{name: "regionId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}},
+			{name: "imageId", required: true, indexed: false, rule: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}},
 		},
 		body: schemaUnShareImageInput, bodyRequired: true,
 		resultRequired: false, resultFields: []string(nil),
@@ -232,13 +232,13 @@ var operations = []*operation{
 }
 
 // schemaCopyImagesInput holds the constraints of the spec's CopyImagesInput schema.
-var schemaCopyImagesInput = &rule{typ: "object", properties: map[string]*rule{"description": &rule{typ: "string", maxLength: 256}, "destinationRegion": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), minLength: 1, maxLength: 64}, "name": &rule{typ: "string", pattern: compilePattern(`^[一-龥A-Za-z0-9_.-]{1,32}$`), minLength: 1, maxLength: 32}, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}, "sourceImageIds": &rule{typ: "array", minItems: 1, maxItems: 10, items: &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), minLength: 5, maxLength: 128}}}, required: []string{"sourceImageIds", "destinationRegion"}}
+var schemaCopyImagesInput = &rule{typ: "object", properties: map[string]*rule{"description": &rule{typ: "string", maxLength: 256}, "destinationRegion": &rule{typ: "string", pattern: pattern1, minLength: 1, maxLength: 64}, "name": &rule{typ: "string", pattern: pattern6, minLength: 1, maxLength: 32}, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}, "sourceImageIds": &rule{typ: "array", minItems: 1, maxItems: 10, items: &rule{typ: "string", pattern: pattern3, minLength: 5, maxLength: 128}}}, required: []string{"sourceImageIds", "destinationRegion"}}
 
 // schemaCreateImageInput holds the constraints of the spec's CreateImageInput schema.
-var schemaCreateImageInput = &rule{typ: "object", properties: map[string]*rule{"dataDisks": &rule{typ: "array", maxItems: 64, items: schemaInstanceDiskAttachmentSpec}, "description": &rule{typ: "string", maxLength: 256}, "instanceId": &rule{typ: "string", pattern: compilePattern(`^i-[a-z0-9]+$`), maxLength: 128}, "name": &rule{typ: "string", pattern: compilePattern(`^[一-龥A-Za-z0-9_.-]{2,32}$`), minLength: 2, maxLength: 32}, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}}, required: []string{"name"}}
+var schemaCreateImageInput = &rule{typ: "object", properties: map[string]*rule{"dataDisks": &rule{typ: "array", maxItems: 64, items: schemaInstanceDiskAttachmentSpec}, "description": &rule{typ: "string", maxLength: 256}, "instanceId": &rule{typ: "string", pattern: pattern2, maxLength: 128}, "name": &rule{typ: "string", pattern: pattern7, minLength: 2, maxLength: 32}, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}}, required: []string{"name"}}
 
 // schemaCreateImageFromSnapshotsInput holds the constraints of the spec's CreateImageFromSnapshotsInput schema.
-var schemaCreateImageFromSnapshotsInput = &rule{typ: "object", properties: map[string]*rule{"architecture": &rule{typ: "string", enum: []string{"x86_64", "arm64"}}, "bootMode": schemaBootMode, "clientToken": &rule{typ: "string", pattern: compilePattern(`^[\x21-\x7e]+$`), minLength: 1, maxLength: 64}, "cloudDisks": &rule{typ: "array", minItems: 1, maxItems: 8, items: schemaCloudDiskSpec}, "description": &rule{typ: "string", maxLength: 256}, "name": &rule{typ: "string", pattern: compilePattern(`^[一-龥A-Za-z0-9_.-]{2,32}$`), minLength: 2, maxLength: 32}, "osVersion": &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]*$`), maxLength: 64}, "platform": schemaSnapshotImagePlatform, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}}, required: []string{"name", "platform", "architecture", "bootMode", "cloudDisks"}}
+var schemaCreateImageFromSnapshotsInput = &rule{typ: "object", properties: map[string]*rule{"architecture": &rule{typ: "string", enum: []string{"x86_64", "arm64"}}, "bootMode": schemaBootMode, "clientToken": &rule{typ: "string", pattern: pattern8, minLength: 1, maxLength: 64}, "cloudDisks": &rule{typ: "array", minItems: 1, maxItems: 8, items: schemaCloudDiskSpec}, "description": &rule{typ: "string", maxLength: 256}, "name": &rule{typ: "string", pattern: pattern7, minLength: 2, maxLength: 32}, "osVersion": &rule{typ: "string", pattern: pattern9, maxLength: 64}, "platform": schemaSnapshotImagePlatform, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}}, required: []string{"name", "platform", "architecture", "bootMode", "cloudDisks"}}
 
 // schemaImageSource holds the constraints of the spec's ImageSource schema.
 var schemaImageSource = &rule{typ: "string", enum: []string{"public", "thirdparty", "private", "shared", "community", "jcloud", "marketplace", "self", "share"}}
@@ -259,7 +259,7 @@ var schemaArchitecture = &rule{typ: "string", enum: []string{"x86_64", "arm64", 
 var schemaBootMode = &rule{typ: "string", enum: []string{"bios", "uefi"}}
 
 // schemaExportImageInput holds the constraints of the spec's ExportImageInput schema.
-var schemaExportImageInput = &rule{typ: "object", properties: map[string]*rule{"clientToken": &rule{typ: "string", pattern: compilePattern(`^[\x21-\x7e]+$`), minLength: 1, maxLength: 64}, "imageId": &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), maxLength: 128}, "isAllDisk": &rule{typ: "boolean"}, "ossPrefix": &rule{typ: "string", pattern: compilePattern(`^[A-Za-z0-9]*$`), maxLength: 32}, "ossUrl": &rule{typ: "string", pattern: compilePattern(`^https://[^\x00-\x20\x7f]+$`), minLength: 9, maxLength: 1024}, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}, "roleName": &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]+$`), minLength: 1, maxLength: 64}}, required: []string{"roleName", "ossUrl"}}
+var schemaExportImageInput = &rule{typ: "object", properties: map[string]*rule{"clientToken": &rule{typ: "string", pattern: pattern8, minLength: 1, maxLength: 64}, "imageId": &rule{typ: "string", pattern: pattern3, maxLength: 128}, "isAllDisk": &rule{typ: "boolean"}, "ossPrefix": &rule{typ: "string", pattern: pattern10, maxLength: 32}, "ossUrl": &rule{typ: "string", pattern: pattern11, minLength: 9, maxLength: 1024}, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}, "roleName": &rule{typ: "string", pattern: pattern4, minLength: 1, maxLength: 64}}, required: []string{"roleName", "ossUrl"}}
 
 // schemaTaskAction holds the constraints of the spec's TaskAction schema.
 var schemaTaskAction = &rule{typ: "string", enum: []string{"ImportImage", "ExportImage"}}
@@ -268,34 +268,34 @@ var schemaTaskAction = &rule{typ: "string", enum: []string{"ImportImage", "Expor
 var schemaTaskStatus = &rule{typ: "string", enum: []string{"pending", "running", "failed", "finished"}}
 
 // schemaChinaTime holds the constraints of the spec's ChinaTime schema.
-var schemaChinaTime = &rule{typ: "string", pattern: compilePattern(`^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})?$`)}
+var schemaChinaTime = &rule{typ: "string", pattern: pattern12}
 
 // schemaImportImageInput holds the constraints of the spec's ImportImageInput schema.
-var schemaImportImageInput = &rule{typ: "object", properties: map[string]*rule{"architecture": &rule{typ: "string", enum: []string{"x86_64", "arm64"}}, "bootMode": &rule{typ: "string", enum: []string{"bios", "uefi"}}, "clientToken": &rule{typ: "string", pattern: compilePattern(`^[\x21-\x7e]+$`), minLength: 1, maxLength: 64}, "dataDisks": &rule{typ: "array", maxItems: 16, items: schemaDataDiskSpec}, "description": &rule{typ: "string", maxLength: 256}, "diskFormat": schemaDiskFormat, "forceImport": &rule{typ: "boolean"}, "imageName": &rule{typ: "string", pattern: compilePattern(`^[一-龥A-Za-z0-9_-]{1,32}$`), minLength: 1, maxLength: 32}, "imageUrl": &rule{typ: "string", pattern: compilePattern(`^https://[^\x00-\x20\x7f]+$`), minLength: 9, maxLength: 1024}, "osType": schemaOsType, "osVersion": &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]*$`), maxLength: 64}, "platform": schemaPlatform, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}, "systemDiskSizeGB": &rule{typ: "integer", minimum: ptr(float64(40)), maximum: ptr(float64(500)), multipleOf: ptr(float64(10))}}, required: []string{"architecture", "osType", "platform", "diskFormat", "systemDiskSizeGB", "imageUrl", "imageName"}}
+var schemaImportImageInput = &rule{typ: "object", properties: map[string]*rule{"architecture": &rule{typ: "string", enum: []string{"x86_64", "arm64"}}, "bootMode": &rule{typ: "string", enum: []string{"bios", "uefi"}}, "clientToken": &rule{typ: "string", pattern: pattern8, minLength: 1, maxLength: 64}, "dataDisks": &rule{typ: "array", maxItems: 16, items: schemaDataDiskSpec}, "description": &rule{typ: "string", maxLength: 256}, "diskFormat": schemaDiskFormat, "forceImport": &rule{typ: "boolean"}, "imageName": &rule{typ: "string", pattern: pattern13, minLength: 1, maxLength: 32}, "imageUrl": &rule{typ: "string", pattern: pattern11, minLength: 9, maxLength: 1024}, "osType": schemaOsType, "osVersion": &rule{typ: "string", pattern: pattern9, maxLength: 64}, "platform": schemaPlatform, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}, "systemDiskSizeGB": &rule{typ: "integer", minimum: ptr(float64(40)), maximum: ptr(float64(500)), multipleOf: ptr(float64(10))}}, required: []string{"architecture", "osType", "platform", "diskFormat", "systemDiskSizeGB", "imageUrl", "imageName"}}
 
 // schemaModifyImageAttributeInput holds the constraints of the spec's ModifyImageAttributeInput schema.
-var schemaModifyImageAttributeInput = &rule{typ: "object", properties: map[string]*rule{"description": &rule{typ: "string", maxLength: 256}, "imageId": &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), maxLength: 128}, "name": &rule{typ: "string", pattern: compilePattern(`^[一-龥A-Za-z0-9_-]{1,32}$`), minLength: 1, maxLength: 32}, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}}}
+var schemaModifyImageAttributeInput = &rule{typ: "object", properties: map[string]*rule{"description": &rule{typ: "string", maxLength: 256}, "imageId": &rule{typ: "string", pattern: pattern3, maxLength: 128}, "name": &rule{typ: "string", pattern: pattern13, minLength: 1, maxLength: 32}, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}}}
 
 // schemaImagePathCopiesInput holds the constraints of the spec's ImagePathCopiesInput schema.
-var schemaImagePathCopiesInput = &rule{typ: "object", properties: map[string]*rule{"imageId": &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), maxLength: 128}, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}}}
+var schemaImagePathCopiesInput = &rule{typ: "object", properties: map[string]*rule{"imageId": &rule{typ: "string", pattern: pattern3, maxLength: 128}, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}}}
 
 // schemaShareImageInput holds the constraints of the spec's ShareImageInput schema.
-var schemaShareImageInput = &rule{typ: "object", properties: map[string]*rule{"imageId": &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), maxLength: 128}, "loginNames": &rule{typ: "array", maxItems: 20, items: &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]+$`), minLength: 1, maxLength: 64}}, "pins": &rule{typ: "array", maxItems: 20, items: &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]+$`), minLength: 1, maxLength: 64}}, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}}}
+var schemaShareImageInput = &rule{typ: "object", properties: map[string]*rule{"imageId": &rule{typ: "string", pattern: pattern3, maxLength: 128}, "loginNames": &rule{typ: "array", maxItems: 20, items: &rule{typ: "string", pattern: pattern4, minLength: 1, maxLength: 64}}, "pins": &rule{typ: "array", maxItems: 20, items: &rule{typ: "string", pattern: pattern4, minLength: 1, maxLength: 64}}, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}}}
 
 // schemaUnShareImageInput holds the constraints of the spec's UnShareImageInput schema.
-var schemaUnShareImageInput = &rule{typ: "object", properties: map[string]*rule{"imageId": &rule{typ: "string", pattern: compilePattern(`^img-[a-z0-9]+$`), maxLength: 128}, "loginNames": &rule{typ: "array", maxItems: 20, items: &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]+$`), minLength: 1, maxLength: 64}}, "pins": &rule{typ: "array", maxItems: 20, items: &rule{typ: "string", pattern: compilePattern(`^[^\x00-\x1f\x7f]+$`), minLength: 1, maxLength: 64}}, "regionId": &rule{typ: "string", pattern: compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`), maxLength: 64}}}
+var schemaUnShareImageInput = &rule{typ: "object", properties: map[string]*rule{"imageId": &rule{typ: "string", pattern: pattern3, maxLength: 128}, "loginNames": &rule{typ: "array", maxItems: 20, items: &rule{typ: "string", pattern: pattern4, minLength: 1, maxLength: 64}}, "pins": &rule{typ: "array", maxItems: 20, items: &rule{typ: "string", pattern: pattern4, minLength: 1, maxLength: 64}}, "regionId": &rule{typ: "string", pattern: pattern1, maxLength: 64}}}
 
 // schemaInstanceDiskAttachmentSpec holds the constraints of the spec's InstanceDiskAttachmentSpec schema.
-var schemaInstanceDiskAttachmentSpec = &rule{typ: "object", properties: map[string]*rule{"autoDelete": &rule{typ: "boolean"}, "cloudDiskSpec": schemaDiskSpec, "deviceName": &rule{typ: "string", pattern: compilePattern(`^vd([b-z]|a[a-z]|b[a-m])$`), maxLength: 4}, "diskCategory": &rule{typ: "string", enum: []string{"cloud"}}, "noDevice": &rule{typ: "boolean"}}}
+var schemaInstanceDiskAttachmentSpec = &rule{typ: "object", properties: map[string]*rule{"autoDelete": &rule{typ: "boolean"}, "cloudDiskSpec": schemaDiskSpec, "deviceName": &rule{typ: "string", pattern: pattern14, maxLength: 4}, "diskCategory": &rule{typ: "string", enum: []string{"cloud"}}, "noDevice": &rule{typ: "boolean"}}}
 
 // schemaCloudDiskSpec holds the constraints of the spec's CloudDiskSpec schema.
-var schemaCloudDiskSpec = &rule{typ: "object", properties: map[string]*rule{"autoDelete": &rule{typ: "boolean"}, "deviceName": &rule{typ: "string", pattern: compilePattern(`^vd[a-z]$`), maxLength: 3}, "diskSizeGB": &rule{typ: "integer", minimum: ptr(float64(20)), maximum: ptr(float64(32000))}, "diskType": &rule{typ: "string", enum: []string{"ssd.gp1", "ssd.io1", "hdd.std1", "ssd.gp2", "ssd.io2"}}, "snapshotId": &rule{typ: "string", pattern: compilePattern(`^snapshot-[a-z0-9]+$`), maxLength: 128}}}
+var schemaCloudDiskSpec = &rule{typ: "object", properties: map[string]*rule{"autoDelete": &rule{typ: "boolean"}, "deviceName": &rule{typ: "string", pattern: pattern15, maxLength: 3}, "diskSizeGB": &rule{typ: "integer", minimum: ptr(float64(20)), maximum: ptr(float64(32000))}, "diskType": &rule{typ: "string", enum: []string{"ssd.gp1", "ssd.io1", "hdd.std1", "ssd.gp2", "ssd.io2"}}, "snapshotId": &rule{typ: "string", pattern: pattern16, maxLength: 128}}}
 
 // schemaSnapshotImagePlatform holds the constraints of the spec's SnapshotImagePlatform schema.
 var schemaSnapshotImagePlatform = &rule{typ: "string", enum: []string{"CentOS", "Ubuntu", "Windows Server", "OpenEuler", "Rocky Linux", "Others Linux"}}
 
 // schemaDataDiskSpec holds the constraints of the spec's DataDiskSpec schema.
-var schemaDataDiskSpec = &rule{typ: "object", properties: map[string]*rule{"dataDiskSizeGB": &rule{typ: "integer", minimum: ptr(float64(1)), maximum: ptr(float64(32000))}, "diskFormat": &rule{typ: "string", enum: []string{"qcow2", "vhd", "vmdk", "raw"}}, "imageUrl": &rule{typ: "string", pattern: compilePattern(`^https://[^\x00-\x20\x7f]+$`), minLength: 9, maxLength: 1024}}, required: []string{"dataDiskSizeGB", "imageUrl"}}
+var schemaDataDiskSpec = &rule{typ: "object", properties: map[string]*rule{"dataDiskSizeGB": &rule{typ: "integer", minimum: ptr(float64(1)), maximum: ptr(float64(32000))}, "diskFormat": &rule{typ: "string", enum: []string{"qcow2", "vhd", "vmdk", "raw"}}, "imageUrl": &rule{typ: "string", pattern: pattern11, minLength: 9, maxLength: 1024}}, required: []string{"dataDiskSizeGB", "imageUrl"}}
 
 // schemaDiskFormat holds the constraints of the spec's DiskFormat schema.
 var schemaDiskFormat = &rule{typ: "string", enum: []string{"qcow2", "vhd", "vmdk", "raw"}}
@@ -307,7 +307,27 @@ var schemaOsType = &rule{typ: "string", enum: []string{"windows", "linux"}}
 var schemaPlatform = &rule{typ: "string", enum: []string{"Ubuntu", "CentOS", "Windows Server", "Other Linux", "Other Windows"}}
 
 // schemaDiskSpec holds the constraints of the spec's DiskSpec schema.
-var schemaDiskSpec = &rule{typ: "object", properties: map[string]*rule{"az": &rule{typ: "string", maxLength: 64}, "charge": &rule{typ: "object"}, "description": &rule{typ: "string", maxLength: 256}, "diskSizeGB": &rule{typ: "integer", minimum: ptr(float64(0)), maximum: ptr(float64(16000)), multipleOf: ptr(float64(10))}, "diskType": &rule{typ: "string", enum: []string{"", "ssd.gp1", "ssd.io1", "hdd.std1"}}, "encrypt": &rule{typ: "boolean"}, "iops": &rule{typ: "integer", minimum: ptr(float64(200)), maximum: ptr(float64(32000)), multipleOf: ptr(float64(10))}, "multiAttachable": &rule{typ: "boolean"}, "name": &rule{typ: "string", maxLength: 128}, "policyId": &rule{typ: "string", maxLength: 128}, "snapshotId": &rule{typ: "string", pattern: compilePattern(`^snapshot-[a-z0-9]+$`), maxLength: 128}}}
+var schemaDiskSpec = &rule{typ: "object", properties: map[string]*rule{"az": &rule{typ: "string", maxLength: 64}, "charge": &rule{typ: "object"}, "description": &rule{typ: "string", maxLength: 256}, "diskSizeGB": &rule{typ: "integer", minimum: ptr(float64(0)), maximum: ptr(float64(16000)), multipleOf: ptr(float64(10))}, "diskType": &rule{typ: "string", enum: []string{"", "ssd.gp1", "ssd.io1", "hdd.std1"}}, "encrypt": &rule{typ: "boolean"}, "iops": &rule{typ: "integer", minimum: ptr(float64(200)), maximum: ptr(float64(32000)), multipleOf: ptr(float64(10))}, "multiAttachable": &rule{typ: "boolean"}, "name": &rule{typ: "string", maxLength: 128}, "policyId": &rule{typ: "string", maxLength: 128}, "snapshotId": &rule{typ: "string", pattern: pattern16, maxLength: 128}}}
+
+// The spec's patterns, each compiled once.
+var (
+	pattern1  = compilePattern(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+	pattern2  = compilePattern(`^i-[a-z0-9]+$`)
+	pattern3  = compilePattern(`^img-[a-z0-9]+$`)
+	pattern4  = compilePattern(`^[^\x00-\x1f\x7f]+$`)
+	pattern5  = compilePattern(`^[A-Za-z0-9-]+$`)
+	pattern6  = compilePattern(`^[一-龥A-Za-z0-9_.-]{1,32}$`)
+	pattern7  = compilePattern(`^[一-龥A-Za-z0-9_.-]{2,32}$`)
+	pattern8  = compilePattern(`^[\x21-\x7e]+$`)
+	pattern9  = compilePattern(`^[^\x00-\x1f\x7f]*$`)
+	pattern10 = compilePattern(`^[A-Za-z0-9]*$`)
+	pattern11 = compilePattern(`^https://[^\x00-\x20\x7f]+$`)
+	pattern12 = compilePattern(`^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})?$`)
+	pattern13 = compilePattern(`^[一-龥A-Za-z0-9_-]{1,32}$`)
+	pattern14 = compilePattern(`^vd([b-z]|a[a-z]|b[a-m])$`)
+	pattern15 = compilePattern(`^vd[a-z]$`)
+	pattern16 = compilePattern(`^snapshot-[a-z0-9]+$`)
+)
 
 // The sentinels of the service's error statuses (x-vmimage-error-statuses on
 // ErrorInfo.status): errors.Is(err, ErrFailedPrecondition) matches an *APIError

@@ -178,25 +178,18 @@ func runsOf(subs []*syntax.Regexp) ([]run, bool) {
 }
 
 // classRun is a class of lo, hi rune pairs, repeated min..max times.
-func classRun(pairs []rune, min, max int) run {
-	r := run{min: min, max: max}
+func classRun(pairs []rune, minN, maxN int) run {
+	r := run{min: minN, max: maxN}
 	for j := 0; j+1 < len(pairs); j += 2 {
 		lo, hi := pairs[j], pairs[j+1]
 		for c := lo; c <= hi && c < utf8.RuneSelf; c++ {
 			r.ascii[c>>6] |= 1 << (c & 63)
 		}
 		if hi >= utf8.RuneSelf {
-			r.ranges = append(r.ranges, max32(lo, utf8.RuneSelf), hi)
+			r.ranges = append(r.ranges, max(lo, utf8.RuneSelf), hi)
 		}
 	}
 	return r
-}
-
-func max32(a, b rune) rune {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 // first is the set of runes a run can start with: its class, or its group's first

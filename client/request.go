@@ -347,14 +347,15 @@ func encodeBody(op Operation, o *operation, in any) ([]byte, string, error) {
 	} else {
 		fields := fieldsOf(v.Type(), "json")
 		// The caller's struct is never changed: a copy is made only when a path
-		// copy is set or a token goes in.
-		src := v
+		// copy is set or a token goes in; otherwise the caller's value is encoded.
+		value := in
+		needCopy := o.token != ""
 		for _, p := range o.pathParams {
 			if i, ok := fields[p.name]; ok && !v.Field(i).IsZero() {
-				src = reflect.Value{}
+				needCopy = true
 			}
 		}
-		if !src.IsValid() || o.token != "" {
+		if needCopy {
 			cp := reflect.New(v.Type()).Elem()
 			cp.Set(v)
 			for _, p := range o.pathParams {
@@ -362,31 +363,25 @@ func encodeBody(op Operation, o *operation, in any) ([]byte, string, error) {
 					cp.Field(i).SetZero()
 				}
 			}
-			src = cp
-		}
-		if o.token != "" {
-			i, ok := fields[o.token]
-			if !ok {
-				return nil, "", fmt.Errorf("body type %s has no %s field", v.Type(), o.token)
-			}
-			f := src.Field(i)
-			if f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().String() != "" {
-				token = f.Elem().String()
-			} else {
-				var err error
-				if token, err = newClientToken(); err != nil {
-					return nil, "", &InvalidParameterError{Op: op, Param: o.token, Reason: err.Error()}
+			if o.token != "" {
+				i, ok := fields[o.token]
+				if !ok {
+					return nil, "", fmt.Errorf("body type %s has no %s field", v.Type(), o.token)
 				}
-				f.Set(reflect.ValueOf(&token))
+				f := cp.Field(i)
+				if f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().String() != "" {
+					token = f.Elem().String()
+				} else {
+					var err error
+					if token, err = newClientToken(); err != nil {
+						return nil, "", &InvalidParameterError{Op: op, Param: o.token, Reason: err.Error()}
+					}
+					f.Set(reflect.ValueOf(&token))
+				}
 			}
+			value = cp.Addr().Interface()
 		}
 		var err error
-		var value any
-		if src.CanAddr() {
-			value = src.Addr().Interface()
-		} else {
-			value = in // the caller's own pointer: nothing to clear, no token
-		}
 		if body, err = json.Marshal(value); err != nil {
 			return nil, "", &InvalidParameterError{Op: op, Param: "body", Reason: err.Error()}
 		}

@@ -60,6 +60,10 @@ type gen struct {
 	// schemas are the component schemas referred to, rendered once as variables.
 	schemas map[string]bool
 	queue   []string
+	// patterns names each distinct pattern's variable (patternN, N its place in
+	// order), compiled once at start-up however many rules share it.
+	patterns     map[string]string
+	patternOrder []string
 }
 
 // run writes the operation descriptors.
@@ -94,7 +98,7 @@ func load(specPath string) (*gen, error) {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", specPath, err)
 	}
-	return &gen{doc: doc, schemas: map[string]bool{}}, nil
+	return &gen{doc: doc, schemas: map[string]bool{}, patterns: map[string]string{}}, nil
 }
 
 func write(outPath string, src []byte) error {
@@ -103,6 +107,27 @@ func write(outPath string, src []byte) error {
 		return fmt.Errorf("formatting: %w\n%s", err, src)
 	}
 	return os.WriteFile(outPath, out, 0o644)
+}
+
+// pattern returns the name of the variable holding the compiled pattern p, one per
+// distinct pattern, in the order first met.
+func (g *gen) pattern(p string) string {
+	name, ok := g.patterns[p]
+	if !ok {
+		g.patternOrder = append(g.patternOrder, p)
+		name = fmt.Sprintf("pattern%d", len(g.patternOrder))
+		g.patterns[p] = name
+	}
+	return name
+}
+
+// renderPatterns writes the pattern variables.
+func (g *gen) renderPatterns(b *bytes.Buffer) {
+	fmt.Fprintf(b, "// The spec's patterns, each compiled once.\nvar (\n")
+	for _, p := range g.patternOrder {
+		fmt.Fprintf(b, "\t%s = compilePattern(%s)\n", g.patterns[p], goString(p))
+	}
+	fmt.Fprintf(b, ")\n\n")
 }
 
 // arrayEncoding is the spec extension that marks an array query parameter sent
@@ -263,6 +288,7 @@ func (g *gen) render(pkg string) ([]byte, error) {
 		fmt.Fprintf(&body, "// schema%s holds the constraints of the spec's %s schema.\nvar schema%s = %s\n\n", name, name, name, lit)
 	}
 
+	g.renderPatterns(&body)
 	if err := g.sentinels(&body); err != nil {
 		return nil, err
 	}
@@ -437,7 +463,7 @@ func (g *gen) rule(n node, _ string) (string, error) {
 		f = append(f, "enum: []string{"+strings.Join(vals, ", ")+"}")
 	}
 	if p, _ := n["pattern"].(string); p != "" {
-		f = append(f, fmt.Sprintf("pattern: compilePattern(%s)", goString(p)))
+		f = append(f, "pattern: "+g.pattern(p))
 	}
 	for _, k := range [][2]string{{"minLength", "minLength"}, {"maxLength", "maxLength"}, {"minItems", "minItems"}, {"maxItems", "maxItems"}} {
 		if v, ok := n[k[0]].(int); ok {
